@@ -1,0 +1,33 @@
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test lint messages clean
+
+$(VENV)/.runtime: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## Web server and Celery worker on the embedded default (or on DATABASE_URL / CELERY_BROKER_URL).
+run: $(VENV)/.runtime
+	$(PY) manage.py serve
+
+## The whole test suite (PostgreSQL and Redis when DATABASE_URL / CELERY_BROKER_URL point at them).
+test: $(VENV)/.dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+messages: $(VENV)/.runtime
+	cd certsvc && ../$(PY) ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,15 @@
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "certsvc.settings")
+
+app = Celery("certsvc")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.task(name="certsvc.ping")
+def ping(value: str) -> str:
+    """A round trip through the broker and a worker, for health checks and tests."""
+    return f"pong:{value}"

@@ -1,0 +1,141 @@
+"""Every API error as ``application/problem+json`` (RFC 9457).
+
+Validation errors carry ``errors: [{"field": "items.2.hs_code", "message": …, "code": …}]``,
+one entry per failing field, with dotted paths into nested objects and lists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class ProblemError(Exception):
+    """A domain error that the API reports as a problem with a stable ``code``."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_title = _("Conflict")
+
+    def __init__(self, code: str, detail: str, *, status_code: int | None = None, title: str | None = None):
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        if status_code is not None:
+            self.status_code = status_code
+        self.title = title or str(self.default_title)
+
+
+class ServiceUnavailable(ProblemError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_title = _("Service unavailable")
+
+
+_TITLES = {
+    400: _("Invalid request"),
+    401: _("Authentication required"),
+    403: _("Permission denied"),
+    404: _("Not found"),
+    405: _("Method not allowed"),
+    406: _("Not acceptable"),
+    409: _("Conflict"),
+    413: _("Request too large"),
+    415: _("Unsupported media type"),
+    429: _("Too many requests"),
+    503: _("Service unavailable"),
+}
+
+
+def problem_type(code: str) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/problems/{code}"
+
+
+def problem_response(
+    *, status_code: int, code: str, detail: str, title: str | None = None, **extra: Any
+) -> Response:
+    body = {
+        "type": problem_type(code),
+        "title": title or str(_TITLES.get(status_code, _("Error"))),
+        "status": status_code,
+        "detail": detail,
+        "code": code,
+        **extra,
+    }
+    return Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def flatten_errors(detail: Any, path: str = "") -> list[dict[str, str]]:
+    """Turn DRF's nested error structure into ``[{field, message, code}]`` with dotted paths."""
+    if isinstance(detail, dict):
+        flat: list[dict[str, str]] = []
+        for key, value in detail.items():
+            is_whole_object = key in ("non_field_errors", "__all__")
+            child = path if is_whole_object else (f"{path}.{key}" if path else str(key))
+            flat.extend(flatten_errors(value, child))
+        return flat
+    if isinstance(detail, list):
+        if all(isinstance(item, exceptions.ErrorDetail | str) for item in detail):
+            return [_error_entry(path, item) for item in detail]
+        flat = []
+        for index, item in enumerate(detail):
+            flat.extend(flatten_errors(item, f"{path}.{index}" if path else str(index)))
+        return flat
+    return [_error_entry(path, detail)]
+
+
+def _error_entry(path: str, item: Any) -> dict[str, str]:
+    return {"field": path, "message": str(item), "code": getattr(item, "code", "invalid")}
+
+
+def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, ProblemError):
+        return _with_headers(
+            problem_response(status_code=exc.status_code, code=exc.code, detail=exc.detail, title=exc.title),
+            exc,
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    if isinstance(exc, exceptions.ValidationError):
+        errors = flatten_errors(exc.detail)
+        problem = problem_response(
+            status_code=status.HTTP_400_BAD_REQUEST,
+            code="validation_error",
+            detail=str(_("The request contains invalid fields.")),
+            errors=errors,
+        )
+    else:
+        problem = problem_response(
+            status_code=response.status_code,
+            code=_code_of(exc),
+            detail=str(exc.detail) if not isinstance(exc.detail, dict | list) else str(exc.default_detail),
+        )
+    for header, value in response.headers.items():
+        if header.lower() in ("www-authenticate", "retry-after", "allow"):
+            problem[header] = value
+    return problem
+
+
+def _code_of(exc: exceptions.APIException) -> str:
+    detail = exc.detail
+    code = getattr(detail, "code", None)
+    return str(code or exc.default_code)
+
+
+def _with_headers(response: Response, exc: Exception) -> Response:
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response

@@ -1,0 +1,1 @@
+"""All of certsvc's cryptography. Never imports ``certificates``."""

@@ -1,0 +1,21 @@
+import pytest
+
+from tests.services import require_postgres, require_redis, running_worker
+
+
+@pytest.fixture
+def postgres(transactional_db):
+    """Marks a test that needs PostgreSQL itself (locks, concurrency)."""
+    require_postgres()
+
+
+@pytest.fixture
+def redis_broker():
+    return require_redis()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, redis_broker):
+    """A real Celery worker process over Redis, on the test database."""
+    with running_worker() as worker:
+        yield worker
