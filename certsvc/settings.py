@@ -63,7 +63,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_countries",
     "signing",
+    "signing.transparency",
     "certificates",
+    "certificates.notifications",
 ]
 
 MIDDLEWARE = [

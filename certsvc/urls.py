@@ -7,5 +7,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("signing.urls")),
+    path("", include("signing.transparency.urls")),
     path("", include("certificates.urls")),
+    path("", include("certificates.notifications.urls")),
 ]

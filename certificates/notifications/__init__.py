@@ -1,0 +1,1 @@
+"""Events delivered to people (e-mail) and systems (signed webhooks)."""
