@@ -1,0 +1,149 @@
+"""Software backend: Ed25519 keys encrypted at rest under a key-encryption key (KEK).
+
+Each private key is encrypted with its own fresh AES-256-GCM data key; the data
+key is wrapped with AES-256-GCM under the KEK ``settings.SIGNING_KEK`` (id
+``settings.SIGNING_KEK_ID``). Older KEKs listed in ``settings.SIGNING_OLD_KEKS``
+(``id1:base64,id2:base64``) still unwrap until ``signing_kek_rewrap`` moves every
+data key to the current KEK. Anything that fails to unwrap fails closed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from signing.backends.base import CreatedKey, SigningBackend
+from signing.errors import KeyUnavailable
+from signing.jws import b64url_decode, b64url_encode, jwk_thumbprint
+
+NONCE_LENGTH = 12
+_PROBE = b"certsvc signing backend probe"
+
+
+def _parse_kek(kek_id: str, encoded: str) -> bytes:
+    try:
+        kek = base64.b64decode(encoded.strip(), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise KeyUnavailable(f"key-encryption key {kek_id!r} is not valid base64") from exc
+    if len(kek) != 32:
+        raise KeyUnavailable(f"key-encryption key {kek_id!r} must be 32 bytes (AES-256), not {len(kek)}")
+    return kek
+
+
+def configured_keks() -> dict[str, str]:
+    """KEK id → base64 text, the current KEK last so it wins over a same-named old one."""
+    keks: dict[str, str] = {}
+    for item in (settings.SIGNING_OLD_KEKS or "").split(","):
+        if item.strip():
+            kek_id, _, encoded = item.strip().partition(":")
+            keks[kek_id.strip()] = encoded
+    keks[settings.SIGNING_KEK_ID] = settings.SIGNING_KEK
+    return keks
+
+
+def _kek(kek_id: str) -> bytes:
+    encoded = configured_keks().get(kek_id)
+    if not encoded:
+        raise KeyUnavailable(
+            f"key-encryption key {kek_id!r} is not configured (SIGNING_KEK / SIGNING_OLD_KEKS)"
+        )
+    return _parse_kek(kek_id, encoded)
+
+
+def _seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    nonce = os.urandom(NONCE_LENGTH)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def _open(key: bytes, sealed: bytes, aad: bytes) -> bytes:
+    return AESGCM(key).decrypt(sealed[:NONCE_LENGTH], sealed[NONCE_LENGTH:], aad)
+
+
+class SoftwareBackend(SigningBackend):
+    def create_key(self) -> CreatedKey:
+        from signing.models import SoftwareKeyMaterial
+
+        kek_id = settings.SIGNING_KEK_ID
+        kek = _kek(kek_id)
+        private_key = Ed25519PrivateKey.generate()
+        public_x = private_key.public_key().public_bytes_raw()
+        kid = jwk_thumbprint(public_x)
+        aad = kid.encode("ascii")
+        data_key = AESGCM.generate_key(bit_length=256)
+        SoftwareKeyMaterial.objects.create(
+            kid=kid,
+            public_x=b64url_encode(public_x),
+            kek_id=kek_id,
+            wrapped_data_key=_seal(kek, data_key, aad),
+            encrypted_private_key=_seal(data_key, private_key.private_bytes_raw(), aad),
+        )
+        return CreatedKey(key_ref=kid, public_x=public_x)
+
+    def public_key(self, key_ref: str) -> bytes:
+        return b64url_decode(self._material(key_ref).public_x)
+
+    def sign(self, key_ref: str, data: bytes) -> bytes:
+        return self._private_key(self._material(key_ref)).sign(data)
+
+    def check_usable(self, key_ref: str) -> None:
+        material = self._material(key_ref)
+        signature = self._private_key(material).sign(_PROBE)
+        try:
+            Ed25519PublicKey.from_public_bytes(b64url_decode(material.public_x)).verify(signature, _PROBE)
+        except InvalidSignature as exc:
+            raise KeyUnavailable(f"private key of {key_ref!r} does not match its public key") from exc
+
+    def rewrap_data_keys(self) -> int:
+        """Re-wrap every data key held under an older KEK with the current one; returns how many.
+
+        One transaction: if any data key cannot be unwrapped, nothing changes.
+        """
+        from signing.models import SoftwareKeyMaterial
+
+        current_id = settings.SIGNING_KEK_ID
+        current = _kek(current_id)
+        count = 0
+        with transaction.atomic():
+            for material in SoftwareKeyMaterial.objects.select_for_update().exclude(kek_id=current_id):
+                aad = material.kid.encode("ascii")
+                data_key = self._unwrap(material)
+                material.wrapped_data_key = _seal(current, data_key, aad)
+                material.kek_id = current_id
+                material.rewrapped_at = timezone.now()
+                material.save(update_fields=["wrapped_data_key", "kek_id", "rewrapped_at"])
+                count += 1
+        return count
+
+    def _material(self, key_ref: str):
+        from signing.models import SoftwareKeyMaterial
+
+        try:
+            return SoftwareKeyMaterial.objects.get(kid=key_ref)
+        except SoftwareKeyMaterial.DoesNotExist as exc:
+            raise KeyUnavailable(f"software backend holds no key {key_ref!r}") from exc
+
+    def _unwrap(self, material) -> bytes:
+        try:
+            kek = _kek(material.kek_id)
+            return _open(kek, bytes(material.wrapped_data_key), material.kid.encode("ascii"))
+        except InvalidTag as exc:
+            raise KeyUnavailable(
+                f"cannot unwrap the data key of {material.kid!r}: wrong key-encryption key for id "
+                f"{material.kek_id!r}"
+            ) from exc
+
+    def _private_key(self, material) -> Ed25519PrivateKey:
+        data_key = self._unwrap(material)
+        try:
+            raw = _open(data_key, bytes(material.encrypted_private_key), material.kid.encode("ascii"))
+        except InvalidTag as exc:
+            raise KeyUnavailable(f"cannot decrypt the private key of {material.kid!r}") from exc
+        return Ed25519PrivateKey.from_private_bytes(raw)

@@ -1,0 +1,208 @@
+"""Writes of the signing service: key lifecycle and JWS signing/verification.
+
+Every state change runs in one transaction with the affected rows locked, and
+sends its signal inside that transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from signing.backends import get_backend
+from signing.errors import NoActiveKey, SigningKeyNotFound, SigningKeyStateError
+from signing.jws import (
+    BadSignature,
+    JWSError,
+    MalformedJWS,
+    UnknownKey,
+    UnsupportedAlgorithm,
+    b64url_encode,
+    ed25519_header,
+    jwk_thumbprint,
+    parse_compact,
+    sign_compact,
+    verify_ed25519,
+)
+from signing.models import SigningKey
+from signing.selectors import signing_key_get_active, signing_key_get_for_verification
+from signing.signals import signing_key_activated, signing_key_revoked
+
+__all__ = [
+    "BadSignature",
+    "JWSError",
+    "MalformedJWS",
+    "SignedJWS",
+    "UnknownKey",
+    "UnsupportedAlgorithm",
+    "VerifiedJWS",
+    "jws_sign",
+    "jws_verify",
+    "signing_kek_rewrap",
+    "signing_key_activate",
+    "signing_key_create",
+    "signing_key_ensure_active",
+    "signing_key_revoke",
+    "signing_key_rotate",
+]
+
+logger = logging.getLogger(__name__)
+Status = SigningKey.Status
+
+
+@dataclass(frozen=True)
+class SignedJWS:
+    compact: str
+    kid: str
+
+
+@dataclass(frozen=True)
+class VerifiedJWS:
+    header: dict[str, Any]
+    payload: bytes
+    key: SigningKey
+
+
+def signing_key_create(*, activate: bool = False, backend: str | None = None) -> SigningKey:
+    """Generate a key in ``backend`` (default ``SIGNING_DEFAULT_BACKEND``); pending unless ``activate``."""
+    alias = backend or settings.SIGNING_DEFAULT_BACKEND
+    with transaction.atomic():
+        created = get_backend(alias).create_key()
+        key = SigningKey.objects.create(
+            kid=jwk_thumbprint(created.public_x),
+            backend=alias,
+            key_ref=created.key_ref,
+            public_x=b64url_encode(created.public_x),
+        )
+        logger.info("signing key %s created in backend %s", key.kid, alias)
+        if activate:
+            key = signing_key_activate(kid=key.kid)
+    return key
+
+
+def signing_key_activate(*, kid: str) -> SigningKey:
+    """Make a pending key the one active key; the previously active key becomes retired.
+
+    The backend must prove it can sign with the key first, so a key whose private
+    half is unreachable never becomes active.
+    """
+    with transaction.atomic():
+        key = _locked_key(kid)
+        if key.status != Status.PENDING:
+            raise SigningKeyStateError(f"key {kid} is {key.status}; only a pending key can be activated")
+        get_backend(key.backend).check_usable(key.key_ref)
+        now = timezone.now()
+        previous = SigningKey.objects.select_for_update().filter(status=Status.ACTIVE).first()
+        if previous is not None:
+            previous.status, previous.retired_at = Status.RETIRED, now
+            previous.save(update_fields=["status", "retired_at"])
+        key.status, key.activated_at = Status.ACTIVE, now
+        try:
+            with transaction.atomic():
+                key.save(update_fields=["status", "activated_at"])
+        except IntegrityError as exc:
+            raise SigningKeyStateError("another key was activated at the same time; retry") from exc
+        signing_key_activated.send(sender=SigningKey, key=key, previous=previous)
+    logger.info("signing key %s activated (previous: %s)", kid, previous.kid if previous else None)
+    return key
+
+
+def signing_key_rotate() -> SigningKey:
+    """Create a new key and make it active; the previously active key is retired (still verifies)."""
+    return signing_key_create(activate=True)
+
+
+def signing_key_revoke(*, kid: str, compromised_at: datetime, reason: str) -> SigningKey:
+    """Revoke a key as compromised since ``compromised_at``.
+
+    Signatures made by it at or after that moment must be refused by verifiers
+    (``SigningKey.was_compromised_at``). Revoking the active key leaves NO active
+    key: nothing is signed until the next ``signing_key_rotate``.
+    """
+    if timezone.is_naive(compromised_at):
+        raise SigningKeyStateError("the compromise time needs a time zone", code="invalid_compromise_time")
+    if compromised_at > timezone.now():
+        raise SigningKeyStateError("the compromise time is in the future", code="invalid_compromise_time")
+    if not reason.strip():
+        raise SigningKeyStateError("a revocation needs a reason", code="reason_required")
+    with transaction.atomic():
+        key = _locked_key(kid)
+        if key.status == Status.REVOKED:
+            raise SigningKeyStateError(f"key {kid} is already revoked")
+        key.status, key.revoked_at = Status.REVOKED, timezone.now()
+        key.compromised_at, key.revocation_reason = compromised_at, reason.strip()
+        key.save(update_fields=["status", "revoked_at", "compromised_at", "revocation_reason"])
+        signing_key_revoked.send(sender=SigningKey, key=key)
+    logger.warning("signing key %s revoked, compromised since %s", kid, compromised_at.isoformat())
+    return key
+
+
+def signing_key_ensure_active() -> SigningKey:
+    """The active key, creating and activating one if there is none. Safe to call repeatedly."""
+    try:
+        return signing_key_get_active()
+    except NoActiveKey:
+        pass
+    try:
+        with transaction.atomic():
+            return signing_key_create(activate=True)
+    except SigningKeyStateError:
+        # Another process activated a key between our read and our write: that one is fine.
+        return signing_key_get_active()
+
+
+def signing_kek_rewrap() -> dict[str, int]:
+    """Re-wrap stored data keys under the current KEK, for each backend that wraps keys."""
+    results = {}
+    for alias in settings.SIGNING_BACKENDS:
+        backend = get_backend(alias)
+        if hasattr(backend, "rewrap_data_keys"):
+            results[alias] = backend.rewrap_data_keys()
+    logger.info("data keys re-wrapped under KEK %s: %s", settings.SIGNING_KEK_ID, results)
+    return results
+
+
+def jws_sign(*, payload: bytes, typ: str) -> SignedJWS:
+    """Sign ``payload`` with the active key; raises ``NoActiveKey`` or ``KeyUnavailable``.
+
+    The signature is verified before it is returned, so a faulty backend can
+    never hand out a JWS that does not verify.
+    """
+    key = signing_key_get_active()
+    backend = get_backend(key.backend)
+    compact = sign_compact(
+        payload=payload,
+        header=ed25519_header(kid=key.kid, typ=typ),
+        signer=lambda data: backend.sign(key.key_ref, data),
+    )
+    verify_ed25519(parse_compact(compact), key.public_key_bytes)
+    return SignedJWS(compact=compact, kid=key.kid)
+
+
+def jws_verify(*, token: str, expected_typ: str | None = None) -> VerifiedJWS:
+    """Check a compact JWS against the published keys; raises a ``JWSError`` subclass.
+
+    A revoked key still verifies cryptographically: the caller decides by time
+    with ``VerifiedJWS.key.was_compromised_at(signed_at)``.
+    """
+    parsed = parse_compact(token)
+    if expected_typ is not None and parsed.typ != expected_typ:
+        raise MalformedJWS(f"typ is {parsed.typ!r}, expected {expected_typ!r}")
+    key = signing_key_get_for_verification(kid=parsed.kid)
+    if key is None:
+        raise UnknownKey(f"no published key has kid {parsed.kid!r}")
+    verify_ed25519(parsed, key.public_key_bytes)
+    return VerifiedJWS(header=parsed.header, payload=parsed.payload, key=key)
+
+
+def _locked_key(kid: str) -> SigningKey:
+    try:
+        return SigningKey.objects.select_for_update().get(kid=kid)
+    except SigningKey.DoesNotExist as exc:
+        raise SigningKeyNotFound(f"no signing key has kid {kid!r}") from exc
