@@ -1,0 +1,156 @@
+"""Signing keys in the admin: read-only records; create, rotate and revoke go through the services.
+
+Private key material is never shown: ``SoftwareKeyMaterial`` is not registered.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from signing.errors import SigningError
+from signing.models import SigningKey
+from signing.services import signing_key_create, signing_key_revoke, signing_key_rotate
+
+MANAGE_PERMISSION = "signing.manage_signingkey"
+
+
+class RevokeForm(forms.Form):
+    compromised_at = forms.DateTimeField(
+        label=_("Compromised at"),
+        help_text=_("Earliest moment the private key may have been exposed (UTC, e.g. 2026-11-28 10:15)."),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class CreateForm(forms.Form):
+    activate = forms.BooleanField(
+        label=_("Activate at once (retires the current active key)"), required=False
+    )
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(admin.ModelAdmin):
+    list_display = ["kid", "status", "backend", "created_at", "activated_at", "retired_at", "revoked_at"]
+    list_filter = ["status", "backend"]
+    search_fields = ["kid"]
+    ordering = ["-created_at"]
+    actions = ["revoke_selected"]
+    fields = [
+        "kid",
+        "status",
+        "backend",
+        "key_ref",
+        "public_jwk_display",
+        "created_at",
+        "activated_at",
+        "retired_at",
+        "revoked_at",
+        "compromised_at",
+        "revocation_reason",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("Public JWK"))
+    def public_jwk_display(self, obj: SigningKey) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(obj.public_jwk, indent=2))
+
+    def get_urls(self):
+        own = [
+            path("create/", self.admin_site.admin_view(self.create_view), name="signing_signingkey_create"),
+            path("rotate/", self.admin_site.admin_view(self.rotate_view), name="signing_signingkey_rotate"),
+            path(
+                "<int:pk>/revoke/",
+                self.admin_site.admin_view(self.revoke_view),
+                name="signing_signingkey_revoke",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_manage_keys": request.user.has_perm(MANAGE_PERMISSION)}
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_manage_keys": request.user.has_perm(MANAGE_PERMISSION)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("Revoke the selected key…"), permissions=["manage"])
+    def revoke_selected(self, request: HttpRequest, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one key to revoke."), messages.WARNING)
+            return None
+        return HttpResponseRedirect(reverse("admin:signing_signingkey_revoke", args=[queryset.get().pk]))
+
+    def has_manage_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(MANAGE_PERMISSION)
+
+    def create_view(self, request: HttpRequest) -> HttpResponse:
+        self._require_manage(request)
+        form = CreateForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            return self._run(request, lambda: signing_key_create(activate=form.cleaned_data["activate"]))
+        return self._page(request, "create.html", _("Create a signing key"), form=form)
+
+    def rotate_view(self, request: HttpRequest) -> HttpResponse:
+        self._require_manage(request)
+        if request.method == "POST":
+            return self._run(request, signing_key_rotate)
+        return self._page(request, "rotate.html", _("Rotate the signing key"))
+
+    def revoke_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self._require_manage(request)
+        key = get_object_or_404(SigningKey, pk=pk)
+        form = RevokeForm(request.POST or None, initial={"compromised_at": timezone.now()})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            return self._run(
+                request,
+                lambda: signing_key_revoke(
+                    kid=key.kid, compromised_at=data["compromised_at"], reason=data["reason"]
+                ),
+            )
+        return self._page(request, "revoke.html", _("Revoke signing key"), form=form, key=key)
+
+    def _require_manage(self, request: HttpRequest) -> None:
+        if not self.has_manage_permission(request):
+            raise PermissionDenied
+
+    def _run(self, request: HttpRequest, action) -> HttpResponse:
+        try:
+            key = action()
+        except SigningError as exc:
+            self.message_user(request, exc.detail, messages.ERROR)
+        else:
+            self.message_user(
+                request, _("Key %(kid)s is now %(status)s.") % {"kid": key.kid, "status": key.status}
+            )
+        return HttpResponseRedirect(reverse("admin:signing_signingkey_changelist"))
+
+    def _page(self, request: HttpRequest, template: str, title, **context) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            **context,
+        }
+        return TemplateResponse(request, f"admin/signing/signingkey/{template}", context)

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from signing.services import signing_key_create
+
+
+class Command(BaseCommand):
+    help = "Create a signing key (pending unless --activate)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--activate", action="store_true", help="make it the active key at once")
+        parser.add_argument("--backend", default=None, help="backend alias (default SIGNING_BACKEND)")
+
+    def handle(self, *args, activate: bool, backend: str | None, **options):
+        key = signing_key_create(activate=activate, backend=backend)
+        self.stdout.write(f"{key.kid} {key.status}")

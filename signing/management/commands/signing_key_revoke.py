@@ -1,0 +1,32 @@
+from datetime import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from signing.errors import SigningError
+from signing.services import signing_key_revoke
+
+
+def _rfc3339(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"--compromised-at must be RFC 3339 (2026-11-28T10:15:00Z): {value!r}") from exc
+    if moment.tzinfo is None:
+        raise CommandError("--compromised-at needs a time zone (e.g. Z or +05:00)")
+    return moment
+
+
+class Command(BaseCommand):
+    help = "Revoke a compromised signing key. Revoking the active key leaves none active until a rotate."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--kid", required=True)
+        parser.add_argument("--compromised-at", required=True, help="RFC 3339 time of the compromise")
+        parser.add_argument("--reason", required=True)
+
+    def handle(self, *args, kid: str, compromised_at: str, reason: str, **options):
+        try:
+            key = signing_key_revoke(kid=kid, compromised_at=_rfc3339(compromised_at), reason=reason)
+        except SigningError as exc:
+            raise CommandError(exc.detail) from exc
+        self.stdout.write(f"{key.kid} {key.status} compromised_at={key.compromised_at.isoformat()}")

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class JWKSerializer(serializers.Serializer):
+    kty = serializers.CharField(help_text="Always `OKP`.")
+    crv = serializers.CharField(help_text="Always `Ed25519`.")
+    x = serializers.CharField(help_text="Public key, base64url without padding.")
+    kid = serializers.CharField(help_text="Key id: RFC 7638 thumbprint of the key.")
+    use = serializers.CharField(help_text="Always `sig`.")
+    alg = serializers.CharField(help_text="Always `EdDSA`.")
+
+
+class JWKSSerializer(serializers.Serializer):
+    keys = JWKSerializer(many=True)
+
+
+class SigningKeyOutputSerializer(JWKSerializer):
+    status = serializers.ChoiceField(choices=["active", "retired", "revoked"])
+    activated_at = serializers.DateTimeField()
+    retired_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
