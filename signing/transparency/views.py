@@ -1,0 +1,115 @@
+"""Public endpoints of the transparency log, exactly CONTRACT §5."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from signing.transparency import services
+from signing.transparency.serializers import (
+    CheckpointOutputSerializer,
+    ConsistencyOutputSerializer,
+    ConsistencyQuerySerializer,
+    InclusionOutputSerializer,
+    InclusionQuerySerializer,
+    ProblemSerializer,
+)
+
+_BAD_REQUEST = OpenApiResponse(ProblemSerializer, description="Invalid parameters (problem+json).")
+
+
+def _int_parameter(name: str, description: str, *, required: bool) -> OpenApiParameter:
+    return OpenApiParameter(name, int, OpenApiParameter.QUERY, required=required, description=description)
+
+
+class _PublicLogView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+
+
+class CheckpointView(_PublicLogView):
+    @extend_schema(
+        operation_id="log_checkpoint",
+        summary="Latest signed checkpoint of the transparency log",
+        responses={
+            200: CheckpointOutputSerializer,
+            503: OpenApiResponse(ProblemSerializer, description="No checkpoint can be signed yet."),
+        },
+        auth=[],
+        tags=["log"],
+    )
+    def get(self, request: Request) -> Response:
+        checkpoint = services.checkpoint_published()
+        body = services.checkpoint_body(
+            tree_size=checkpoint.tree_size,
+            root_hash=bytes(checkpoint.root_hash),
+            timestamp=checkpoint.timestamp,
+        )
+        return Response({**body, "signature": checkpoint.signature})
+
+
+class InclusionView(_PublicLogView):
+    @extend_schema(
+        operation_id="log_inclusion",
+        summary="Inclusion proof (RFC 9162 audit path) of one entry",
+        parameters=[
+            OpenApiParameter(
+                "number", str, OpenApiParameter.QUERY, description="Number of a logged certificate."
+            ),
+            _int_parameter("leaf_index", "Index of the entry (instead of number).", required=False),
+            _int_parameter(
+                "tree_size", "Size of the tree to prove against; the current size if omitted.", required=False
+            ),
+        ],
+        responses={
+            200: InclusionOutputSerializer,
+            400: _BAD_REQUEST,
+            404: OpenApiResponse(ProblemSerializer, description="No entry is known for the number."),
+        },
+        auth=[],
+        tags=["log"],
+    )
+    def get(self, request: Request) -> Response:
+        query = InclusionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        if "number" in params:
+            leaf_index = services.log_index_for_number(number=params["number"])
+        else:
+            leaf_index = params["leaf_index"]
+        tree_size = params["tree_size"] if "tree_size" in params else services.log_size()
+        audit_path = services.log_inclusion_proof(leaf_index=leaf_index, tree_size=tree_size)
+        leaf = services.log_leaf_get(leaf_index=leaf_index)
+        return Response(
+            {
+                "leaf_index": leaf_index,
+                "tree_size": tree_size,
+                "leaf_hash": services.encode_hash(bytes(leaf.leaf_hash)),
+                "audit_path": [services.encode_hash(h) for h in audit_path],
+            }
+        )
+
+
+class ConsistencyView(_PublicLogView):
+    @extend_schema(
+        operation_id="log_consistency",
+        summary="Consistency proof (RFC 9162) between two tree sizes",
+        parameters=[
+            _int_parameter("first", "The earlier tree size (at least 1).", required=True),
+            _int_parameter("second", "The later tree size (at most the current size).", required=True),
+        ],
+        responses={200: ConsistencyOutputSerializer, 400: _BAD_REQUEST},
+        auth=[],
+        tags=["log"],
+    )
+    def get(self, request: Request) -> Response:
+        query = ConsistencyQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        first, second = query.validated_data["first"], query.validated_data["second"]
+        proof = services.log_consistency_proof(first=first, second=second)
+        return Response({"first": first, "second": second, "proof": [services.encode_hash(h) for h in proof]})
