@@ -1,0 +1,124 @@
+"""``Idempotency-Key`` for POSTs that create things: a retry replays the first answer.
+
+The first request with a key reserves it (a row unique per user, scope and key),
+runs the view and stores the response; a retry with the same key and the same
+body gets that stored status and body back and creates nothing. The same key
+with a different body is a 422; a retry that arrives while the first request is
+still running is a 409. Failed requests free their key so that the client can
+retry. Keys expire after ``IDEMPOTENCY_TTL``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from certificates.models import IdempotencyKey
+from certsvc.problems import ProblemError
+
+HEADER = "Idempotency-Key"
+IDEMPOTENCY_TTL = timedelta(hours=24)
+MAX_KEY_LENGTH = 255
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Unique per request you mean (max 255 characters); a retry with the same key and body "
+    "returns the first response and creates nothing. Kept for 24 hours, per user.",
+)
+
+
+class IdempotencyError(ProblemError):
+    default_title = _("Idempotency-Key conflict")
+
+
+def idempotent(scope: str) -> Callable:
+    """Decorate a DRF view method (``def create(self, request, …)``) to honour ``Idempotency-Key``."""
+
+    def decorator(method: Callable) -> Callable:
+        @functools.wraps(method)
+        def wrapper(view, request: Request, *args, **kwargs) -> Response:
+            key = request.headers.get(HEADER)
+            if key is None:
+                return method(view, request, *args, **kwargs)
+            record, replay = _reserve(request, scope, key)
+            if replay is not None:
+                return replay
+            try:
+                response = method(view, request, *args, **kwargs)
+            except BaseException:
+                record.delete()
+                raise
+            _store(record, response)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _reserve(request: Request, scope: str, key: str) -> tuple[IdempotencyKey, Response | None]:
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise IdempotencyError(
+            "idempotency_key_invalid",
+            str(_("The Idempotency-Key header must have 1 to 255 characters.")),
+            status_code=status.HTTP_400_BAD_REQUEST,
+        )
+    digest = _request_hash(request)
+    now = timezone.now()
+    IdempotencyKey.objects.filter(user=request.user, expires_at__lte=now).delete()
+    try:
+        with transaction.atomic():
+            record = IdempotencyKey.objects.create(
+                user=request.user, scope=scope, key=key, request_hash=digest, expires_at=now + IDEMPOTENCY_TTL
+            )
+        return record, None
+    except IntegrityError:
+        existing = IdempotencyKey.objects.get(user=request.user, scope=scope, key=key)
+        return existing, _replay(existing, digest)
+
+
+def _replay(existing: IdempotencyKey, digest: str) -> Response:
+    if existing.request_hash != digest:
+        raise IdempotencyError(
+            "idempotency_key_reused",
+            str(_("This Idempotency-Key was already used with a different request.")),
+            status_code=status.HTTP_422_UNPROCESSABLE_ENTITY,
+        )
+    if existing.response_status is None:
+        raise IdempotencyError(
+            "idempotency_key_in_progress",
+            str(_("A request with this Idempotency-Key is still being processed.")),
+        )
+    response = Response(existing.response_body, status=existing.response_status)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _store(record: IdempotencyKey, response: Response) -> None:
+    if response.status_code >= 400:
+        record.delete()
+        return
+    record.response_status = response.status_code
+    # Stored as JSON exactly as rendered, so a replay is byte-for-byte the same body.
+    record.response_body = json.loads(JSONRenderer().render(response.data) or b"null")
+    record.save(update_fields=["response_status", "response_body"])
+
+
+def _request_hash(request: Request) -> str:
+    body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
