@@ -22,6 +22,7 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import Align, TableCellFillMode, XPos, YPos
 from fpdf.fonts import FontFace
+from fpdf.table import Table
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVuSans"
@@ -298,7 +299,7 @@ def _goods_cells(item: dict) -> list[str]:
     ]
 
 
-def _totals_row(table, items: list[dict]) -> None:
+def _totals_row(table: Table, items: list[dict]) -> None:
     values: dict[str, Decimal] = defaultdict(Decimal)
     for item in items:
         values[item["currency"]] += _decimal(item["value"])
@@ -413,7 +414,9 @@ def _section_label(pdf: FPDF, number: str, ru: str, en: str) -> None:
     pdf.set_xy(MARGIN, y + 5.5)
 
 
-def _draw_box(pdf: FPDF, x, y, w, h, number: str, ru: str, en: str, lines: list[_Line]) -> None:
+def _draw_box(
+    pdf: FPDF, x: float, y: float, w: float, h: float, number: str, ru: str, en: str, lines: list[_Line]
+) -> None:
     _frame(pdf, x, y, w, h)
     _caption(pdf, x, y, number, ru, en)
     _draw_lines(pdf, lines, x, y + 5.5, w)
@@ -437,12 +440,12 @@ def _caption(pdf: FPDF, x: float, y: float, number: str, ru: str, en: str) -> No
     pdf.set_text_color(*INK)
 
 
-def _draw_lines(pdf: FPDF, lines: list[_Line], x: float, y: float, w: float, align=Align.L) -> None:
+def _draw_lines(pdf: FPDF, lines: list[_Line], x: float, y: float, w: float, align: Align = Align.L) -> None:
     for line in lines:
         y += _draw_line(pdf, line, x, y, w, align)
 
 
-def _draw_line(pdf: FPDF, line: _Line, x: float, y: float, w: float, align) -> float:
+def _draw_line(pdf: FPDF, line: _Line, x: float, y: float, w: float, align: Align) -> float:
     value_x, value_w = _value_area(line, x, w)
     if line.label:
         pdf.set_xy(x + 2, y + 0.2)
@@ -480,7 +483,15 @@ def _leading(size_pt: float) -> float:
     return size_pt * 0.3528 * 1.22
 
 
-def _text(pdf: FPDF, text: str, *, size: float, bold: bool = False, align=Align.L, color=INK) -> None:
+def _text(
+    pdf: FPDF,
+    text: str,
+    *,
+    size: float,
+    bold: bool = False,
+    align: Align = Align.L,
+    color: tuple[int, int, int] = INK,
+) -> None:
     pdf.set_font(FONT, "B" if bold else "", size)
     pdf.set_text_color(*color)
     pdf.cell(w=CONTENT_W, h=_leading(size), text=text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
