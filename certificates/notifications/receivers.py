@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
-import logging
-
 from certificates.models import Organization
 from certificates.notifications.models import EventType
 from certificates.notifications.services import event_emit
-
-logger = logging.getLogger(__name__)
+from signing import signals
 
 
 def connect_signing_signals() -> None:
-    try:
-        signals = importlib.import_module("signing.signals")
-    except ModuleNotFoundError as exc:
-        # signing.signals is optional only until the signing app provides it.
-        if exc.name != "signing.signals":
-            raise
-        logger.info("signing.signals not present; signing-key notifications are off")
-        return
     signals.signing_key_activated.connect(
         on_signing_key_activated, dispatch_uid="notifications.key_activated"
     )

@@ -1,0 +1,165 @@
+"""Admin for webhook endpoints, events, deliveries and preferences; secrets are shown only once."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from certificates.notifications import services
+from certificates.notifications.models import (
+    EmailNotification,
+    Event,
+    EventType,
+    NotificationPreference,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+SHOWN_ONCE_TEMPLATE = "notifications/admin/secret_once.html"
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    event_types = forms.MultipleChoiceField(choices=EventType.choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["organization", "url", "description", "event_types", "active"]
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        try:
+            services.webhook_url_check(url=url)
+        except services.NotificationError as exc:
+            raise ValidationError(exc.detail) from exc
+        return url
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookEndpointForm
+    list_display = ["url", "organization", "active", "failed_events", "disabled_at", "created_at"]
+    list_filter = ["active", "organization__kind"]
+    search_fields = ["url", "organization__name"]
+    readonly_fields = [
+        "failed_events",
+        "failing_since",
+        "disabled_at",
+        "disabled_reason",
+        "previous_secret_expires_at",
+    ]
+    actions = ["rotate_secret"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        endpoint, secret = services.webhook_endpoint_create(
+            organization=obj.organization,
+            url=obj.url,
+            event_types=obj.event_types,
+            description=obj.description,
+            active=obj.active,
+        )
+        obj.pk, obj.secret, obj.created_at = endpoint.pk, endpoint.secret, endpoint.created_at
+        obj._secret_shown_once = secret
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The secret goes into this one page, never into a message cookie or a later page.
+        return self._secret_page(request, obj, obj._secret_shown_once, None)
+
+    @admin.action(description="Rotate the signing secret (shows the new secret once)")
+    def rotate_secret(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one endpoint to rotate.", messages.WARNING)
+            return None
+        endpoint = queryset.get()
+        secret, expires_at = services.webhook_endpoint_rotate_secret(endpoint=endpoint)
+        return self._secret_page(request, endpoint, secret, expires_at)
+
+    def _secret_page(self, request, endpoint, secret, expires_at):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Webhook signing secret",
+            "endpoint": endpoint,
+            "secret": secret,
+            "expires_at": expires_at,
+            "back_url": reverse("admin:notifications_webhookendpoint_change", args=[endpoint.pk]),
+        }
+        response = TemplateResponse(request, SHOWN_ONCE_TEMPLATE, context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ["type", "created_at", "id"]
+    list_filter = ["type"]
+    date_hierarchy = "created_at"
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    fields = ["attempted_at", "status_code", "latency_ms", "success", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "message_id",
+        "endpoint",
+        "event",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "completed_at",
+    ]
+    list_filter = ["status", "event__type"]
+    search_fields = ["message_id", "endpoint__url"]
+    list_select_related = ["endpoint", "event"]
+    inlines = [WebhookAttemptInline]
+    actions = ["redeliver"]
+
+    @admin.action(description="Redeliver the selected deliveries")
+    def redeliver(self, request, queryset) -> None:
+        done = 0
+        for delivery in queryset:
+            try:
+                services.webhook_delivery_redeliver(delivery=delivery)
+                done += 1
+            except services.NotificationError as exc:
+                self.message_user(request, f"{delivery}: {exc.detail}", messages.WARNING)
+        self.message_user(request, f"{done} deliveries queued again.", messages.SUCCESS)
+
+
+@admin.register(EmailNotification)
+class EmailNotificationAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "user", "status", "attempts", "next_attempt_at", "completed_at", "error"]
+    list_filter = ["status", "kind"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "email_optional", "updated_at"]
+    list_filter = ["email_optional"]
+    search_fields = ["user__username", "user__email"]
+    raw_id_fields = ["user"]

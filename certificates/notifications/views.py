@@ -1,0 +1,157 @@
+"""Webhook endpoints, their delivery log and notification preferences: thin doors onto the services."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from certificates.notifications import selectors, services
+from certificates.notifications.permissions import ManagesOrganizationWebhooks
+from certificates.notifications.serializers import (
+    NotificationPreferenceSerializer,
+    SecretRotatedSerializer,
+    WebhookDeliverySerializer,
+    WebhookEndpointCreatedSerializer,
+    WebhookEndpointInputSerializer,
+    WebhookEndpointOutputSerializer,
+)
+
+TAGS = ["webhooks"]
+
+
+class _WebhookView(GenericAPIView):
+    permission_classes = [ManagesOrganizationWebhooks]
+
+    def get_endpoint(self, endpoint_id: int):
+        return selectors.webhook_endpoint_get(
+            organization_id=self.request.user.organization_id, endpoint_id=endpoint_id
+        )
+
+
+class WebhookEndpointListView(_WebhookView):
+    serializer_class = WebhookEndpointOutputSerializer
+
+    @extend_schema(operation_id="webhooks_list", summary="Your organization's webhook endpoints", tags=TAGS)
+    def get(self, request: Request) -> Response:
+        endpoints = selectors.webhook_endpoint_list(organization_id=request.user.organization_id)
+        page = self.paginate_queryset(endpoints)
+        return self.get_paginated_response(WebhookEndpointOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="webhooks_create",
+        summary="Register a webhook endpoint",
+        description="The response carries the signing secret; it is never shown again.",
+        request=WebhookEndpointInputSerializer,
+        responses={201: WebhookEndpointCreatedSerializer},
+        tags=TAGS,
+    )
+    def post(self, request: Request) -> Response:
+        serializer = WebhookEndpointInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        endpoint, secret = services.webhook_endpoint_create(
+            organization=request.user.organization, **serializer.validated_data
+        )
+        endpoint.secret = secret
+        return Response(WebhookEndpointCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED)
+
+
+class WebhookEndpointDetailView(_WebhookView):
+    serializer_class = WebhookEndpointOutputSerializer
+
+    @extend_schema(operation_id="webhooks_retrieve", summary="A webhook endpoint", tags=TAGS)
+    def get(self, request: Request, endpoint_id: int) -> Response:
+        return Response(WebhookEndpointOutputSerializer(self.get_endpoint(endpoint_id)).data)
+
+    @extend_schema(
+        operation_id="webhooks_update",
+        summary="Change a webhook endpoint",
+        description="Setting `active` to true re-enables an endpoint that was switched off.",
+        request=WebhookEndpointInputSerializer(partial=True),
+        responses={200: WebhookEndpointOutputSerializer},
+        tags=TAGS,
+    )
+    def patch(self, request: Request, endpoint_id: int) -> Response:
+        endpoint = self.get_endpoint(endpoint_id)
+        serializer = WebhookEndpointInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        endpoint = services.webhook_endpoint_update(endpoint=endpoint, **serializer.validated_data)
+        return Response(WebhookEndpointOutputSerializer(endpoint).data)
+
+    @extend_schema(operation_id="webhooks_destroy", summary="Delete a webhook endpoint", tags=TAGS)
+    def delete(self, request: Request, endpoint_id: int) -> Response:
+        self.get_endpoint(endpoint_id).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WebhookSecretRotateView(_WebhookView):
+    serializer_class = SecretRotatedSerializer
+
+    @extend_schema(
+        operation_id="webhooks_rotate_secret",
+        summary="Rotate the signing secret",
+        description="Returns the new secret once. During the overlap period every delivery carries "
+        "signatures under both the new and the previous secret.",
+        request=None,
+        responses={200: SecretRotatedSerializer},
+        tags=TAGS,
+    )
+    def post(self, request: Request, endpoint_id: int) -> Response:
+        secret, expires_at = services.webhook_endpoint_rotate_secret(endpoint=self.get_endpoint(endpoint_id))
+        data = {"secret": secret, "previous_secret_expires_at": expires_at}
+        return Response(SecretRotatedSerializer(data).data)
+
+
+class WebhookDeliveryListView(_WebhookView):
+    serializer_class = WebhookDeliverySerializer
+
+    @extend_schema(operation_id="webhooks_deliveries_list", summary="Delivery log of an endpoint", tags=TAGS)
+    def get(self, request: Request, endpoint_id: int) -> Response:
+        deliveries = selectors.webhook_delivery_list(endpoint=self.get_endpoint(endpoint_id))
+        page = self.paginate_queryset(deliveries)
+        return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
+
+
+class WebhookDeliveryRedeliverView(_WebhookView):
+    serializer_class = WebhookDeliverySerializer
+
+    @extend_schema(
+        operation_id="webhooks_deliveries_redeliver",
+        summary="Send a delivery again",
+        description="Queues the event again with the same `webhook-id` and a fresh round of retries.",
+        request=None,
+        responses={202: WebhookDeliverySerializer},
+        tags=TAGS,
+    )
+    def post(self, request: Request, endpoint_id: int, delivery_id: int) -> Response:
+        endpoint = self.get_endpoint(endpoint_id)
+        delivery = selectors.webhook_delivery_get(endpoint=endpoint, delivery_id=delivery_id)
+        services.webhook_delivery_redeliver(delivery=delivery)
+        delivery = selectors.webhook_delivery_list(endpoint=endpoint).get(pk=delivery.pk)
+        return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+
+class NotificationPreferenceView(GenericAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = NotificationPreferenceSerializer
+
+    @extend_schema(operation_id="me_notification_preferences", summary="Your e-mail preferences", tags=["me"])
+    def get(self, request: Request) -> Response:
+        preference = services.notification_preference_get(user=request.user)
+        return Response(NotificationPreferenceSerializer(preference).data)
+
+    @extend_schema(
+        operation_id="me_notification_preferences_update",
+        summary="Opt in or out of non-essential e-mail",
+        request=NotificationPreferenceSerializer,
+        responses={200: NotificationPreferenceSerializer},
+        tags=["me"],
+    )
+    def patch(self, request: Request) -> Response:
+        serializer = NotificationPreferenceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        preference = services.notification_preference_update(user=request.user, **serializer.validated_data)
+        return Response(NotificationPreferenceSerializer(preference).data)
