@@ -20,7 +20,7 @@ class Command(BaseCommand):
     help = "Revoke a compromised signing key. Revoking the active key leaves none active until a rotate."
 
     def add_arguments(self, parser):
-        parser.add_argument("--kid", required=True)
+        parser.add_argument("--kid", required=True, help="key id; write --kid=KID, as a kid may start with -")
         parser.add_argument("--compromised-at", required=True, help="RFC 3339 time of the compromise")
         parser.add_argument("--reason", required=True)
 
