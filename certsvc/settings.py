@@ -177,7 +177,7 @@ REST_KNOX = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "certsvc API",
-    "DESCRIPTION": "Export/import certificates of goods: applications, review, signed certificates, verification.",
+    "DESCRIPTION": "Certificates of goods: applications, review, signed certificates, verification.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -218,9 +218,29 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A broker outage must not hang a web request: publishing gives up quickly and the
 # outbox rows in PostgreSQL let the periodic sweep send the message later.
 CELERY_TASK_PUBLISH_RETRY = True
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "issuance-sweep": {
+        "task": "certificates.issuance_sweep",
+        "schedule": env_int("ISSUANCE_SWEEP_SECONDS", 30),
+    },
+}
+
+# --- Certificates ----------------------------------------------------------------
+
+CERTIFICATE_NUMBER_PREFIX = env_str("CERTIFICATE_NUMBER_PREFIX", "UZBY")
+CERTIFICATE_VALIDITY_DAYS = env_int("CERTIFICATE_VALIDITY_DAYS", 365)
+# An order queued this long ago and still pending is re-queued by the sweep: its message may be lost.
+ISSUANCE_STALE_SECONDS = env_int("ISSUANCE_STALE_SECONDS", 120)
+ISSUANCE_SWEEP_BATCH = env_int("ISSUANCE_SWEEP_BATCH", 500)
+# Test-only: slows each signing down so that fault tests can kill a worker mid-task.
+ISSUANCE_TEST_DELAY_SECONDS = float(env_str("ISSUANCE_TEST_DELAY_SECONDS", "0") or 0)
 
 # --- E-mail ----------------------------------------------------------------------
 
