@@ -23,6 +23,7 @@ SHOWN_ONCE_TEMPLATE = "notifications/admin/secret_once.html"
 
 
 class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https")
     event_types = forms.MultipleChoiceField(choices=EventType.choices, widget=forms.CheckboxSelectMultiple)
 
     class Meta:
