@@ -20,7 +20,7 @@ INTERNAL_HOSTS = [
     "[::ffff:127.0.0.1]",
     "[::ffff:7f00:1]",
     "[64:ff9b::7f00:1]",
-    "0.0.0.0",
+    "0.0.0.0",  # noqa: S104 - a host that must be refused, not bound
     "[::]",
     "10.0.0.1",
     "172.16.0.1",
