@@ -58,7 +58,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 CHECKPOINT_TYP = "certsvc-checkpoint+jws"
-CHECKPOINT_CACHE_KEY = "transparency:checkpoint"
+CHECKPOINT_CACHE_PREFIX = "transparency:checkpoint"
 CHECKPOINT_CACHE_SECONDS = 300
 
 T = TypeVar("T")
@@ -221,11 +221,13 @@ def checkpoint_latest() -> Checkpoint:
     Concurrent callers get the same row: there is one checkpoint per tree size.
     """
     size = log_size()
-    cached = cache.get(CHECKPOINT_CACHE_KEY)
-    if isinstance(cached, Checkpoint) and cached.tree_size == size:
+    # One checkpoint per size ever exists, so a cached one for this size is never stale.
+    cache_key = f"{CHECKPOINT_CACHE_PREFIX}:{size}"
+    cached = cache.get(cache_key)
+    if isinstance(cached, Checkpoint):
         return cached
     checkpoint = Checkpoint.objects.filter(tree_size=size).first() or _checkpoint_create(tree_size=size)
-    cache.set(CHECKPOINT_CACHE_KEY, checkpoint, CHECKPOINT_CACHE_SECONDS)
+    cache.set(cache_key, checkpoint, CHECKPOINT_CACHE_SECONDS)
     return checkpoint
 
 
