@@ -35,7 +35,9 @@ def test_certificate_issued_mail_arrives_in_the_recipients_language_with_text_an
 ):
     user = UserFactory(organization=exporter_org, language=language, first_name="Dilnoza")
     services.event_emit(
-        type=EventType.CERTIFICATE_ISSUED, data={"number": "UZBY-2026-EX-000123"}, organizations=[exporter_org]
+        type=EventType.CERTIFICATE_ISSUED,
+        data={"number": "UZBY-2026-EX-000123"},
+        organizations=[exporter_org],
     )
 
     send_all()
@@ -75,14 +77,18 @@ def test_opted_out_user_gets_no_optional_mail_but_still_gets_essential_mail(smtp
     services.event_emit(
         type=EventType.APPLICATION_APPROVED, data={"application_id": 1}, organizations=[exporter_org]
     )
-    services.event_emit(type=EventType.CERTIFICATE_ISSUED, data={"number": "N-1"}, organizations=[exporter_org])
+    services.event_emit(
+        type=EventType.CERTIFICATE_ISSUED, data={"number": "N-1"}, organizations=[exporter_org]
+    )
     send_all()
 
     assert [subject(m) for m in smtp.messages] == ["Certificate N-1 issued"]
 
 
 def test_opting_out_after_the_event_still_stops_optional_mail(smtp, exporter_org, exporter):
-    services.event_emit(type=EventType.APPLICATION_REJECTED, data={"application_id": 1}, organizations=[exporter_org])
+    services.event_emit(
+        type=EventType.APPLICATION_REJECTED, data={"application_id": 1}, organizations=[exporter_org]
+    )
     services.notification_preference_update(user=exporter, email_optional=False)
 
     send_all()
@@ -107,7 +113,9 @@ def test_submitted_application_goes_to_the_issuers_officers_only(smtp, issuer_or
     assert subject(smtp.messages[0]) == "Заявка 3 подана на рассмотрение"
 
 
-def test_revocation_reaches_the_exporter_and_every_customs_organization(smtp, exporter_org, exporter, customs_org):
+def test_revocation_reaches_the_exporter_and_every_customs_organization(
+    smtp, exporter_org, exporter, customs_org
+):
     inspector = UserFactory(organization=customs_org, role=User.Role.CUSTOMS, language="ru")
 
     services.event_emit(
@@ -125,7 +133,9 @@ def test_an_unreachable_smtp_server_is_retried_later(settings, exporter_org, exp
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", free_port(), False
     settings.EMAIL_TIMEOUT = 2
-    services.event_emit(type=EventType.CERTIFICATE_ISSUED, data={"number": "N-2"}, organizations=[exporter_org])
+    services.event_emit(
+        type=EventType.CERTIFICATE_ISSUED, data={"number": "N-2"}, organizations=[exporter_org]
+    )
 
     send_all()
 
