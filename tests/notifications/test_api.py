@@ -122,7 +122,8 @@ def test_rotating_the_secret_shows_the_new_one_once_and_keeps_the_old_one_for_th
 
     assert rotated.status_code == 200
     new_secret = rotated.json()["secret"]
-    assert new_secret.startswith("whsec_") and new_secret != created["secret"]
+    assert new_secret.startswith("whsec_")
+    assert new_secret != created["secret"]
     assert rotated.json()["previous_secret_expires_at"]
     endpoint = WebhookEndpoint.objects.get()
     from django.utils import timezone
