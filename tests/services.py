@@ -85,9 +85,21 @@ class WorkerProcess:
 
     def __init__(self, *, concurrency: int = 1, pool: str = "prefork", env: dict[str, str] | None = None):
         self.command = [
-            sys.executable, "-m", "celery", "-A", "certsvc", "worker", "--loglevel", "INFO",
-            "--pool", pool, "--concurrency", str(concurrency),
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "certsvc",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--pool",
+            pool,
+            "--concurrency",
+            str(concurrency),
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
         ]
         self.env = env or subprocess_env()
         self.lines: list[str] = []
@@ -96,9 +108,14 @@ class WorkerProcess:
 
     def start(self, timeout: float = 60) -> WorkerProcess:
         self._ready.clear()
-        self.process = subprocess.Popen(  # noqa: S603
-            self.command, cwd=BASE_DIR, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, start_new_session=True,
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
         )
         threading.Thread(target=self._pump, args=(self.process,), daemon=True).start()
         if not self._ready.wait(timeout):
@@ -157,3 +174,10 @@ def wait_until(predicate, *, timeout: float = 30, interval: float = 0.1, message
             return result
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+def unreachable_broker_connection():
+    """A connection to a closed port, as if the broker were down."""
+    from certsvc.celery import app
+
+    return app.connection_for_write("redis://127.0.0.1:1/0")
