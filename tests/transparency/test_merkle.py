@@ -44,7 +44,7 @@ def assert_all_fail(probes, verify) -> None:
 
 
 def check_tree(items: list[bytes], roots: dict[int, bytes]) -> None:
-    """Every inclusion and consistency proof of the tree verifies, matches the reference, and resists probes."""
+    """Every proof of the tree verifies, equals the reference, and fails under every probe."""
     n = len(items)
     subtree = in_memory_subtrees(items)
     root = reference.mth(items)
