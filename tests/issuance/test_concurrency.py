@@ -1,0 +1,51 @@
+"""Concurrent issuance on PostgreSQL: unique, gapless numbers and one certificate per application."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from certificates.models import Certificate, IssuanceOrder
+from certificates.tasks import sign_certificate
+from tests.issuance.helpers import approve
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _run_concurrently(targets) -> list[BaseException]:
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(targets))
+
+    def run(target):
+        try:
+            barrier.wait()
+            target()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return errors
+
+
+def test_twenty_concurrent_sign_tasks_give_unique_gapless_numbers(
+    postgres, signing_key, officer, make_submitted
+):
+    orders = [approve(make_submitted(), officer) for _ in range(20)]
+    # Every order is signed by two racing tasks, as a redelivered message would do.
+    targets = [lambda pk=order.pk: sign_certificate.run(pk) for order in orders for _ in range(2)]
+    assert _run_concurrently(targets) == []
+
+    certificates = Certificate.objects.order_by("sequence")
+    assert [c.sequence for c in certificates] == list(range(1, 21))
+    assert len({c.number for c in certificates}) == 20
+    assert sorted(c.application_id for c in certificates) == sorted(o.application_id for o in orders)
+    assert set(IssuanceOrder.objects.values_list("state", flat=True)) == {IssuanceOrder.State.DONE}
+    print(f"20 orders x 2 racing tasks: {certificates.count()} certificates, numbers 1..20, no gaps")
