@@ -92,7 +92,7 @@ def test_emit_writes_one_row_per_recipient_and_publishes_after_commit(
 
 
 def test_unknown_event_types_are_refused(exporter_org):
-    with pytest.raises(ValueError, match="certificate.printed"):
+    with pytest.raises(ValueError, match=r"certificate\.printed"):
         services.event_emit(type="certificate.printed", data={}, organizations=[exporter_org])
 
 
