@@ -84,7 +84,12 @@ def _reserve(request: Request, scope: str, key: str) -> tuple[IdempotencyKey, Re
     try:
         with transaction.atomic():
             record = IdempotencyKey.objects.create(
-                user=request.user, scope=scope, key=key, request_hash=digest, expires_at=now + IDEMPOTENCY_TTL
+                user=request.user,
+                scope=scope,
+                key=key,
+                request_hash=digest,
+                created_at=now,
+                expires_at=now + IDEMPOTENCY_TTL,
             )
         return record, None
     except IntegrityError:

@@ -9,15 +9,23 @@ default, ``items=0`` for none), and ``api_client_for(user)`` for a token-authent
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 
 import factory
+from django.contrib.auth.hashers import make_password
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from certificates.models import Application, ApplicationEvent, GoodsItem, Organization, User
 
 DEFAULT_PASSWORD = "correct horse battery staple 7"  # test-only credential
+
+
+@functools.cache
+def _default_password_hash() -> str:
+    # Hashing once keeps factories fast; every user still gets a real, checkable password hash.
+    return make_password(DEFAULT_PASSWORD)
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -41,7 +49,6 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.test")
@@ -59,12 +66,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             else None
         )
     )
-    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
-
-    @factory.post_generation
-    def saved(obj, create, extracted, **kwargs):
-        if create:
-            obj.save()
+    password = factory.LazyFunction(lambda: _default_password_hash())
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):
