@@ -33,7 +33,12 @@ from certificates.models import (
     User,
 )
 from certificates.notifications.services import event_emit
-from certificates.services.applications import application_mark_issued
+from certificates.services.applications import (
+    APPLICATION_FIELDS,
+    ITEM_FIELDS,
+    application_mark_issued,
+)
+from certificates.services.applications import _replace_items as application_replace_items
 from certsvc.problems import ProblemError
 from signing.canonical import canonicalize
 from signing.errors import KeyUnavailable, NoActiveKey
@@ -407,6 +412,55 @@ def _emit_status_change(certificate: Certificate, event_type: str, extra: dict[s
 
 def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def certificate_replace(
+    *, certificate: Certificate, actor: User, fields: dict[str, Any], items: list[dict[str, Any]] | None
+) -> Application:
+    """An officer's correction: a copy of the certificate's application with ``fields``/``items`` changed.
+
+    The copy is approved at once (the officer is the reviewer) and its issuance queued;
+    when it is issued the old certificate becomes ``superseded``.
+    """
+    with transaction.atomic():
+        locked = _locked_certificate(certificate)
+        if locked.status != Certificate.Status.ISSUED:
+            raise CertificateError(
+                "invalid_transition",
+                _("The certificate is %(status)s; it cannot be replaced.") % {"status": locked.status},
+            )
+        original = locked.application
+        copied = {name: getattr(original, name) for name in APPLICATION_FIELDS - {"replaces"}}
+        replacement = Application.objects.create(
+            exporter_id=original.exporter_id,
+            created_by=actor,
+            status=Application.Status.APPROVED,
+            replaces=locked,
+            **{**copied, **fields},
+        )
+        application_replace_items(
+            replacement,
+            items
+            if items is not None
+            else [
+                {name: getattr(item, name) for name in ITEM_FIELDS}
+                for item in original.items.order_by("line")
+            ],
+        )
+        for action, to_status in (
+            ("created", Application.Status.SUBMITTED),
+            ("approved", replacement.status),
+        ):
+            replacement.events.create(
+                actor=actor,
+                action=action,
+                from_status="",
+                to_status=to_status,
+                reason=_("Replaces %(number)s") % {"number": locked.number},
+            )
+        order = IssuanceOrder.objects.create(application=replacement)
+        transaction.on_commit(lambda: _enqueue(order.pk))
+    return replacement
 
 
 # --- the outbox sweep --------------------------------------------------------------------

@@ -239,6 +239,10 @@ CERTIFICATE_VALIDITY_DAYS = env_int("CERTIFICATE_VALIDITY_DAYS", 365)
 # An order queued this long ago and still pending is re-queued by the sweep: its message may be lost.
 ISSUANCE_STALE_SECONDS = env_int("ISSUANCE_STALE_SECONDS", 120)
 ISSUANCE_SWEEP_BATCH = env_int("ISSUANCE_SWEEP_BATCH", 500)
+TRANSPARENCY_NUMBER_RESOLVER = "certificates.certificate_selectors.certificate_log_index"
+STATUS_BUNDLE_TTL_SECONDS = env_int("STATUS_BUNDLE_TTL_SECONDS", 3600)
+# Webhooks to plain-http URLs are refused unless this is set (development only).
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", False)
 # Test-only: slows each signing down so that fault tests can kill a worker mid-task.
 ISSUANCE_TEST_DELAY_SECONDS = float(env_str("ISSUANCE_TEST_DELAY_SECONDS", "0") or 0)
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("signing.urls")),
     path("", include("signing.transparency.urls")),
     path("", include("certificates.urls")),
+    path("", include("certificates.certificate_urls")),
     path("", include("certificates.notifications.urls")),
 ]
