@@ -1,0 +1,221 @@
+"""Django admin: organizations, users with roles, applications with officer actions, certificates.
+
+Applications and certificates are read-only here: their data comes from the API and
+the signing pipeline; the only changes the admin makes are the officer decisions,
+which call the same services as the API.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from certificates import services
+from certificates.models import (
+    Application,
+    ApplicationEvent,
+    Certificate,
+    CertificateEvent,
+    GoodsItem,
+    IssuanceOrder,
+    NumberSequence,
+    Organization,
+    User,
+)
+from certificates.services import ApplicationError
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "tax_id", "email"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "tax_id", "email"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "email", "role", "organization", "is_active", "is_staff"]
+    list_filter = ["role", "is_active", "is_staff", "is_superuser"]
+    list_select_related = ["organization"]
+    search_fields = ["username", "email", "first_name", "last_name", "organization__name"]
+    autocomplete_fields = ["organization"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        (_("Organization and role"), {"fields": ["organization", "role", "language"]}),
+    ]
+    add_fieldsets = [
+        *BaseUserAdmin.add_fieldsets,
+        (_("Organization and role"), {"fields": ["organization", "role"]}),
+    ]
+
+
+class GoodsItemInline(ReadOnlyInline):
+    model = GoodsItem
+    fields = [
+        "line",
+        "description",
+        "hs_code",
+        "quantity",
+        "unit",
+        "net_weight_kg",
+        "gross_weight_kg",
+        "value",
+        "currency",
+        "origin_country",
+    ]
+    readonly_fields = fields
+
+
+class ApplicationEventInline(ReadOnlyInline):
+    model = ApplicationEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
+    readonly_fields = fields
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "exporter",
+        "type",
+        "status",
+        "invoice_number",
+        "country_of_destination",
+        "created_at",
+    ]
+    list_filter = ["status", "type", "country_of_destination", "country_of_export", "created_at"]
+    list_select_related = ["exporter"]
+    search_fields = ["exporter__name", "invoice_number", "items__hs_code", "consignee_name"]
+    date_hierarchy = "created_at"
+    inlines = [GoodsItemInline, ApplicationEventInline]
+    actions = ["approve", "reject", "return_for_corrections"]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset.distinct(), False  # an HS code found on two items still lists the application once
+
+    @admin.action(description=_("Approve selected applications"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[Application]) -> None:
+        self._decide(request, queryset, services.application_approve)
+
+    @admin.action(description=_("Reject selected applications…"))
+    def reject(self, request: HttpRequest, queryset: QuerySet[Application]):
+        return self._decide_with_reason(request, queryset, "reject", services.application_reject, _("Reject"))
+
+    @admin.action(description=_("Return selected applications for corrections…"))
+    def return_for_corrections(self, request: HttpRequest, queryset: QuerySet[Application]):
+        return self._decide_with_reason(
+            request,
+            queryset,
+            "return_for_corrections",
+            services.application_return,
+            _("Return for corrections"),
+        )
+
+    def _decide_with_reason(self, request, queryset, action, service, title):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._decide(request, queryset, service, reason=form.cleaned_data["reason"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "form": form,
+            "applications": queryset,
+            "action": action,
+        }
+        return TemplateResponse(request, "admin/certificates/application/decision_reason.html", context)
+
+    def _decide(self, request, queryset, service, **kwargs) -> None:
+        done = 0
+        for application in queryset:
+            try:
+                service(application=application, actor=request.user, **kwargs)
+                done += 1
+            except ApplicationError as error:
+                self.message_user(request, f"{application}: {error.detail}", messages.ERROR)
+        if done:
+            self.message_user(
+                request, _("%(count)d application(s) updated.") % {"count": done}, messages.SUCCESS
+            )
+
+
+class CertificateEventInline(ReadOnlyInline):
+    model = CertificateEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
+    readonly_fields = fields
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = ["number", "status", "type", "issued_at", "valid_from", "valid_until", "kid"]
+    list_filter = ["status", "type", "issued_at"]
+    list_select_related = ["application__exporter"]
+    search_fields = ["number", "application__exporter__name", "application__invoice_number"]
+    date_hierarchy = "issued_at"
+    # The canonical bytes are not shown; their hash and the JWS identify what was signed.
+    fields = [
+        "number",
+        "status",
+        "type",
+        "application",
+        "issued_at",
+        "valid_from",
+        "valid_until",
+        "kid",
+        "jws_sha256",
+        "jws",
+        "document",
+        "log_index",
+        "replaces",
+        "superseded_by",
+        "revoked_at",
+        "revocation_reason",
+        "pdf",
+    ]
+    readonly_fields = fields
+    inlines = [CertificateEventInline]
+
+
+@admin.register(IssuanceOrder)
+class IssuanceOrderAdmin(ReadOnlyAdmin):
+    list_display = ["application", "state", "attempts", "error_code", "queued_at", "updated_at"]
+    list_filter = ["state", "error_code"]
+    readonly_fields = ["application", "state", "attempts", "error_code", "error", "queued_at", "created_at"]
+
+
+@admin.register(NumberSequence)
+class NumberSequenceAdmin(ReadOnlyAdmin):
+    list_display = ["year", "type", "last"]
