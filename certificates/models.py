@@ -332,3 +332,6 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+from certificates.verification_models import Verification  # noqa: E402,F401
