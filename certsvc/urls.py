@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("certificates.certificate_urls")),
     path("", include("certificates.notifications.urls")),
+    path("", include("certificates.verification_urls")),
 ]
