@@ -1,0 +1,92 @@
+"""Demo data for a local run: the issuer, an Uzbek exporter, a Belarusian consignee, customs of both
+countries, users ``exporter``, ``officer``, ``customs`` and ``admin``, and an active signing key.
+
+Safe to run again: everything is looked up before it is created. The password comes from
+``DEMO_PASSWORD``; without it one is generated once, kept in ``VAR_DIR/demo_password`` and printed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from certificates.models import Organization, User
+
+Kind = Organization.Kind
+Role = User.Role
+
+ORGANIZATIONS = {
+    "issuer": dict(kind=Kind.ISSUER, name="UzBel Certification Centre", country="UZ", tax_id="302456781",
+                   address="12 Navoi Street, Tashkent 100011, Uzbekistan"),
+    "exporter": dict(kind=Kind.EXPORTER, name="Tashkent Textile Export LLC", country="UZ", tax_id="305123456",
+                     address="45 Amir Temur Avenue, Tashkent 100084, Uzbekistan"),
+    "consignee": dict(kind=Kind.CONSIGNEE, name="Minsk Trading JSC", country="BY", tax_id="100582333",
+                      address="10 Nezavisimosti Avenue, Minsk 220030, Belarus"),
+    "customs_uz": dict(kind=Kind.CUSTOMS, name="State Customs Committee of Uzbekistan", country="UZ",
+                       tax_id="", address="7 Abdulla Kodiriy Street, Tashkent, Uzbekistan"),
+    "customs_by": dict(kind=Kind.CUSTOMS, name="State Customs Committee of the Republic of Belarus",
+                       country="BY", tax_id="", address="45/1 Mogilevskaya Street, Minsk, Belarus"),
+}  # fmt: skip
+USERS = {
+    "exporter": ("exporter", Role.EXPORTER),
+    "officer": ("issuer", Role.OFFICER),
+    "customs": ("customs_uz", Role.CUSTOMS),
+}
+PASSWORD_FILE = "demo_password"  # noqa: S105 - a file name, not a password
+
+
+class Command(BaseCommand):
+    help = "Create demo organizations, users (exporter, officer, customs, admin) and an active signing key."
+
+    def handle(self, *args, **options) -> None:
+        password, generated = self._password()
+        with transaction.atomic():
+            organizations = {label: self._organization(**fields) for label, fields in ORGANIZATIONS.items()}
+            for username, (organization, role) in USERS.items():
+                self._user(username, password, organization=organizations[organization], role=role)
+            self._user("admin", password, organization=None, role="", is_staff=True, is_superuser=True)
+        key = self._signing_key()
+        self.stdout.write(self.style.SUCCESS("Demo data ready: users exporter, officer, customs, admin."))
+        self.stdout.write(f"Active signing key: {key.kid}")
+        if generated:
+            self.stdout.write(f"Demo password (generated, kept in {self._password_path()}): {password}")
+
+    def _password(self) -> tuple[str, bool]:
+        """``(password, newly generated)``: from ``DEMO_PASSWORD``, else the kept file, else a new one."""
+        from_env = os.environ.get("DEMO_PASSWORD", "")
+        if from_env:
+            return from_env, False
+        path = self._password_path()
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip(), False
+        password = secrets.token_urlsafe(12)
+        path.write_text(password + "\n", encoding="utf-8")
+        path.chmod(0o600)
+        return password, True
+
+    def _password_path(self) -> Path:
+        return Path(settings.VAR_DIR) / PASSWORD_FILE
+
+    def _organization(self, *, kind: str, name: str, country: str, **fields) -> Organization:
+        organization, _ = Organization.objects.update_or_create(
+            kind=kind, name=name, country=country, defaults=fields
+        )
+        return organization
+
+    def _user(self, username: str, password: str, **fields) -> User:
+        defaults = {**fields, "email": f"{username}@demo.certsvc.local", "is_active": True}
+        user, _ = User.objects.update_or_create(username=username, defaults=defaults)
+        if not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        return user
+
+    def _signing_key(self):
+        from signing.services import signing_key_ensure_active  # the signing app owns keys
+
+        return signing_key_ensure_active()

@@ -1,0 +1,62 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from certificates.models import Organization, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def var_dir(settings, tmp_path, monkeypatch):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    return tmp_path
+
+
+def counts():
+    from signing.models import SigningKey
+
+    return (Organization.objects.count(), User.objects.count(), SigningKey.objects.count())
+
+
+def test_seed_demo_creates_the_demo_world(var_dir, monkeypatch, capsys):
+    from signing.models import SigningKey
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-Password-2026")
+    call_command("seed_demo")
+    assert "demo-Password-2026" not in capsys.readouterr().out
+    kinds = sorted(Organization.objects.values_list("kind", "country"))
+    assert kinds == [
+        ("consignee", "BY"),
+        ("customs", "BY"),
+        ("customs", "UZ"),
+        ("exporter", "UZ"),
+        ("issuer", "UZ"),
+    ]
+    for username, role in [("exporter", "exporter"), ("officer", "officer"), ("customs", "customs")]:
+        user = authenticate(username=username, password="demo-Password-2026")
+        assert user is not None
+        assert user.role == role
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser
+    assert admin.is_staff
+    assert User.objects.get(username="exporter").is_exporter
+    assert SigningKey.objects.filter(status="active").count() == 1
+
+
+def test_seed_demo_is_idempotent(var_dir, capsys):
+    call_command("seed_demo")
+    first = counts()
+    call_command("seed_demo")
+    assert counts() == first
+
+
+def test_generated_password_is_kept_and_printed_once(var_dir, capsys):
+    call_command("seed_demo")
+    password = (var_dir / "demo_password").read_text().strip()
+    assert password in capsys.readouterr().out
+    call_command("seed_demo")
+    assert password not in capsys.readouterr().out
+    assert (var_dir / "demo_password").read_text().strip() == password
+    assert authenticate(username="officer", password=password) is not None
