@@ -194,3 +194,15 @@ def test_the_schema_documents_the_webhook_endpoints(api):
     paths = schema.json()["paths"]
     assert "/api/v1/webhooks/{endpoint_id}/rotate-secret/" in paths
     assert "/api/v1/me/notification-preferences/" in paths
+
+
+def test_activating_a_disabled_endpoint_clears_its_failure_record(api, exporter_org):
+    endpoint = WebhookEndpoint.objects.get(pk=create(api).json()["id"])
+    services.webhook_endpoint_disable(endpoint=endpoint, reason="Deliveries kept failing.")
+    endpoint.refresh_from_db()
+    assert api.get(f"/api/v1/webhooks/{endpoint.pk}/").json()["disabled_reason"] == "Deliveries kept failing."
+
+    response = api.patch(f"/api/v1/webhooks/{endpoint.pk}/", {"active": True}, format="json")
+
+    assert response.json()["active"] is True
+    assert response.json()["disabled_at"] is None

@@ -167,3 +167,15 @@ def test_events_emitted_during_a_broker_outage_are_delivered_after_it(transactio
     assert smtp.inbox.recipients == [[exporter.email]]
     assert smtp.messages[0]["Subject"].strip() == "O-1 raqamli sertifikat berildi"
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.DELIVERED}
+
+
+def test_a_row_claimed_by_a_worker_that_died_is_swept_again_after_its_lease(exporter_org, exporter):
+    require_redis()
+    services.event_emit(
+        type=EventType.CERTIFICATE_ISSUED, data={"number": "L-1"}, organizations=[exporter_org]
+    )
+    email = EmailNotification.objects.get()
+    assert services._claim(EmailNotification, email.pk)  # the worker crashes right after this
+
+    assert services.notifications_sweep() == 0
+    assert services.notifications_sweep(now=timezone.now() + timedelta(minutes=3)) == 1

@@ -278,3 +278,23 @@ def test_an_endpoint_gets_only_the_event_types_it_subscribed_to(receiver, export
     emit_issued(exporter_org)
 
     assert not endpoint.deliveries.exists()
+
+
+def test_a_refused_connection_is_logged_as_a_failed_attempt(exporter_org):
+    from tests.notifications.servers import free_port
+
+    endpoint, _ = services.webhook_endpoint_create(
+        organization=exporter_org,
+        url=f"http://127.0.0.1:{free_port()}/hook",
+        event_types=["certificate.issued"],
+    )
+    emit_issued(exporter_org)
+    delivery = endpoint.deliveries.get()
+
+    services.webhook_delivery_attempt(delivery_id=delivery.pk)
+
+    attempt = delivery.attempt_log.get()
+    assert attempt.status_code is None
+    assert "Connection" in attempt.error
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.PENDING
