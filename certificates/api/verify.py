@@ -1,0 +1,193 @@
+"""Verification API (CONTRACT §4): verify, the customs verification list, the status bundle.
+
+Every registry read fails closed: a ``DatabaseError`` anywhere in a request
+(authentication included) becomes a 503 problem, never an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC
+
+import django_filters
+from django.db import DatabaseError
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+from certificates import verification
+from certificates.api.fields import StrictSerializer
+from certificates.api.problems import problems
+from certificates.verification_models import Verification
+from certsvc.problems import ServiceUnavailable
+
+JOSE_CONTENT_TYPE = "application/jose"
+_RFC3339 = re.compile(r"^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d{1,9})?([Zz]|[+-]\d\d:\d\d)$")
+
+
+class FailClosedMixin:
+    """A registry that cannot be read answers 503, whatever step of the request touched it."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DatabaseError):
+            exc = ServiceUnavailable("registry_unavailable", "The certificate registry cannot be read now.")
+        return super().handle_exception(exc)
+
+
+class VerifyAnonThrottle(AnonRateThrottle):
+    scope = "verify_anon"
+
+
+class VerifyUserThrottle(UserRateThrottle):
+    scope = "verify_user"
+
+
+class RFC3339Field(serializers.DateTimeField):
+    """Only RFC 3339 date-times with an offset (``2026-11-28T10:15:00Z``), nothing looser."""
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not _RFC3339.match(value):
+            raise serializers.ValidationError("Use an RFC 3339 date-time, e.g. 2026-11-28T10:15:00Z.")
+        return super().to_internal_value(value)
+
+
+class VerifyInputSerializer(StrictSerializer):
+    number = serializers.CharField(max_length=64, required=False, trim_whitespace=True)
+    document = serializers.CharField(max_length=verification.MAX_DOCUMENT_BYTES, required=False)
+    at = RFC3339Field(required=False, default_timezone=UTC)
+
+    def validate(self, attrs):
+        if ("number" in attrs) == ("document" in attrs):
+            raise serializers.ValidationError("Send exactly one of number and document.")
+        return attrs
+
+
+class CheckSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    ok = serializers.BooleanField()
+    detail = serializers.CharField(required=False)
+
+
+class VerifyOutputSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    status = serializers.ChoiceField(choices=verification.STATUSES)
+    number = serializers.CharField(allow_null=True)
+    checked_at = serializers.DateTimeField()
+    at = serializers.DateTimeField(required=False, help_text="The moment asked about, when `at` was sent.")
+    checks = CheckSerializer(many=True)
+    certificate = serializers.JSONField(
+        allow_null=True,
+        help_text="Summary for anonymous callers; the full document for customs, officers and staff.",
+    )
+    receipt = serializers.CharField(help_text="JWS (typ certsvc-receipt+jws) over this body without receipt.")
+
+
+class VerifyView(FailClosedMixin, APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [VerifyAnonThrottle, VerifyUserThrottle]
+
+    @extend_schema(
+        operation_id="verify",
+        summary="Verify a certificate by number or by its JWS",
+        description="Always 200 for a well-formed request; `status` is the first failing check "
+        "(malformed, bad_signature, unknown_key, bad_signature, key_revoked, registry_mismatch/not_found, "
+        "revoked/superseded, expired/not_yet_valid). An `alg` other than EdDSA/Ed25519 is bad_signature. "
+        "With `at`, the status at that moment; a certificate not yet issued then is not_yet_valid. "
+        "503 when the registry cannot be read or no key can sign the receipt.",
+        request=VerifyInputSerializer,
+        responses={200: VerifyOutputSerializer, **problems(400, 429), 503: OpenApiResponse(description="")},
+        tags=["verification"],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = VerifyInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        checked_at = timezone.now()
+        moment = data.get("at") or checked_at
+        if "number" in data:
+            query, outcome = (
+                "number",
+                verification.verification_by_number(number=data["number"], moment=moment),
+            )
+        else:
+            query = "document"
+            outcome = verification.verification_by_document(token=data["document"], moment=moment)
+        body = verification.verification_answer(
+            outcome=outcome, checked_at=checked_at, at=data.get("at"), user=request.user
+        )
+        verification.verification_record(
+            user=request.user, query=query, number=outcome.number, status=outcome.status, at=data.get("at")
+        )
+        return Response(body)
+
+
+class IsCustomsOrStaff(IsAuthenticated):
+    message = "Only customs users and administrators can list verifications."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return super().has_permission(request, view) and (user.is_staff or user.is_customs)
+
+
+class VerificationFilter(django_filters.FilterSet):
+    number = django_filters.CharFilter()
+    status = django_filters.MultipleChoiceFilter(choices=[(s, s) for s in verification.STATUSES])
+    date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = Verification
+        fields = ["number", "status", "date_from", "date_to"]
+
+
+class VerificationOutputSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username")
+    organization = serializers.CharField(source="organization.name", allow_null=True, default=None)
+    verified_at = serializers.DateTimeField(source="created_at")
+
+    class Meta:
+        model = Verification
+        fields = ["id", "verified_at", "user", "organization", "query", "number", "status", "at"]
+
+
+@extend_schema(
+    operation_id="verifications_list",
+    summary="Verifications made by the caller's organization (customs) or by everyone (staff)",
+    responses={200: VerificationOutputSerializer(many=True), **problems(400, 401, 403)},
+    tags=["verification"],
+)
+class VerificationListView(FailClosedMixin, generics.ListAPIView):
+    permission_classes = [IsCustomsOrStaff]
+    serializer_class = VerificationOutputSerializer
+    filterset_class = VerificationFilter
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        return verification.verification_list_for(user=self.request.user)
+
+
+class StatusBundleView(FailClosedMixin, APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="status_bundle",
+        summary="Signed list of revoked and superseded certificates for offline verifiers",
+        description="A JWS (typ certsvc-status+jws, `application/jose`) over "
+        '`{"issued_at", "next_update", "entries": [{"number", "status", "since"}]}`.',
+        responses={(200, JOSE_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.STR), 503: OpenApiResponse()},
+        auth=[],
+        tags=["verification"],
+    )
+    def get(self, request: Request) -> HttpResponse:
+        response = HttpResponse(verification.status_bundle_signed(), content_type=JOSE_CONTENT_TYPE)
+        patch_cache_control(response, public=True, max_age=verification.status_bundle_cache_seconds())
+        return response

@@ -1,0 +1,439 @@
+"""Verification of certificates (CONTRACT §4): the checks, the status at a moment, receipts, the bundle.
+
+A verification runs named checks in a fixed order; the answer's ``status`` is the
+failure of the first check that fails, so the precedence is:
+
+    malformed → bad_signature (an ``alg`` other than EdDSA/Ed25519 is a bad
+    signature: nothing certsvc signs uses it) → unknown_key → bad_signature →
+    key_revoked → registry_mismatch / not_found → revoked / superseded →
+    expired / not_yet_valid → valid
+
+A certificate not yet issued at the moment asked about (``at``) is ``not_yet_valid``.
+Every registry read may raise ``django.db.DatabaseError``; callers turn that into
+503 (fail closed), never into an answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
+
+from certificates.models import Certificate, User
+from certificates.verification_models import Verification
+from certsvc.problems import ServiceUnavailable
+from signing.canonical import canonicalize
+from signing.errors import KeyUnavailable, NoActiveKey
+from signing.jws import (
+    ACCEPTED_ED25519_ALGS,
+    TYP_CERTIFICATE,
+    TYP_RECEIPT,
+    TYP_STATUS,
+    BadSignature,
+    JWSError,
+    ParsedJWS,
+    parse_compact,
+    verify_ed25519,
+)
+from signing.models import SigningKey
+from signing.selectors import signing_key_get_for_verification
+from signing.services import jws_sign
+from signing.transparency.merkle import leaf_hash
+from signing.transparency.models import LogLeaf
+
+VALID = "valid"
+REVOKED = "revoked"
+SUPERSEDED = "superseded"
+EXPIRED = "expired"
+NOT_YET_VALID = "not_yet_valid"
+NOT_FOUND = "not_found"
+BAD_SIGNATURE = "bad_signature"
+UNKNOWN_KEY = "unknown_key"
+KEY_REVOKED = "key_revoked"
+REGISTRY_MISMATCH = "registry_mismatch"
+MALFORMED = "malformed"
+STATUSES = (
+    VALID,
+    REVOKED,
+    SUPERSEDED,
+    EXPIRED,
+    NOT_YET_VALID,
+    NOT_FOUND,
+    BAD_SIGNATURE,
+    UNKNOWN_KEY,
+    KEY_REVOKED,
+    REGISTRY_MISMATCH,
+    MALFORMED,
+)
+MAX_DOCUMENT_BYTES = 64 * 1024
+BUNDLE_CACHE_KEY = "certsvc:verification:status-bundle"
+FULL_DOCUMENT_ROLES = frozenset({User.Role.CUSTOMS, User.Role.OFFICER})
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str | None = None
+    fails_as: str = VALID
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"name": self.name, "ok": self.ok}
+        if self.detail:
+            body["detail"] = self.detail
+        return body
+
+
+@dataclass
+class Outcome:
+    """What a verification found: the checks in order, the number, and the record it matched."""
+
+    checks: list[Check] = field(default_factory=list)
+    number: str | None = None
+    certificate: Certificate | None = None
+
+    @property
+    def status(self) -> str:
+        return next((check.fails_as for check in self.checks if not check.ok), VALID)
+
+    def add(self, name: str, ok: bool, fails_as: str, detail: str | None = None) -> bool:
+        self.checks.append(Check(name=name, ok=ok, detail=detail, fails_as=fails_as))
+        return ok
+
+
+# --- reads -------------------------------------------------------------------------------
+
+
+def certificate_get_for_verification(*, number: str) -> Certificate | None:
+    """The certificate with what a verification shows of it, in one query."""
+    return (
+        Certificate.objects.select_related("superseded_by", "application__exporter")
+        .filter(number=number)
+        .first()
+    )
+
+
+# --- the checks --------------------------------------------------------------------------
+
+
+def verification_by_number(*, number: str, moment: datetime) -> Outcome:
+    """Check the JWS on record for ``number`` as a presented one would be, then its status at ``moment``."""
+    outcome = Outcome(number=number)
+    certificate = certificate_get_for_verification(number=number)
+    if certificate is None:
+        outcome.add("registry", False, NOT_FOUND, "no certificate has this number")
+        return outcome
+    outcome.certificate = certificate
+    parsed = _parse(outcome, certificate.jws)
+    if parsed is None or not _signature_checks(outcome, parsed, issued_at=certificate.issued_at):
+        return outcome
+    _registry_checks(outcome, certificate, certificate.jws)
+    _status_checks(outcome, certificate, moment)
+    return outcome
+
+
+def verification_by_document(*, token: str, moment: datetime) -> Outcome:
+    """Check a presented JWS: form, algorithm, key, signature, then that it is the one on record."""
+    outcome = Outcome()
+    parsed = _parse(outcome, token)
+    if parsed is None:
+        return outcome
+    document = json.loads(parsed.payload)
+    outcome.number = document["number"]
+    if not _signature_checks(outcome, parsed, issued_at=_rfc3339_parse(document["issued_at"])):
+        return outcome
+    certificate = certificate_get_for_verification(number=outcome.number)
+    if certificate is None:
+        outcome.add("registry", False, REGISTRY_MISMATCH, "the registry has no certificate with this number")
+        return outcome
+    outcome.certificate = certificate
+    if _registry_checks(outcome, certificate, token):
+        _status_checks(outcome, certificate, moment)
+    return outcome
+
+
+def _parse(outcome: Outcome, token: str) -> ParsedJWS | None:
+    try:
+        parsed = parse_compact(token)
+        _require_certificate(parsed)
+    except (JWSError, ValueError, KeyError, TypeError) as exc:
+        outcome.add("well_formed", False, MALFORMED, str(exc) or "not a certificate document")
+        return None
+    outcome.add("well_formed", True, MALFORMED)
+    return parsed
+
+
+def _require_certificate(parsed: ParsedJWS) -> None:
+    if parsed.typ != TYP_CERTIFICATE:
+        raise ValueError(f"typ is {parsed.typ!r}, not {TYP_CERTIFICATE!r}")
+    document = json.loads(parsed.payload.decode("utf-8"))
+    if not isinstance(document, dict) or not isinstance(document.get("number"), str):
+        raise ValueError("the payload is not a certificate document")
+    for member in ("issued_at", "valid_from", "valid_until"):
+        if not isinstance(document.get(member), str):
+            raise ValueError(f"the document has no {member}")
+    _rfc3339_parse(document["issued_at"])
+    date.fromisoformat(document["valid_from"])
+    date.fromisoformat(document["valid_until"])
+
+
+def _signature_checks(outcome: Outcome, parsed: ParsedJWS, *, issued_at: datetime) -> bool:
+    alg_ok = parsed.alg in ACCEPTED_ED25519_ALGS
+    if not outcome.add("algorithm", alg_ok, BAD_SIGNATURE, None if alg_ok else f"alg {parsed.alg!r} refused"):
+        return False
+    key = signing_key_get_for_verification(kid=parsed.kid)
+    if not outcome.add("key_known", key is not None, UNKNOWN_KEY, f"no published key has kid {parsed.kid}"):
+        return False
+    if not outcome.add(
+        "signature", _signature_ok(parsed, key), BAD_SIGNATURE, "the signature does not verify"
+    ):
+        return False
+    compromised = key.was_compromised_at(issued_at)
+    detail = f"key {key.kid} compromised since {rfc3339(key.compromised_at)}" if compromised else None
+    outcome.add("key_not_revoked", not compromised, KEY_REVOKED, detail)
+    return True
+
+
+def _signature_ok(parsed: ParsedJWS, key: SigningKey) -> bool:
+    try:
+        verify_ed25519(parsed, key.public_key_bytes)
+    except BadSignature:
+        return False
+    return True
+
+
+def _registry_checks(outcome: Outcome, certificate: Certificate, token: str) -> bool:
+    digest = hashlib.sha256(token.encode("ascii")).hexdigest()
+    same = digest == certificate.jws_sha256
+    if not outcome.add(
+        "registry", same, REGISTRY_MISMATCH, None if same else "differs from the one on record"
+    ):
+        return False
+    leaf = (
+        LogLeaf.objects.filter(index=certificate.log_index).first()
+        if certificate.log_index is not None
+        else None
+    )
+    logged = leaf is not None and bytes(leaf.leaf_hash) == leaf_hash(token.encode("ascii"))
+    detail = f"log entry {certificate.log_index}" if logged else "no matching transparency log entry"
+    return outcome.add("transparency_log", logged, REGISTRY_MISMATCH, detail)
+
+
+def _status_checks(outcome: Outcome, certificate: Certificate, moment: datetime) -> None:
+    status, detail = certificate_status_at(certificate=certificate, moment=moment)
+    outcome.add("status", status == VALID, status, detail)
+    validity, detail = certificate_validity_at(certificate=certificate, moment=moment)
+    outcome.add("validity", validity == VALID, validity, detail)
+
+
+def certificate_status_at(*, certificate: Certificate, moment: datetime) -> tuple[str, str | None]:
+    """``revoked``/``superseded`` if that had happened by ``moment``, else ``valid``; with a detail text."""
+    revoked_at = certificate.revoked_at
+    if certificate.status == Certificate.Status.REVOKED and revoked_at and revoked_at <= moment:
+        return REVOKED, f"revoked {_day(revoked_at)}: {certificate.revocation_reason}"
+    superseded_at = certificate_superseded_at(certificate=certificate)
+    if superseded_at is not None and superseded_at <= moment:
+        return SUPERSEDED, f"superseded {_day(superseded_at)} by {certificate.superseded_by.number}"
+    return VALID, None
+
+
+def certificate_superseded_at(*, certificate: Certificate) -> datetime | None:
+    """When the replacement was issued (the moment the old certificate stopped being current)."""
+    if certificate.status != Certificate.Status.SUPERSEDED or certificate.superseded_by is None:
+        return None
+    return certificate.superseded_by.issued_at
+
+
+def certificate_validity_at(*, certificate: Certificate, moment: datetime) -> tuple[str, str | None]:
+    """``not_yet_valid`` before issue or ``valid_from``, ``expired`` after ``valid_until``, else ``valid``."""
+    if moment < certificate.issued_at:
+        return NOT_YET_VALID, f"not issued until {rfc3339(certificate.issued_at)}"
+    day = moment.astimezone(UTC).date()
+    if day < certificate.valid_from:
+        return NOT_YET_VALID, f"valid from {certificate.valid_from.isoformat()}"
+    if day > certificate.valid_until:
+        return EXPIRED, f"expired after {certificate.valid_until.isoformat()}"
+    return VALID, f"valid {certificate.valid_from.isoformat()} to {certificate.valid_until.isoformat()}"
+
+
+# --- the answer --------------------------------------------------------------------------
+
+
+def certificate_summary(*, certificate: Certificate) -> dict[str, Any]:
+    """What anyone may see of a certificate (anonymous callers, the public page)."""
+    items = certificate.document.get("items", [])
+    return {
+        "number": certificate.number,
+        "status": certificate.status,
+        "type": certificate.type,
+        "issued_at": rfc3339(certificate.issued_at),
+        "valid_from": certificate.valid_from.isoformat(),
+        "valid_until": certificate.valid_until.isoformat(),
+        "exporter": {"name": certificate.document.get("exporter", {}).get("name", "")},
+        "goods": {
+            "count": len(items),
+            "items": [
+                {"hs_code": item.get("hs_code"), "description": item.get("description")} for item in items
+            ],
+        },
+    }
+
+
+def sees_full_document(user: Any) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and (user.is_staff or getattr(user, "role", "") in FULL_DOCUMENT_ROLES)
+    )
+
+
+def verification_answer(
+    *, outcome: Outcome, checked_at: datetime, at: datetime | None, user: Any
+) -> dict[str, Any]:
+    """The response body of CONTRACT §4 with its signed ``receipt`` (``ServiceUnavailable`` if unsignable)."""
+    body: dict[str, Any] = {
+        "valid": outcome.status == VALID,
+        "status": outcome.status,
+        "number": outcome.number,
+        "checked_at": rfc3339(checked_at),
+        "checks": [check.as_dict() for check in outcome.checks],
+        "certificate": _certificate_view(outcome.certificate, user),
+    }
+    if at is not None:
+        body["at"] = rfc3339(at)
+    return {**body, "receipt": verification_receipt_sign(body=body)}
+
+
+def _certificate_view(certificate: Certificate | None, user: Any) -> dict[str, Any] | None:
+    if certificate is None:
+        return None
+    if sees_full_document(user):
+        return certificate.document
+    return certificate_summary(certificate=certificate)
+
+
+def verification_receipt_sign(*, body: dict[str, Any]) -> str:
+    """A JWS over the RFC 8785 bytes of ``body``; no active key means 503, never an unsigned answer."""
+    return _sign_or_unavailable(canonicalize(body), TYP_RECEIPT)
+
+
+def _sign_or_unavailable(payload: bytes, typ: str) -> str:
+    try:
+        return jws_sign(payload=payload, typ=typ).compact
+    except (NoActiveKey, KeyUnavailable) as exc:
+        raise ServiceUnavailable("signing_unavailable", "No signing key can sign the answer now.") from exc
+
+
+def verification_record(
+    *, user: Any, query: str, number: str | None, status: str, at: datetime | None
+) -> Verification | None:
+    """Keep a row for an authenticated caller's verification; anonymous ones are only throttled."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Verification.objects.create(
+        user=user,
+        organization_id=user.organization_id,
+        query=query,
+        number=(number or "")[:64],
+        status=status,
+        at=at,
+    )
+
+
+def verification_list_for(*, user: Any):
+    """Staff see every verification; others only their organization's (none without one)."""
+    rows = Verification.objects.select_related("user", "organization")
+    if user.is_staff:
+        return rows
+    if user.organization_id is None:
+        return rows.none()
+    return rows.filter(organization_id=user.organization_id)
+
+
+# --- the status bundle for offline verifiers ---------------------------------------------
+
+
+def status_bundle_entries() -> list[dict[str, str]]:
+    """Every revoked or superseded certificate, with the moment it stopped being valid."""
+    rows = (
+        Certificate.objects.filter(status__in=[Certificate.Status.REVOKED, Certificate.Status.SUPERSEDED])
+        .select_related("superseded_by")
+        .order_by("number")
+    )
+    entries = []
+    for certificate in rows:
+        since = certificate.revoked_at or certificate_superseded_at(certificate=certificate)
+        entries.append({"number": certificate.number, "status": certificate.status, "since": rfc3339(since)})
+    return entries
+
+
+def status_bundle_signed(*, now: datetime | None = None) -> str:
+    """The signed bundle, cached while no certificate changed status (statuses only ever leave ``issued``)."""
+    changed = Certificate.objects.filter(~Q(status=Certificate.Status.ISSUED)).count()
+    key = f"{BUNDLE_CACHE_KEY}:{changed}"
+    token = cache.get(key)
+    if token is None:
+        token = _status_bundle_sign(now or timezone.now())
+        cache.set(key, token, timeout=status_bundle_cache_seconds())
+    return token
+
+
+def _status_bundle_sign(now: datetime) -> str:
+    issued_at = now.replace(microsecond=0)
+    body = {
+        "issued_at": rfc3339(issued_at),
+        "next_update": rfc3339(issued_at + timedelta(seconds=status_bundle_ttl_seconds())),
+        "entries": status_bundle_entries(),
+    }
+    return _sign_or_unavailable(canonicalize(body), TYP_STATUS)
+
+
+def status_bundle_ttl_seconds() -> int:
+    return int(getattr(settings, "STATUS_BUNDLE_TTL_SECONDS", 3600))
+
+
+def status_bundle_cache_seconds() -> int:
+    """How long one signed bundle is served; never longer than its own validity."""
+    return min(int(getattr(settings, "STATUS_BUNDLE_CACHE_SECONDS", 60)), status_bundle_ttl_seconds())
+
+
+# --- time --------------------------------------------------------------------------------
+
+
+def rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(UTC).date().isoformat()
+
+
+def _rfc3339_parse(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("a time without a time zone")
+    return moment
+
+
+__all__ = [
+    "STATUSES",
+    "Check",
+    "Outcome",
+    "certificate_get_for_verification",
+    "certificate_status_at",
+    "certificate_summary",
+    "certificate_validity_at",
+    "status_bundle_signed",
+    "verification_answer",
+    "verification_by_document",
+    "verification_by_number",
+    "verification_list_for",
+    "verification_record",
+]

@@ -1,0 +1,351 @@
+"""Offline verification of certsvc certificates, for border posts without a connection.
+
+A library and the ``certsvc-verify`` command. It needs the published keys
+(``/.well-known/jwks.json``) and, to know about revocations, a status bundle
+(``/api/v1/status/bundle``) fetched while online. It never imports Django.
+
+What it checks, in this order (the first failure is the status, as in CONTRACT §4):
+
+- ``well_formed``: a compact JWS of typ ``certsvc-certificate+jws`` over a certificate document;
+- ``algorithm``: EdDSA/Ed25519 only (anything else is ``bad_signature``);
+- ``key_known``: the ``kid`` is in the JWKS (``unknown_key``);
+- ``signature``: Ed25519 over the signing input (``bad_signature``);
+- ``key_not_revoked``: only with a key list (``--keys``, from ``/api/v1/keys/``): a certificate
+  issued at or after the key's ``compromised_at`` is ``key_revoked``; a revoked key that gives no
+  ``compromised_at`` makes every certificate it signed ``key_revoked`` (fail closed);
+- ``status``: only with a bundle: ``revoked``/``superseded`` when its ``since`` is not after the
+  moment checked;
+- ``validity``: ``not_yet_valid`` before ``issued_at`` or ``valid_from``, ``expired`` after
+  ``valid_until``, against ``--at`` or now.
+
+The bundle's own signature is checked against the same JWKS; a bundle past its
+``next_update`` is refused (``StaleBundle``) unless stale bundles are allowed.
+The registry itself cannot be consulted offline: ``registry_mismatch`` and
+``not_found`` need the online ``POST /api/v1/verify/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from signing.jws import (
+    ACCEPTED_ED25519_ALGS,
+    TYP_CERTIFICATE,
+    TYP_STATUS,
+    BadSignature,
+    JWSError,
+    ParsedJWS,
+    ed25519_x_from_jwk,
+    parse_compact,
+    verify_ed25519,
+)
+
+__all__ = ["BundleError", "Result", "StaleBundle", "Verifier", "VerifierError", "main", "verify_certificate"]
+
+EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class VerifierError(Exception):
+    """The inputs (JWKS, bundle, key list) cannot be used; the CLI exits 2."""
+
+
+class BundleError(VerifierError):
+    """The status bundle is not a bundle signed with a published key."""
+
+
+class StaleBundle(VerifierError):
+    """The status bundle is past its ``next_update``: revocations since then would be missed."""
+
+
+@dataclass(frozen=True)
+class Result:
+    valid: bool
+    status: str
+    number: str | None
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"valid": self.valid, "status": self.status, "number": self.number, "checks": self.checks}
+
+
+class _Checks:
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+        self.status = "valid"
+
+    def add(self, name: str, ok: bool, fails_as: str, detail: str | None = None) -> bool:
+        entry: dict[str, Any] = {"name": name, "ok": ok}
+        if detail:
+            entry["detail"] = detail
+        self.items.append(entry)
+        if not ok and self.status == "valid":
+            self.status = fails_as
+        return ok
+
+    def result(self, number: str | None) -> Result:
+        return Result(valid=self.status == "valid", status=self.status, number=number, checks=self.items)
+
+
+def parse_time(text: str) -> datetime:
+    """RFC 3339 (``2026-11-28T10:15:00Z``) or a plain date (midnight UTC)."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def load_keys(jwks: dict[str, Any]) -> dict[str, Ed25519PublicKey]:
+    """The JWKS's Ed25519 keys by ``kid``, loaded once; other kinds of key are skipped."""
+    if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list):
+        raise VerifierError('the JWKS is not {"keys": [...]}')
+    keys = {}
+    for jwk in jwks["keys"]:
+        try:
+            keys[jwk["kid"]] = Ed25519PublicKey.from_public_bytes(ed25519_x_from_jwk(jwk))
+        except (JWSError, KeyError, TypeError, AttributeError):
+            continue
+    return keys
+
+
+def load_compromises(key_list: Sequence[dict[str, Any]]) -> dict[str, datetime | None]:
+    """``kid`` → compromise time for each revoked key (``None``: unknown, so everything it signed)."""
+    compromised: dict[str, datetime | None] = {}
+    for key in key_list:
+        if not isinstance(key, dict):
+            raise VerifierError("the key list is not a list of keys")
+        if key.get("status") == "revoked" or key.get("compromised_at"):
+            when = key.get("compromised_at")
+            compromised[str(key.get("kid"))] = parse_time(when) if when else None
+    return compromised
+
+
+class Verifier:
+    """Verifies many certificates against one JWKS (and bundle), parsing those only once."""
+
+    def __init__(
+        self,
+        jwks: dict[str, Any],
+        bundle: str | None = None,
+        *,
+        keys: Sequence[dict[str, Any]] | None = None,
+        now: datetime | None = None,
+        allow_stale_bundle: bool = False,
+    ) -> None:
+        self.keys = load_keys(jwks)
+        self.compromised = load_compromises(keys) if keys is not None else None
+        self.now = now
+        self.bundle_entries: dict[str, dict[str, Any]] | None = None
+        if bundle is not None:
+            self.bundle_entries = self._load_bundle(bundle, allow_stale=allow_stale_bundle)
+
+    def _load_bundle(self, token: str, *, allow_stale: bool) -> dict[str, dict[str, Any]]:
+        try:
+            parsed = parse_compact(token.strip())
+            if parsed.typ != TYP_STATUS:
+                raise BundleError(f"typ is {parsed.typ!r}, not {TYP_STATUS!r}")
+            key = self.keys.get(parsed.kid)
+            if key is None:
+                raise BundleError(f"the bundle is signed with an unknown key {parsed.kid}")
+            verify_ed25519(parsed, key)
+            body = json.loads(parsed.payload)
+            next_update = parse_time(body["next_update"])
+            entries = {entry["number"]: entry for entry in body["entries"]}
+        except JWSError as exc:
+            raise BundleError(f"the status bundle does not verify: {exc}") from exc
+        except (ValueError, KeyError, TypeError) as exc:
+            raise BundleError(f"the status bundle is not well formed: {exc}") from exc
+        now = self.now or datetime.now(UTC)
+        if now > next_update and not allow_stale:
+            raise StaleBundle(
+                f"the status bundle expired at {body['next_update']}; fetch a new one "
+                "(or pass --allow-stale-bundle to use it anyway)"
+            )
+        return entries
+
+    def verify(self, token: str, *, at: datetime | None = None) -> Result:
+        checks = _Checks()
+        parsed, document = self._parse(token.strip(), checks)
+        if parsed is None:
+            return checks.result(None)
+        number = document["number"]
+        if self._signature(parsed, checks):
+            moment = at or self.now or datetime.now(UTC)
+            issued_at = parse_time(document["issued_at"])
+            self._key_revoked(parsed.kid, issued_at, checks)
+            self._status(number, moment, checks)
+            _validity(document, issued_at, moment, checks)
+        return checks.result(number)
+
+    @staticmethod
+    def _parse(token: str, checks: _Checks) -> tuple[ParsedJWS | None, dict[str, Any]]:
+        try:
+            parsed = parse_compact(token)
+            if parsed.typ != TYP_CERTIFICATE:
+                raise ValueError(f"typ is {parsed.typ!r}, not {TYP_CERTIFICATE!r}")
+            document = json.loads(parsed.payload)
+            _require_document(document)
+        except (JWSError, ValueError, KeyError, TypeError) as exc:
+            checks.add("well_formed", False, "malformed", str(exc) or "not a certificate document")
+            return None, {}
+        checks.add("well_formed", True, "malformed")
+        return parsed, document
+
+    def _signature(self, parsed: ParsedJWS, checks: _Checks) -> bool:
+        alg_ok = parsed.alg in ACCEPTED_ED25519_ALGS
+        if not checks.add(
+            "algorithm", alg_ok, "bad_signature", None if alg_ok else f"alg {parsed.alg!r} refused"
+        ):
+            return False
+        key = self.keys.get(parsed.kid)
+        if not checks.add(
+            "key_known", key is not None, "unknown_key", f"kid {parsed.kid} is not in the JWKS"
+        ):
+            return False
+        try:
+            verify_ed25519(parsed, key)
+        except BadSignature:
+            return checks.add("signature", False, "bad_signature", "the signature does not verify")
+        return checks.add("signature", True, "bad_signature")
+
+    def _key_revoked(self, kid: str, issued_at: datetime, checks: _Checks) -> None:
+        if self.compromised is None or kid not in self.compromised:
+            if self.compromised is not None:
+                checks.add("key_not_revoked", True, "key_revoked")
+            return
+        since = self.compromised[kid]
+        revoked = since is None or issued_at >= since
+        detail = (
+            f"key compromised since {since.isoformat() if since else 'an unknown time'}" if revoked else None
+        )
+        checks.add("key_not_revoked", not revoked, "key_revoked", detail)
+
+    def _status(self, number: str, moment: datetime, checks: _Checks) -> None:
+        if self.bundle_entries is None:
+            return
+        entry = self.bundle_entries.get(number)
+        if entry is None or parse_time(entry["since"]) > moment:
+            checks.add("status", True, "valid")
+            return
+        checks.add("status", False, entry["status"], f"{entry['status']} since {entry['since']}")
+
+
+def _require_document(document: Any) -> None:
+    if not isinstance(document, dict) or not isinstance(document.get("number"), str):
+        raise ValueError("the payload is not a certificate document")
+    parse_time(document["issued_at"])
+    date.fromisoformat(document["valid_from"])
+    date.fromisoformat(document["valid_until"])
+
+
+def _validity(document: dict[str, Any], issued_at: datetime, moment: datetime, checks: _Checks) -> None:
+    day = moment.astimezone(UTC).date()
+    if moment < issued_at:
+        checks.add("validity", False, "not_yet_valid", f"not issued until {document['issued_at']}")
+    elif day < date.fromisoformat(document["valid_from"]):
+        checks.add("validity", False, "not_yet_valid", f"valid from {document['valid_from']}")
+    elif day > date.fromisoformat(document["valid_until"]):
+        checks.add("validity", False, "expired", f"expired after {document['valid_until']}")
+    else:
+        checks.add("validity", True, "valid", f"valid {document['valid_from']} to {document['valid_until']}")
+
+
+def verify_certificate(
+    token: str,
+    *,
+    jwks: dict[str, Any],
+    bundle: str | None = None,
+    at: datetime | None = None,
+    now: datetime | None = None,
+    allow_stale_bundle: bool = False,
+    keys: Sequence[dict[str, Any]] | None = None,
+) -> Result:
+    """Verify one certificate; for many, make one ``Verifier`` and call ``verify`` on each."""
+    verifier = Verifier(jwks, bundle, keys=keys, now=now, allow_stale_bundle=allow_stale_bundle)
+    return verifier.verify(token, at=at)
+
+
+# --- the command -------------------------------------------------------------------------
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="certsvc-verify",
+        description="Verify certsvc certificates offline. "
+        "Exit 0: all valid; 1: some invalid; 2: usage or input error.",
+    )
+    parser.add_argument("certificates", nargs="+", help="files holding a certificate JWS (compact)")
+    parser.add_argument("--jwks", required=True, help="the published keys, from /.well-known/jwks.json")
+    parser.add_argument("--bundle", help="a status bundle, from /api/v1/status/bundle")
+    parser.add_argument("--keys", help="the key list, from /api/v1/keys/, to detect revoked keys")
+    parser.add_argument("--at", help="check the status at this moment (RFC 3339 or a date), not now")
+    parser.add_argument("--allow-stale-bundle", action="store_true", help="accept a bundle past next_update")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    return parser.parse_args(argv)
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise VerifierError(f"cannot read {path}: {exc}") from exc
+
+
+def _read_json(path: str) -> Any:
+    try:
+        return json.loads(_read(path))
+    except json.JSONDecodeError as exc:
+        raise VerifierError(f"{path} is not JSON: {exc}") from exc
+
+
+def _build(args: argparse.Namespace) -> tuple[Verifier, datetime | None]:
+    at = None
+    if args.at:
+        try:
+            at = parse_time(args.at)
+        except ValueError as exc:
+            raise VerifierError(f"--at {args.at!r} is not an RFC 3339 time or a date") from exc
+    keys = _read_json(args.keys) if args.keys else None
+    if keys is not None and isinstance(keys, dict):
+        keys = keys.get("results", keys.get("keys"))
+    if keys is not None and not isinstance(keys, list):
+        raise VerifierError("the key list is not a list of keys")
+    bundle = _read(args.bundle) if args.bundle else None
+    verifier = Verifier(_read_json(args.jwks), bundle, keys=keys, allow_stale_bundle=args.allow_stale_bundle)
+    return verifier, at
+
+
+def _print_text(path: str, result: Result) -> None:
+    print(f"{path}: {result.status.upper()}{' (' + result.number + ')' if result.number else ''}")
+    for check in result.checks:
+        mark = "ok" if check["ok"] else "FAILED"
+        print(f"  {check['name']}: {mark}{': ' + check['detail'] if check.get('detail') else ''}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _arguments(argv)
+    try:
+        verifier, at = _build(args)
+        results = [(path, verifier.verify(_read(path), at=at)) for path in args.certificates]
+    except VerifierError as exc:
+        print(f"certsvc-verify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        bodies = [result.as_dict() for _, result in results]
+        print(json.dumps(bodies[0] if len(bodies) == 1 else bodies, ensure_ascii=False, indent=2))
+    else:
+        for path, result in results:
+            _print_text(path, result)
+    return EXIT_VALID if all(result.valid for _, result in results) else EXIT_INVALID
+
+
+if __name__ == "__main__":
+    sys.exit(main())

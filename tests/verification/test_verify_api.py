@@ -1,0 +1,256 @@
+"""POST /api/v1/verify/: every status of CONTRACT §4, by number and by document, and the request rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from certificates.issuance import certificate_revoke
+from certificates.models import Certificate
+from certificates.verification import STATUSES
+from signing.services import signing_key_revoke, signing_key_rotate
+from tests.issuance.helpers import issue
+from tests.verification.helpers import (
+    VERIFY_URL,
+    parts,
+    signed_by_service,
+    signed_by_unknown_key,
+    tampered,
+    with_flipped_signature_byte,
+    with_header,
+)
+
+pytestmark = pytest.mark.django_db
+
+SEEN_STATUSES: set[str] = set()
+
+
+def verify(client, **body):
+    response = client.post(VERIFY_URL, body, format="json")
+    assert response.status_code == 200, response.content
+    answer = response.json()
+    SEEN_STATUSES.add(answer["status"])
+    assert answer["valid"] is (answer["status"] == "valid")
+    return answer
+
+
+def check(answer, name):
+    return next(c for c in answer["checks"] if c["name"] == name)
+
+
+def rfc3339(moment):
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_issued_certificate_is_valid_by_number_and_by_document(anon_client, certificate):
+    for answer in (
+        verify(anon_client, number=certificate.number),
+        verify(anon_client, document=certificate.jws),
+    ):
+        assert answer["status"] == "valid"
+        assert answer["valid"] is True
+        assert answer["number"] == certificate.number
+        assert all(c["ok"] for c in answer["checks"])
+        names = [c["name"] for c in answer["checks"]]
+        assert names[:5] == ["well_formed", "algorithm", "key_known", "signature", "key_not_revoked"]
+        assert {"registry", "transparency_log", "status", "validity"} <= set(names)
+
+
+def test_revoked_certificate_reports_date_and_reason(anon_client, certificate, officer):
+    certificate_revoke(certificate=certificate, actor=officer, reason="wrong HS code")
+    certificate.refresh_from_db()
+    answer = verify(anon_client, number=certificate.number)
+    assert answer["status"] == "revoked"
+    assert answer["valid"] is False
+    assert check(answer, "status") == {
+        "name": "status",
+        "ok": False,
+        "detail": f"revoked {certificate.revoked_at.astimezone(UTC).date().isoformat()}: wrong HS code",
+    }
+    assert check(answer, "signature")["ok"] is True
+    assert verify(anon_client, document=certificate.jws)["status"] == "revoked"
+
+
+def test_revoked_certificate_was_valid_at_a_moment_before_its_revocation(anon_client, certificate, officer):
+    certificate_revoke(certificate=certificate, actor=officer, reason="wrong HS code")
+    revoked_at = certificate.issued_at + timedelta(hours=2)
+    Certificate.objects.filter(pk=certificate.pk).update(revoked_at=revoked_at)
+
+    before = verify(
+        anon_client, number=certificate.number, at=rfc3339(certificate.issued_at + timedelta(hours=1))
+    )
+    after = verify(anon_client, document=certificate.jws, at=rfc3339(revoked_at + timedelta(minutes=1)))
+
+    assert before["status"] == "valid"
+    assert before["at"] == rfc3339(certificate.issued_at + timedelta(hours=1))
+    assert after["status"] == "revoked"
+
+
+def test_replaced_certificate_is_superseded_and_names_its_replacement(
+    anon_client, certificate, officer, make_submitted
+):
+    replacement = issue(make_submitted(replaces=certificate), officer)
+    answer = verify(anon_client, number=certificate.number)
+    assert answer["status"] == "superseded"
+    assert replacement.number in check(answer, "status")["detail"]
+    assert verify(anon_client, number=replacement.number)["status"] == "valid"
+
+
+def test_replaced_certificate_was_valid_before_its_replacement_was_issued(
+    anon_client, certificate, officer, make_submitted
+):
+    replacement = issue(make_submitted(replaces=certificate), officer)
+    replaced_at = certificate.issued_at + timedelta(days=1)
+    Certificate.objects.filter(pk=replacement.pk).update(issued_at=replaced_at)
+    before = rfc3339(replaced_at - timedelta(hours=1))
+    assert verify(anon_client, number=certificate.number, at=before)["status"] == "valid"
+    assert verify(anon_client, number=certificate.number, at=rfc3339(replaced_at))["status"] == "superseded"
+
+
+def test_certificate_past_its_validity_is_expired(anon_client, certificate):
+    Certificate.objects.filter(pk=certificate.pk).update(
+        valid_from=date(2020, 1, 1), valid_until=date(2020, 12, 31)
+    )
+    answer = verify(anon_client, number=certificate.number)
+    assert answer["status"] == "expired"
+    assert check(answer, "validity") == {
+        "name": "validity",
+        "ok": False,
+        "detail": "expired after 2020-12-31",
+    }
+
+
+def test_certificate_is_not_yet_valid_before_valid_from_or_before_it_was_issued(anon_client, certificate):
+    before_issue = verify(
+        anon_client, document=certificate.jws, at=rfc3339(certificate.issued_at - timedelta(days=1))
+    )
+    assert before_issue["status"] == "not_yet_valid"
+    assert "not issued until" in check(before_issue, "validity")["detail"]
+
+    Certificate.objects.filter(pk=certificate.pk).update(valid_from=timezone.now().date() + timedelta(days=5))
+    assert verify(anon_client, number=certificate.number)["status"] == "not_yet_valid"
+
+
+def test_unknown_number_is_not_found(anon_client, certificate):
+    answer = verify(anon_client, number="UZBY-2026-EX-999999")
+    assert answer == {**answer, "status": "not_found", "valid": False, "certificate": None}
+    assert answer["number"] == "UZBY-2026-EX-999999"
+
+
+def test_tampered_payload_has_a_bad_signature(anon_client, certificate):
+    answer = verify(anon_client, document=tampered(certificate.jws))
+    assert answer["status"] == "bad_signature"
+    assert check(answer, "signature")["ok"] is False
+    assert answer["certificate"] is None
+
+
+def test_flipped_signature_byte_is_a_bad_signature(anon_client, certificate):
+    assert (
+        verify(anon_client, document=with_flipped_signature_byte(certificate.jws))["status"]
+        == "bad_signature"
+    )
+
+
+def test_alg_none_is_refused_as_a_bad_signature(anon_client, certificate):
+    header, _, _ = parts(certificate.jws)
+    answer = verify(anon_client, document=with_header(certificate.jws, {**header, "alg": "none"}))
+    assert answer["status"] == "bad_signature"
+    assert check(answer, "algorithm") == {"name": "algorithm", "ok": False, "detail": "alg 'none' refused"}
+    hs256 = verify(anon_client, document=with_header(certificate.jws, {**header, "alg": "HS256"}))
+    assert hs256["status"] == "bad_signature"
+
+
+def test_alg_none_without_signature_is_malformed(anon_client, certificate):
+    header, _, _ = parts(certificate.jws)
+    token = with_header(certificate.jws, {**header, "alg": "none"}).rsplit(".", 1)[0] + "."
+    assert verify(anon_client, document=token)["status"] == "malformed"
+
+
+def test_unknown_kid_is_unknown_key(anon_client, certificate):
+    answer = verify(anon_client, document=signed_by_unknown_key(certificate.document))
+    assert answer["status"] == "unknown_key"
+    assert check(answer, "key_known")["ok"] is False
+
+
+def test_certificate_signed_after_its_key_was_compromised_is_key_revoked(anon_client, certificate):
+    signing_key_revoke(
+        kid=certificate.kid, compromised_at=certificate.issued_at - timedelta(minutes=5), reason="HSM stolen"
+    )
+    signing_key_rotate()  # receipts need an active key
+    assert verify(anon_client, number=certificate.number)["status"] == "key_revoked"
+    assert verify(anon_client, document=certificate.jws)["status"] == "key_revoked"
+
+
+def test_certificate_signed_before_its_key_was_compromised_stays_valid(anon_client, certificate):
+    signing_key_revoke(kid=certificate.kid, compromised_at=timezone.now(), reason="leak found after issue")
+    signing_key_rotate()
+    assert verify(anon_client, document=certificate.jws)["status"] == "valid"
+
+
+def test_correctly_signed_document_that_differs_from_the_record_is_a_registry_mismatch(
+    anon_client, certificate
+):
+    forged = {**certificate.document, "consignee": {**certificate.document["consignee"], "name": "Other LLC"}}
+    answer = verify(anon_client, document=signed_by_service(forged))
+    assert answer["status"] == "registry_mismatch"
+    assert check(answer, "signature")["ok"] is True
+    assert check(answer, "registry")["ok"] is False
+
+
+def test_correctly_signed_document_with_an_unknown_number_is_a_registry_mismatch(anon_client, certificate):
+    unknown = {**certificate.document, "number": "UZBY-2026-EX-424242"}
+    answer = verify(anon_client, document=signed_by_service(unknown))
+    assert answer["status"] == "registry_mismatch"
+    assert answer["number"] == "UZBY-2026-EX-424242"
+    assert answer["certificate"] is None
+
+
+@pytest.mark.parametrize("document", ["not a jws", "a.b.c", "e30.e30.AAAA", "x" * 100])
+def test_garbage_document_is_malformed(anon_client, certificate, document):
+    answer = verify(anon_client, document=document)
+    assert answer["status"] == "malformed"
+    assert answer["number"] is None
+    assert answer["checks"][0]["name"] == "well_formed"
+
+
+def test_receipt_or_bundle_presented_as_a_certificate_is_malformed(anon_client, certificate):
+    receipt = verify(anon_client, number=certificate.number)["receipt"]
+    assert verify(anon_client, document=receipt)["status"] == "malformed"
+
+
+def test_every_status_of_the_contract_is_produced():
+    # Runs after the tests above in this module (pytest keeps file order).
+    assert set(STATUSES) == SEEN_STATUSES
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, ""),
+        ({"number": "X", "document": "a.b.c"}, ""),
+        ({"number": "X", "extra": 1}, "extra"),
+        ({"number": "X", "at": "2026-11-28"}, "at"),
+        ({"number": "X", "at": "2026-11-28T10:15:00"}, "at"),
+        ({"number": "X", "at": "yesterday"}, "at"),
+        ({"document": "x" * (64 * 1024 + 1)}, "document"),
+    ],
+)
+def test_malformed_request_is_a_400_problem(anon_client, body, field):
+    response = anon_client.post(VERIFY_URL, body, format="json")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert field in [error["field"] for error in response.json()["errors"]]
+
+
+def test_non_object_body_is_a_400_problem(anon_client):
+    response = anon_client.post(VERIFY_URL, ["number"], format="json")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_at_accepts_offsets_other_than_utc(anon_client, certificate):
+    moment = (certificate.issued_at + timedelta(hours=1)).astimezone(UTC)
+    answer = verify(anon_client, number=certificate.number, at=moment.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
+    assert answer["status"] == "valid"
