@@ -2,15 +2,16 @@ import pytest
 
 from certificates.models import User
 from tests.certificates.factories import UserFactory, api_client_for
-from tests.issuance.conftest import (  # noqa: F401  (shared fixtures: key, issuer, officer, exporter, applications)
-    _fresh_cache,
-    exporter,
-    issuer,
-    make_submitted,
-    officer,
-    signing_key,
-)
+from tests.issuance import conftest as issuance_fixtures
 from tests.issuance.helpers import issue
+
+# The issuance suite's fixtures: an active key, the issuer and its officer, an exporter, applications.
+_fresh_cache = issuance_fixtures._fresh_cache
+signing_key = issuance_fixtures.signing_key
+issuer = issuance_fixtures.issuer
+officer = issuance_fixtures.officer
+exporter = issuance_fixtures.exporter
+make_submitted = issuance_fixtures.make_submitted
 
 
 @pytest.fixture
