@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_countries",
+    "django_prometheus",
     "signing",
     "signing.transparency",
     "certificates",
@@ -69,6 +70,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Probes and scrapes come by internal address over HTTP: served before host checks and redirects.
+    "certsvc.middleware.OpsEndpointsMiddleware",
+    "certsvc.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "certsvc.urls"
@@ -109,6 +115,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
+
+# Query counts and latency per database for /metrics; the vendor stays postgresql/sqlite.
+DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+    "django.db.backends.", "django_prometheus.db.backends.", 1
+)
 
 CACHE_URL = env_str("CACHE_URL", "locmemcache://certsvc")
 CACHES = {"default": environ.Env.cache_url_config(CACHE_URL)}
@@ -230,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.issuance_sweep",
         "schedule": env_int("ISSUANCE_SWEEP_SECONDS", 30),
     },
+    "worker-heartbeat": {
+        "task": "certsvc.worker_heartbeat",
+        "schedule": env_int("WORKER_HEARTBEAT_SECONDS", 30),
+    },
 }
 
 # --- Certificates ----------------------------------------------------------------
@@ -298,11 +313,20 @@ if not DEBUG:
 # --- Logging ---------------------------------------------------------------------
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# One JSON object per line in production; readable lines while developing.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+from certsvc.logging import logging_config  # noqa: E402
+
+LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)
+
+# --- Health and metrics ----------------------------------------------------------
+
+HEALTH_BROKER_TIMEOUT = env_int("HEALTH_BROKER_TIMEOUT", 2)
+# A worker heartbeat older than this makes /readyz report "degraded" (still 200).
+WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
+# /metrics: a bearer token, and/or client addresses or networks allowed without it.
+METRICS_TOKEN = env_secret("METRICS_TOKEN")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")
+# Workers serve their task metrics on this port when set (0: off).
+WORKER_METRICS_PORT = env_int("WORKER_METRICS_PORT", 0)
+WORKER_METRICS_ADDR = env_str("WORKER_METRICS_ADDR", "0.0.0.0")  # noqa: S104
