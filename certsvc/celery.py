@@ -8,6 +8,11 @@ app = Celery("certsvc")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Signal receivers: request id in task headers and JSON worker logs, task metrics, heartbeat task.
+import certsvc.health  # noqa: E402
+import certsvc.logging  # noqa: E402
+import certsvc.metrics  # noqa: E402, F401
+
 
 @app.task(name="certsvc.ping")
 def ping(value: str) -> str:
