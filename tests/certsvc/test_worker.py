@@ -1,19 +1,16 @@
 import pytest
+from celery.backends.redis import RedisBackend
+from celery.result import AsyncResult
 
 from certsvc.celery import app
-from tests.services import require_redis, running_worker
+from tests.services import require_redis, running_worker, subprocess_env
 
 
 @pytest.mark.worker
 def test_a_real_worker_over_redis_completes_a_task(transactional_db):
     broker = require_redis()
-    backend = broker.rsplit("/", 1)[0] + "/14"
-    app.conf.result_backend = backend
-    try:
-        from tests.services import subprocess_env
-
-        with running_worker(env=subprocess_env(CELERY_RESULT_BACKEND=backend)):
-            result = app.send_task("certsvc.ping", args=["border"])
-            assert result.get(timeout=30) == "pong:border"
-    finally:
-        app.conf.result_backend = None
+    results_url = broker.rsplit("/", 1)[0] + "/14"
+    results = RedisBackend(app=app, url=results_url)
+    with running_worker(env=subprocess_env(CELERY_RESULT_BACKEND=results_url)):
+        sent = app.send_task("certsvc.ping", args=["border"])
+        assert AsyncResult(sent.id, backend=results, app=app).get(timeout=30) == "pong:border"
