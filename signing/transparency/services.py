@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -36,6 +37,7 @@ from signing.transparency.models import Checkpoint, LogHead, LogLeaf, LogNode
 
 __all__ = [
     "CHECKPOINT_TYP",
+    "InclusionProof",
     "LogCorrupted",
     "LogError",
     "checkpoint_body",
@@ -45,6 +47,7 @@ __all__ = [
     "format_timestamp",
     "log_append",
     "log_consistency_proof",
+    "log_inclusion",
     "log_inclusion_proof",
     "log_index_for_number",
     "log_leaf_get",
@@ -148,15 +151,39 @@ def log_root(*, tree_size: int) -> bytes:
     return _compose(lambda subtree: merkle.range_hash(0, tree_size, subtree))
 
 
-def log_inclusion_proof(*, leaf_index: int, tree_size: int) -> list[bytes]:
-    """The audit path (RFC 9162 PATH) of leaf ``leaf_index`` in the tree of size ``tree_size``."""
-    _require_size(tree_size)
+@dataclass(frozen=True)
+class InclusionProof:
+    leaf_index: int
+    tree_size: int
+    leaf_hash: bytes
+    audit_path: list[bytes]
+
+
+def log_inclusion(*, leaf_index: int, tree_size: int | None = None) -> InclusionProof:
+    """Leaf hash and audit path (RFC 9162 PATH) of leaf ``leaf_index`` in the tree of size ``tree_size``.
+
+    Without ``tree_size`` the proof is against the current tree.
+    """
+    if tree_size is None:
+        tree_size = log_size()
+    else:
+        _require_size(tree_size)
     _require(
         0 <= leaf_index < tree_size,
         "log_index_out_of_range",
         f"leaf_index must be at least 0 and smaller than tree_size ({tree_size})",
     )
-    return _compose(lambda subtree: merkle.inclusion_path(leaf_index, tree_size, subtree))
+    leaf_hash, audit_path = _compose(
+        lambda subtree: (subtree(0, leaf_index), merkle.inclusion_path(leaf_index, tree_size, subtree))
+    )
+    return InclusionProof(
+        leaf_index=leaf_index, tree_size=tree_size, leaf_hash=leaf_hash, audit_path=audit_path
+    )
+
+
+def log_inclusion_proof(*, leaf_index: int, tree_size: int) -> list[bytes]:
+    """The audit path (RFC 9162 PATH) of leaf ``leaf_index`` in the tree of size ``tree_size``."""
+    return log_inclusion(leaf_index=leaf_index, tree_size=tree_size).audit_path
 
 
 def log_consistency_proof(*, first: int, second: int) -> list[bytes]:

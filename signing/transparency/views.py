@@ -82,15 +82,13 @@ class InclusionView(_PublicLogView):
             leaf_index = services.log_index_for_number(number=params["number"])
         else:
             leaf_index = params["leaf_index"]
-        tree_size = params["tree_size"] if "tree_size" in params else services.log_size()
-        audit_path = services.log_inclusion_proof(leaf_index=leaf_index, tree_size=tree_size)
-        leaf = services.log_leaf_get(leaf_index=leaf_index)
+        proof = services.log_inclusion(leaf_index=leaf_index, tree_size=params.get("tree_size"))
         return Response(
             {
-                "leaf_index": leaf_index,
-                "tree_size": tree_size,
-                "leaf_hash": services.encode_hash(bytes(leaf.leaf_hash)),
-                "audit_path": [services.encode_hash(h) for h in audit_path],
+                "leaf_index": proof.leaf_index,
+                "tree_size": proof.tree_size,
+                "leaf_hash": services.encode_hash(proof.leaf_hash),
+                "audit_path": [services.encode_hash(h) for h in proof.audit_path],
             }
         )
 

@@ -180,3 +180,9 @@ def test_the_log_endpoints_are_described_in_the_openapi_schema(client, db):
     inclusion = paths["/api/v1/log/inclusion"]["get"]
     assert {p["name"] for p in inclusion["parameters"]} == {"number", "leaf_index", "tree_size"}
     assert {"200", "400", "404"} <= set(inclusion["responses"])
+
+
+def test_an_inclusion_request_costs_two_queries(client, log, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        response = client.get("/api/v1/log/inclusion", {"leaf_index": 20})
+    assert response.status_code == 200
