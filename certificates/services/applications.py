@@ -163,6 +163,11 @@ def application_mark_issued(*, application: Application, actor: User | None = No
         return _move(locked, to=Status.ISSUED, actor=actor, action="issued")
 
 
+def application_items_replace(*, application: Application, items: Sequence[Mapping[str, Any]]) -> None:
+    """Replace all goods items, numbering them 1..n in the given order; the caller holds the row lock."""
+    _replace_items(application, items)
+
+
 # --- helpers ---------------------------------------------------------------------
 
 
