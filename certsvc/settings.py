@@ -106,7 +106,8 @@ TEMPLATES = [
 
 # --- Data stores -----------------------------------------------------------------
 
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'certsvc.sqlite3'}")
+# DATABASE_URL_FILE keeps the database password out of the environment.
+DATABASE_URL = env_secret("DATABASE_URL", f"sqlite:///{VAR_DIR / 'certsvc.sqlite3'}")
 DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0)
