@@ -20,8 +20,12 @@ What it checks, in this order (the first failure is the status, as in CONTRACT Â
 
 The bundle's own signature is checked against the same JWKS; a bundle past its
 ``next_update`` is refused (``StaleBundle``) unless stale bundles are allowed.
-The registry itself cannot be consulted offline: ``registry_mismatch`` and
-``not_found`` need the online ``POST /api/v1/verify/``.
+The registry itself cannot be consulted offline. When a connection is available,
+``--online URL`` also asks the service (``POST /api/v1/verify/``), checks that its
+answer carries a receipt signed with a key of the JWKS over exactly that answer,
+and adds its ``registry``/``transparency_log``/``status`` findings: this is how
+``registry_mismatch`` and (with ``--number``) ``not_found`` are seen. The final
+status is the earliest in the precedence of the offline and the online one.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -36,9 +42,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from signing.canonical import canonicalize
 from signing.jws import (
     ACCEPTED_ED25519_ALGS,
     TYP_CERTIFICATE,
+    TYP_RECEIPT,
     TYP_STATUS,
     BadSignature,
     JWSError,
@@ -51,6 +59,20 @@ from signing.jws import (
 __all__ = ["BundleError", "Result", "StaleBundle", "Verifier", "VerifierError", "main", "verify_certificate"]
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+PRECEDENCE = (
+    "malformed",
+    "bad_signature",
+    "unknown_key",
+    "key_revoked",
+    "registry_mismatch",
+    "not_found",
+    "revoked",
+    "superseded",
+    "expired",
+    "not_yet_valid",
+    "valid",
+)
+ONLINE_TIMEOUT_SECONDS = 15
 
 
 class VerifierError(Exception):
@@ -184,6 +206,43 @@ class Verifier:
             _validity(document, issued_at, moment, checks)
         return checks.result(number)
 
+    def ask_online(self, base_url: str, body: dict[str, Any]) -> Result:
+        """The service's answer to ``body`` (``number`` or ``document``), once its receipt verifies."""
+        answer = _post_json(base_url.rstrip("/") + "/api/v1/verify/", body)
+        self._check_receipt(answer)
+        return Result(
+            valid=answer["status"] == "valid",
+            status=answer["status"],
+            number=answer.get("number"),
+            checks=[*answer["checks"], {"name": "receipt", "ok": True}],
+        )
+
+    def verify_online(self, token: str, base_url: str, *, at: datetime | None = None) -> Result:
+        """Offline checks, then the registry's answer merged in (the earlier status in precedence wins)."""
+        offline = self.verify(token, at=at)
+        if offline.status in ("malformed", "bad_signature", "unknown_key"):
+            return offline
+        body: dict[str, Any] = {"document": token.strip()}
+        if at is not None:
+            body["at"] = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        online = self.ask_online(base_url, body)
+        status = min(offline.status, online.status, key=_rank)
+        seen = {check["name"] for check in offline.checks}
+        extra = [check for check in online.checks if check["name"] not in seen]
+        return Result(status == "valid", status, offline.number, [*offline.checks, *extra])
+
+    def _check_receipt(self, answer: dict[str, Any]) -> None:
+        try:
+            parsed = parse_compact(answer["receipt"])
+            key = self.keys.get(parsed.kid)
+            if parsed.typ != TYP_RECEIPT or key is None:
+                raise VerifierError("the answer's receipt is not signed with a published key")
+            verify_ed25519(parsed, key)
+        except (JWSError, KeyError, TypeError) as exc:
+            raise VerifierError(f"the answer's receipt does not verify: {exc}") from exc
+        if parsed.payload != canonicalize({k: v for k, v in answer.items() if k != "receipt"}):
+            raise VerifierError("the answer's receipt does not sign this answer")
+
     @staticmethod
     def _parse(token: str, checks: _Checks) -> tuple[ParsedJWS | None, dict[str, Any]]:
         try:
@@ -245,6 +304,31 @@ def _require_document(document: Any) -> None:
     date.fromisoformat(document["valid_until"])
 
 
+def _rank(status: str) -> int:
+    return PRECEDENCE.index(status) if status in PRECEDENCE else 0
+
+
+def _post_json(url: str, body: dict[str, Any]) -> dict[str, Any]:
+    if not url.startswith(("https://", "http://")):
+        raise VerifierError(f"--online needs an http(s) URL, not {url!r}")
+    request = urllib.request.Request(  # noqa: S310 (scheme checked above)
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Accept": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=ONLINE_TIMEOUT_SECONDS) as response:  # noqa: S310
+            answer = json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        raise VerifierError(f"the service answered {exc.code}: {exc.read()[:300]!r}") from exc
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise VerifierError(f"cannot ask the service at {url}: {exc}") from exc
+    if not isinstance(answer, dict) or not isinstance(answer.get("checks"), list) or "status" not in answer:
+        raise VerifierError("the service's answer is not a verification result")
+    return answer
+
+
 def _validity(document: dict[str, Any], issued_at: datetime, moment: datetime, checks: _Checks) -> None:
     day = moment.astimezone(UTC).date()
     if moment < issued_at:
@@ -281,14 +365,25 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         description="Verify certsvc certificates offline. "
         "Exit 0: all valid; 1: some invalid; 2: usage or input error.",
     )
-    parser.add_argument("certificates", nargs="+", help="files holding a certificate JWS (compact)")
+    parser.add_argument("certificates", nargs="*", help="files holding a certificate JWS (compact)")
     parser.add_argument("--jwks", required=True, help="the published keys, from /.well-known/jwks.json")
     parser.add_argument("--bundle", help="a status bundle, from /api/v1/status/bundle")
     parser.add_argument("--keys", help="the key list, from /api/v1/keys/, to detect revoked keys")
     parser.add_argument("--at", help="check the status at this moment (RFC 3339 or a date), not now")
     parser.add_argument("--allow-stale-bundle", action="store_true", help="accept a bundle past next_update")
+    parser.add_argument(
+        "--online", metavar="URL", help="also ask the service at URL (e.g. https://certs.example)"
+    )
+    parser.add_argument(
+        "--number", action="append", default=[], help="with --online: verify this certificate number"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not args.certificates and not args.number:
+        parser.error("name at least one certificate file (or --number with --online)")
+    if args.number and not args.online:
+        parser.error("--number needs --online")
+    return args
 
 
 def _read(path: str) -> str:
@@ -323,6 +418,18 @@ def _build(args: argparse.Namespace) -> tuple[Verifier, datetime | None]:
     return verifier, at
 
 
+def _verify_file(verifier: Verifier, path: str, at: datetime | None, online: str | None) -> Result:
+    token = _read(path)
+    return verifier.verify_online(token, online, at=at) if online else verifier.verify(token, at=at)
+
+
+def _verify_number(verifier: Verifier, number: str, at: datetime | None, online: str) -> Result:
+    body: dict[str, Any] = {"number": number}
+    if at is not None:
+        body["at"] = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return verifier.ask_online(online, body)
+
+
 def _print_text(path: str, result: Result) -> None:
     print(f"{path}: {result.status.upper()}{' (' + result.number + ')' if result.number else ''}")
     for check in result.checks:
@@ -334,7 +441,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
     try:
         verifier, at = _build(args)
-        results = [(path, verifier.verify(_read(path), at=at)) for path in args.certificates]
+        results = [(path, _verify_file(verifier, path, at, args.online)) for path in args.certificates]
+        results += [(number, _verify_number(verifier, number, at, args.online)) for number in args.number]
     except VerifierError as exc:
         print(f"certsvc-verify: {exc}", file=sys.stderr)
         return EXIT_USAGE
