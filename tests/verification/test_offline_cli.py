@@ -200,7 +200,7 @@ class TestOfflineStatuses:
 
 @pytest.mark.django_db(transaction=True)
 class TestOnlineStatuses:
-    """With --online the CLI also asks the running service, and trusts its answer only with a valid receipt."""
+    """With --online the CLI also asks the running service; it trusts the answer only with a valid receipt."""
 
     def test_unknown_number_is_not_found(self, offline, live_server, certificate):
         jwks, _ = offline.fetch()
