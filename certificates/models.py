@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +39,10 @@ class Organization(models.Model):
         return f"{self.name} ({self.country})"
 
     def clean(self) -> None:
-        validate_tax_id(str(self.country), self.tax_id)
+        try:
+            validate_tax_id(str(self.country), self.tax_id)
+        except ValidationError as error:
+            raise ValidationError({"tax_id": error.messages}) from error
 
 
 class User(AbstractUser):
