@@ -219,3 +219,6 @@ class IssuanceOrderAdmin(ReadOnlyAdmin):
 @admin.register(NumberSequence)
 class NumberSequenceAdmin(ReadOnlyAdmin):
     list_display = ["year", "type", "last"]
+
+
+from certificates.verification_admin import VerificationAdmin  # noqa: E402,F401

@@ -17,7 +17,10 @@ class Verification(models.Model):
         DOCUMENT = "document", _("By document")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verifications", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="verifications",
+        verbose_name=_("user"),
     )
     organization = models.ForeignKey(
         "certificates.Organization",
