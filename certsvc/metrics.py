@@ -38,6 +38,10 @@ from prometheus_client.registry import Collector
 
 logger = logging.getLogger(__name__)
 
+# prometheus_client writes into this directory from the first metric on; it must exist before.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 # --- /metrics --------------------------------------------------------------------
 
 

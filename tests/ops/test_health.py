@@ -1,0 +1,89 @@
+"""/healthz answers without dependencies; /readyz names each dependency and fails on the required ones."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from certsvc.health import heartbeat_record
+from signing.models import SigningKey
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_answers_ok_without_touching_the_database(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert len(queries) == 0
+
+
+def test_probes_ignore_the_public_host_name_check(client, settings):
+    settings.ALLOWED_HOSTS = ["certs.example.org"]
+    response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
+    assert response.status_code == 200
+
+
+def test_readyz_is_green_with_database_broker_and_an_active_key(client, signing_key, redis_broker):
+    response = client.get("/readyz")
+    body = response.json()
+    assert {name: check["status"] for name, check in body["checks"].items() if name != "worker"} == {
+        "database": "ok",
+        "broker": "ok",
+        "signing_key": "ok",
+    }
+    assert body["checks"]["signing_key"]["kid"] == signing_key.kid
+    assert response.status_code == 200
+
+
+def test_readyz_is_degraded_but_up_when_no_worker_was_seen(client, signing_key, redis_broker):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["checks"]["worker"] == {"status": "unknown", "last_seen_seconds_ago": None}
+
+
+def test_readyz_is_ok_after_a_recent_worker_heartbeat(client, signing_key, redis_broker):
+    heartbeat_record()
+    body = client.get("/readyz").json()
+    assert body["status"] == "ok"
+    assert body["checks"]["worker"]["status"] == "ok"
+    assert body["checks"]["worker"]["last_seen_seconds_ago"] < 5
+
+
+def test_readyz_reports_a_stale_worker_heartbeat(client, signing_key, settings):
+    heartbeat_record()
+    settings.WORKER_HEARTBEAT_MAX_AGE = -1
+    body = client.get("/readyz").json()
+    assert body["checks"]["worker"]["status"] == "stale"
+
+
+def test_readyz_fails_naming_the_broker_when_it_is_unreachable(client, signing_key, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "fail"
+    assert body["checks"]["broker"]["status"] == "fail"
+    assert body["checks"]["database"]["status"] == "ok"
+    assert "127.0.0.1:1" not in response.content.decode()
+
+
+def test_readyz_fails_naming_the_signing_key_when_none_is_active(client, signing_key):
+    SigningKey.objects.filter(pk=signing_key.pk).update(status=SigningKey.Status.RETIRED)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["signing_key"] == {
+        "status": "fail",
+        "error": "NoActiveKey",
+        "duration_ms": response.json()["checks"]["signing_key"]["duration_ms"],
+    }
+
+
+def test_readyz_output_holds_no_secrets(client, signing_key, settings):
+    body = client.get("/readyz").content.decode()
+    for secret in (settings.SECRET_KEY, settings.SIGNING_KEK, settings.DATABASES["default"]["PASSWORD"]):
+        if secret:
+            assert secret not in body
