@@ -36,9 +36,9 @@ from certificates.notifications.services import event_emit
 from certificates.services.applications import (
     APPLICATION_FIELDS,
     ITEM_FIELDS,
+    application_items_replace,
     application_mark_issued,
 )
-from certificates.services.applications import _replace_items as application_replace_items
 from certsvc.problems import ProblemError
 from signing.canonical import canonicalize
 from signing.errors import KeyUnavailable, NoActiveKey
@@ -438,9 +438,9 @@ def certificate_replace(
             replaces=locked,
             **{**copied, **fields},
         )
-        application_replace_items(
-            replacement,
-            items
+        application_items_replace(
+            application=replacement,
+            items=items
             if items is not None
             else [
                 {name: getattr(item, name) for name in ITEM_FIELDS}
