@@ -8,7 +8,9 @@ import time
 from certificates.models import Application, ApplicationEvent, Certificate, CertificateEvent, IssuanceOrder
 from certificates.tasks import issuance_sweep
 from signing.transparency.models import LogLeaf
-from tests.services import WorkerProcess, subprocess_env
+from django.conf import settings
+
+from tests.services import WorkerProcess, purge_broker, subprocess_env
 
 WORKER_SETTINGS = "tests.reliability.worker_settings"
 
@@ -17,6 +19,18 @@ def reliability_worker(*, concurrency: int = 2, **env: str) -> WorkerProcess:
     return WorkerProcess(
         concurrency=concurrency, env=subprocess_env(DJANGO_SETTINGS_MODULE=WORKER_SETTINGS, **env)
     )
+
+
+def clear_broker() -> None:
+    """Empty the queue and forget unacknowledged messages of earlier tests (a killed worker's).
+
+    Only the keys of this suite's own Redis database; the server is shared.
+    """
+    import redis
+
+    purge_broker()
+    if settings.CELERY_BROKER_URL.startswith("redis://"):
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).delete("unacked", "unacked_index", "unacked_mutex")
 
 
 def pending_orders() -> int:
@@ -50,7 +64,9 @@ def assert_each_issued_exactly_once(application_ids: list[int]) -> list[Certific
     assert IssuanceOrder.objects.filter(state=IssuanceOrder.State.DONE).count() == count
     assert pending_orders() == 0, "an order is stuck pending or failed"
     # A crash must not leave a log leaf or a signature whose certificate row was rolled back.
-    assert sorted(c.log_index for c in certificates) == sorted(LogLeaf.objects.values_list("index", flat=True))
+    assert sorted(c.log_index for c in certificates) == sorted(
+        LogLeaf.objects.values_list("index", flat=True)
+    )
     assert CertificateEvent.objects.filter(action="issued").count() == count
     assert ApplicationEvent.objects.filter(action="issued").count() == count
     return certificates

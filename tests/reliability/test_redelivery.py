@@ -1,0 +1,89 @@
+"""A message delivered more than once (a duplicate publish, a visibility-timeout redelivery) signs once."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from certificates.services import application_approve
+from certificates.tasks import sign_certificate
+from tests.reliability.helpers import (
+    assert_each_issued_exactly_once,
+    clear_broker,
+    pending_orders,
+    reliability_worker,
+)
+from tests.services import wait_until
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def _deliveries(worker, task_id: str) -> int:
+    return len(re.findall(rf"Task certificates\.sign_certificate\[{task_id}\] received", worker.log))
+
+
+def _order_of(application):
+    return application.issuance.pk
+
+
+def test_the_same_order_published_twice_with_the_same_task_id_signs_once(
+    redis_broker, postgres, signing_key, officer, make_submitted
+):
+    applications = [make_submitted(items=1) for _ in range(3)]
+    for application in applications:
+        application_approve(application=application, actor=officer)
+    clear_broker()  # only the duplicates below reach the worker
+    task_ids = []
+    for application in applications:
+        task_id = f"duplicate-{application.pk}"
+        task_ids.append(task_id)
+        for _ in range(2):
+            sign_certificate.apply_async(args=[_order_of(application)], task_id=task_id)
+
+    worker = reliability_worker(concurrency=2, ISSUANCE_TEST_DELAY_SECONDS="0.5")
+    try:
+        worker.start()
+        wait_until(lambda: pending_orders() == 0, timeout=30, message="all three orders to be signed")
+        wait_until(lambda: worker.log.count("succeeded in") >= 6, timeout=20, message="all six deliveries")
+    finally:
+        worker.stop()
+
+    assert_each_issued_exactly_once([a.pk for a in applications])
+    assert [_deliveries(worker, task_id) for task_id in task_ids] == [2, 2, 2]
+    assert worker.log.count("already done; nothing to do") == 3
+    print("\n[duplicate publish] 3 orders × 2 identical messages: 6 deliveries, 3 signed, 3 no-ops")
+
+
+def test_a_task_outliving_the_visibility_timeout_is_redelivered_and_still_signs_once(
+    redis_broker, postgres, signing_key, officer, make_submitted
+):
+    application = make_submitted(items=1)
+    application_approve(application=application, actor=officer)
+    clear_broker()
+    task_id = f"visibility-{application.pk}"
+    sign_certificate.apply_async(args=[_order_of(application)], task_id=task_id)  # published once
+
+    worker = reliability_worker(concurrency=2, ISSUANCE_TEST_DELAY_SECONDS="3", CELERY_VISIBILITY_TIMEOUT="1")
+    started = time.monotonic()
+    try:
+        worker.start()
+        wait_until(lambda: pending_orders() == 0, timeout=30, message="the order to be signed")
+        # Keep the worker up until the redelivered copies have run and been acknowledged.
+        wait_until(
+            lambda: worker.log.count("already done; nothing to do") >= 1, timeout=20, message="a redelivery"
+        )
+        time.sleep(2)
+    finally:
+        worker.stop()
+        clear_broker()
+
+    deliveries = _deliveries(worker, task_id)
+    no_ops = worker.log.count("already done; nothing to do")
+    assert deliveries >= 2, worker.log
+    assert_each_issued_exactly_once([application.pk])
+    print(
+        f"\n[visibility timeout] signing 3 s, visibility 1 s: one message delivered {deliveries} times "
+        f"({no_ops} no-op run(s)); 1 certificate, 1 log leaf, number 1; {time.monotonic() - started:.1f}s"
+    )

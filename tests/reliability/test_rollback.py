@@ -1,0 +1,43 @@
+"""An approval whose transaction rolls back after it registered its publish queues nothing."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+from django.db import transaction
+
+from certificates.models import Application, Certificate, IssuanceOrder
+from certificates.services import application_approve
+from tests.reliability.helpers import clear_broker
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Abandon(Exception):
+    pass
+
+
+def test_an_exception_after_approving_inside_a_transaction_queues_and_signs_nothing(
+    redis_broker, signing_key, officer, make_submitted
+):
+    application = make_submitted(items=1)
+    clear_broker()
+    broker = redis.Redis.from_url(redis_broker)
+
+    with pytest.raises(Abandon), transaction.atomic():
+        application_approve(application=application, actor=officer)
+        assert IssuanceOrder.objects.filter(application=application).exists()
+        raise Abandon
+
+    assert broker.llen("celery") == 0
+    assert not IssuanceOrder.objects.filter(application=application).exists()
+    assert Certificate.objects.count() == 0
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert not application.events.filter(action="approved").exists()
+
+    # The same approval, committed this time, does reach the queue: the check above can fail.
+    application_approve(application=application, actor=officer)
+    assert broker.llen("celery") == 1
+    clear_broker()
+    print("\n[rollback] approve then raise inside atomic(): LLEN celery 0, 0 orders, 0 certificates")
