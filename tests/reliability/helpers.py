@@ -5,11 +5,11 @@ from __future__ import annotations
 import statistics
 import time
 
+from django.conf import settings
+
 from certificates.models import Application, ApplicationEvent, Certificate, CertificateEvent, IssuanceOrder
 from certificates.tasks import issuance_sweep
 from signing.transparency.models import LogLeaf
-from django.conf import settings
-
 from tests.services import WorkerProcess, purge_broker, subprocess_env
 
 WORKER_SETTINGS = "tests.reliability.worker_settings"

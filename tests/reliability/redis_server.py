@@ -11,6 +11,8 @@ from contextlib import contextmanager
 
 import redis
 
+NO_PERSISTENCE = ("--save", "", "--appendonly", "no", "--daemonize", "no")
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -33,8 +35,7 @@ class RedisServer:
     def start(self, timeout: float = 10) -> RedisServer:
         assert self.binary, "redis-server is not installed"
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
-            + ["--save", "", "--appendonly", "no", "--daemonize", "no"],
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", *NO_PERSISTENCE],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

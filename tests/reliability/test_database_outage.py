@@ -77,6 +77,6 @@ def test_a_killed_database_connection_mid_signing_is_retried_and_issues_exactly_
     assert_each_issued_exactly_once([a.pk for a in applications])
     print(
         f"\n[database connection killed] {ORDERS} orders, {len(terminated)} backends terminated inside "
-        f"the signing transaction, {retries} autoretries, {attempts} runs; {ORDERS} certificates, numbers 1..{ORDERS}, "
-        f"log leaves == certificates; {time.monotonic() - started:.1f}s"
+        f"the signing transaction, {retries} autoretries, {attempts} runs; {ORDERS} certificates, "
+        f"numbers 1..{ORDERS}, log leaves == certificates; {time.monotonic() - started:.1f}s"
     )

@@ -24,10 +24,14 @@ def test_an_exception_after_approving_inside_a_transaction_queues_and_signs_noth
     clear_broker()
     broker = redis.Redis.from_url(redis_broker)
 
-    with pytest.raises(Abandon), transaction.atomic():
-        application_approve(application=application, actor=officer)
-        assert IssuanceOrder.objects.filter(application=application).exists()
-        raise Abandon
+    def approve_then_fail():
+        with transaction.atomic():
+            application_approve(application=application, actor=officer)
+            assert IssuanceOrder.objects.filter(application=application).exists()
+            raise Abandon
+
+    with pytest.raises(Abandon):
+        approve_then_fail()
 
     assert broker.llen("celery") == 0
     assert not IssuanceOrder.objects.filter(application=application).exists()
