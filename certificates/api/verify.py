@@ -10,6 +10,7 @@ import re
 from datetime import UTC
 
 import django_filters
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils import timezone
@@ -42,11 +43,18 @@ class FailClosedMixin:
         return super().handle_exception(exc)
 
 
-class VerifyAnonThrottle(AnonRateThrottle):
+class _CurrentRate:
+    """Reads the rate from the settings when a request comes, not when the class was defined."""
+
+    def get_rate(self) -> str | None:
+        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
+
+
+class VerifyAnonThrottle(_CurrentRate, AnonRateThrottle):
     scope = "verify_anon"
 
 
-class VerifyUserThrottle(UserRateThrottle):
+class VerifyUserThrottle(_CurrentRate, UserRateThrottle):
     scope = "verify_user"
 
 

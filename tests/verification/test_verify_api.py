@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, timedelta
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 from django.utils import timezone
 
 from certificates.issuance import certificate_revoke
@@ -254,3 +256,35 @@ def test_at_accepts_offsets_other_than_utc(anon_client, certificate):
     moment = (certificate.issued_at + timedelta(hours=1)).astimezone(UTC)
     answer = verify(anon_client, number=certificate.number, at=moment.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
     assert answer["status"] == "valid"
+
+
+def _rates(**changes):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **changes}
+    return override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates})
+
+
+def test_anonymous_callers_are_throttled_by_address(anon_client, certificate):
+    with _rates(verify_anon="2/min"):
+        codes = [
+            anon_client.post(
+                VERIFY_URL, {"number": certificate.number}, format="json", REMOTE_ADDR="198.51.100.1"
+            )
+            for _ in range(3)
+        ]
+        elsewhere = anon_client.post(
+            VERIFY_URL, {"number": certificate.number}, format="json", REMOTE_ADDR="198.51.100.2"
+        )
+    assert [response.status_code for response in codes] == [200, 200, 429]
+    assert codes[-1]["Content-Type"].startswith("application/problem+json")
+    assert "Retry-After" in codes[-1]
+    assert elsewhere.status_code == 200
+
+
+def test_authenticated_callers_have_their_own_higher_rate(customs_client, anon_client, certificate):
+    with _rates(verify_anon="1/min", verify_user="3/min"):
+        anon = [anon_client.post(VERIFY_URL, {"number": certificate.number}, format="json") for _ in range(2)]
+        user = [
+            customs_client.post(VERIFY_URL, {"number": certificate.number}, format="json") for _ in range(4)
+        ]
+    assert [r.status_code for r in anon] == [200, 429]
+    assert [r.status_code for r in user] == [200, 200, 200, 429]
