@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certificates.audit import Stream, audit_record
 from certificates.models import (
     Application,
     Certificate,
@@ -35,6 +36,7 @@ from certificates.models import (
 from certificates.notifications.services import event_emit
 from certificates.services.applications import (
     APPLICATION_FIELDS,
+    APPLICATION_STREAM,
     ITEM_FIELDS,
     application_items_replace,
     application_mark_issued,
@@ -52,6 +54,7 @@ CERTIFICATE_TYP = "certsvc-certificate+jws"
 LOG_EVENT_TYP = "certsvc-log-event+jws"
 TYPE_CODES = {Application.Type.EXPORT: "EX", Application.Type.IMPORT: "IM"}
 State = IssuanceOrder.State
+CERTIFICATE_STREAM = Stream(CertificateEvent, "certificate")
 
 
 class IssuanceFailure(ProblemError):
@@ -268,8 +271,9 @@ def _record(
     to_status: str,
     reason: str = "",
 ) -> CertificateEvent:
-    return CertificateEvent.objects.create(
-        certificate=certificate,
+    return audit_record(
+        stream=CERTIFICATE_STREAM,
+        owner=certificate,
         actor=actor,
         action=action,
         from_status=from_status,
@@ -447,14 +451,16 @@ def certificate_replace(
                 for item in original.items.order_by("line")
             ],
         )
-        for action, to_status in (
-            ("created", Application.Status.SUBMITTED),
-            ("approved", replacement.status),
+        for action, from_status, to_status in (
+            ("created", "", Application.Status.SUBMITTED),
+            ("approved", Application.Status.SUBMITTED, Application.Status.APPROVED),
         ):
-            replacement.events.create(
+            audit_record(
+                stream=APPLICATION_STREAM,
+                owner=replacement,
                 actor=actor,
                 action=action,
-                from_status="",
+                from_status=from_status,
                 to_status=to_status,
                 reason=_("Replaces %(number)s") % {"number": locked.number},
             )

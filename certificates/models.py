@@ -190,12 +190,15 @@ class ApplicationEvent(models.Model):
     """One audit row per state change or edit of an application: who, when, from, to, why."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # PROTECT: deleting a user would rewrite signed history; deactivate users instead.
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     at = models.DateTimeField(_("at"), default=timezone.now)
     from_status = models.CharField(_("from status"), max_length=16, blank=True)
     to_status = models.CharField(_("to status"), max_length=16, blank=True)
     action = models.CharField(_("action"), max_length=32)
     reason = models.TextField(_("reason"), blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False)
 
     class Meta:
         ordering = ["at", "id"]
@@ -257,12 +260,15 @@ class CertificateEvent(models.Model):
     """Audit rows for certificates: issue, revoke, supersede."""
 
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # PROTECT: deleting a user would rewrite signed history; deactivate users instead.
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     at = models.DateTimeField(_("at"), default=timezone.now)
     from_status = models.CharField(_("from status"), max_length=16, blank=True)
     to_status = models.CharField(_("to status"), max_length=16, blank=True)
     action = models.CharField(_("action"), max_length=32)
     reason = models.TextField(_("reason"), blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False)
 
     class Meta:
         ordering = ["at", "id"]

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002  -- Russian and Uzbek text is intended, not look-alike Latin
 """Printable A4 certificate (PDF), laid out like the CIS CT-1 certificate-of-origin form.
 
 The renderer takes the certificate document (CONTRACT §1) as a plain dict and never

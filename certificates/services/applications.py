@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
+from certificates.audit import Stream, audit_record
 from certificates.models import (
     APPLICATION_TRANSITIONS,
     Application,
@@ -27,6 +28,7 @@ from certificates.models import (
 from certsvc.problems import ProblemError
 
 Status = Application.Status
+APPLICATION_STREAM = Stream(ApplicationEvent, "application")
 
 # Fields an exporter may set on an application; everything else is the workflow's.
 APPLICATION_FIELDS = frozenset(
@@ -208,8 +210,9 @@ def _record(
     to_status: str,
     reason: str = "",
 ) -> ApplicationEvent:
-    return ApplicationEvent.objects.create(
-        application=application,
+    return audit_record(
+        stream=APPLICATION_STREAM,
+        owner=application,
         actor=actor,
         action=action,
         from_status=from_status,

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  -- Russian and Uzbek text is intended, not look-alike Latin
 """The printable certificate, read back the way a person and a phone read it.
 
 No test here requests the `db` fixture: pytest-django refuses any query, which proves
