@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 from typing import Any
 
@@ -147,15 +147,22 @@ def _task_request_id(task) -> str | None:
     return value if isinstance(value, str) and _SAFE_REQUEST_ID.fullmatch(value) else None
 
 
+_tokens: dict[str, Token] = {}
+
+
 @signals.task_prerun.connect
-def _restore_request_id(task=None, **_: Any) -> None:
-    # A task without an incoming id (beat, sweep) gets its own, so its lines still group together.
-    request_id_var.set(_task_request_id(task) or str(uuid.uuid4()))
+def _restore_request_id(task_id: str | None = None, task=None, **_: Any) -> None:
+    # Run eagerly inside a request, a task keeps that request's id; a task without one (beat,
+    # sweeps) gets its own, so that its lines still group together.
+    request_id = _task_request_id(task) or request_id_var.get() or str(uuid.uuid4())
+    _tokens[task_id or ""] = request_id_var.set(request_id)
 
 
 @signals.task_postrun.connect
-def _clear_request_id(**_: Any) -> None:
-    request_id_var.set(None)
+def _clear_request_id(task_id: str | None = None, **_: Any) -> None:
+    token = _tokens.pop(task_id or "", None)
+    if token is not None:
+        request_id_var.reset(token)
 
 
 def _use_our_format(logger: logging.Logger, **_: Any) -> None:

@@ -9,8 +9,10 @@ import logging.config
 import uuid
 
 import pytest
+from celery import signals
 
-from certsvc.logging import REDACTED, logging_config
+from certsvc.celery import ping
+from certsvc.logging import REDACTED, logging_config, request_id_var
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +93,20 @@ def test_text_format_stays_available():
     assert config["handlers"]["console"]["formatter"] == "text"
     with pytest.raises(ValueError, match="LOG_FORMAT"):
         logging_config(fmt="xml", level="INFO")
+
+
+def test_a_task_run_eagerly_inside_a_request_keeps_and_restores_its_request_id():
+    seen: list[str | None] = []
+
+    def record(**kwargs):
+        seen.append(request_id_var.get())
+
+    signals.task_success.connect(record, weak=False)
+    token = request_id_var.set("outer-request")
+    try:
+        ping.apply(args=["x"])
+        assert request_id_var.get() == "outer-request"
+    finally:
+        request_id_var.reset(token)
+        signals.task_success.disconnect(record)
+    assert seen == ["outer-request"]
