@@ -375,9 +375,14 @@ def status_bundle_entries() -> list[dict[str, str]]:
 
 
 def status_bundle_signed(*, now: datetime | None = None) -> str:
-    """The signed bundle, cached while no certificate changed status (statuses only ever leave ``issued``)."""
+    """The signed bundle, cached while no certificate changed status and the active key is the same.
+
+    Statuses only ever leave ``issued``, so the count of the others changes with every revocation
+    or supersession; keying on the active key means a revoked key's bundle is not served on.
+    """
     changed = Certificate.objects.filter(~Q(status=Certificate.Status.ISSUED)).count()
-    key = f"{BUNDLE_CACHE_KEY}:{changed}"
+    active = SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).values_list("kid", flat=True).first()
+    key = f"{BUNDLE_CACHE_KEY}:{changed}:{active}"
     token = cache.get(key)
     if token is None:
         token = _status_bundle_sign(now or timezone.now())

@@ -18,7 +18,8 @@ What it checks, in this order (the first failure is the status, as in CONTRACT Â
 - ``validity``: ``not_yet_valid`` before ``issued_at`` or ``valid_from``, ``expired`` after
   ``valid_until``, against ``--at`` or now.
 
-The bundle's own signature is checked against the same JWKS; a bundle past its
+The bundle's own signature is checked against the same JWKS (and, with a key list,
+a bundle signed by a key compromised by then is refused); a bundle past its
 ``next_update`` is refused (``StaleBundle``) unless stale bundles are allowed.
 The registry itself cannot be consulted offline. When a connection is available,
 ``--online URL`` also asks the service (``POST /api/v1/verify/``), checks that its
@@ -188,6 +189,7 @@ class Verifier:
             verify_ed25519(parsed, key)
             body = json.loads(parsed.payload)
             next_update = parse_time(body["next_update"])
+            self._refuse_compromised_signer(parsed.kid, parse_time(body["issued_at"]))
             entries = {entry["number"]: entry for entry in body["entries"]}
         except JWSError as exc:
             raise BundleError(f"the status bundle does not verify: {exc}") from exc
@@ -200,6 +202,13 @@ class Verifier:
                 "(or pass --allow-stale-bundle to use it anyway)"
             )
         return entries
+
+    def _refuse_compromised_signer(self, kid: str, issued_at: datetime) -> None:
+        if self.compromised is None or kid not in self.compromised:
+            return
+        since = self.compromised[kid]
+        if since is None or issued_at >= since:
+            raise BundleError(f"the status bundle is signed with key {kid}, compromised since then")
 
     def verify(self, token: str, *, at: datetime | None = None) -> Result:
         checks = _Checks()

@@ -180,6 +180,23 @@ class TestOfflineStatuses:
         assert done.returncode == 2
         assert "status bundle does not verify" in done.stderr
 
+    def test_bundle_signed_by_a_compromised_key_is_refused_with_the_key_list(
+        self, offline, client, certificate
+    ):
+        _, fetched = offline.fetch()
+        bundle = offline.write("old-bundle.jws", Path(fetched).read_text())
+        signing_key_revoke(
+            kid=certificate.kid, compromised_at=certificate.issued_at - timedelta(minutes=1), reason="leak"
+        )
+        signing_key_rotate()
+        jwks, _ = offline.fetch()
+        keys = offline.write("keys.json", client.get("/api/v1/keys/").content.decode())
+        done = offline.run(
+            offline.write("c.jws", certificate.jws), "--jwks", jwks, "--bundle", bundle, "--keys", keys
+        )
+        assert done.returncode == 2
+        assert "compromised" in done.stderr
+
     def test_missing_files_and_bad_arguments_exit_2(self, offline, certificate):
         jwks, _ = offline.fetch()
         cert = offline.write("c.jws", certificate.jws)

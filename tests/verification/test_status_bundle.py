@@ -7,11 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 from joserfc import jws as jose_jws
 from joserfc.jwk import KeySet
 
 from certificates.issuance import certificate_revoke
+from signing.services import signing_key_revoke, signing_key_rotate
 from tests.issuance.helpers import issue
+from tests.verification.helpers import parts
 
 pytestmark = pytest.mark.django_db
 
@@ -77,10 +80,17 @@ def test_bundle_is_served_from_the_cache_until_a_status_changes(
     client, certificate, officer, django_assert_max_num_queries
 ):
     first = client.get(BUNDLE_URL).content
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):
         again = client.get(BUNDLE_URL).content
     assert again == first
 
     certificate_revoke(certificate=certificate, actor=officer, reason="duplicate")
     _, _, body = read_bundle(client)
     assert [entry["number"] for entry in body["entries"]] == [certificate.number]
+
+
+def test_bundle_is_signed_again_after_the_key_changes(client, certificate):
+    first_kid = parts(client.get(BUNDLE_URL).content.decode())[0]["kid"]
+    signing_key_revoke(kid=first_kid, compromised_at=timezone.now(), reason="leak")
+    new_key = signing_key_rotate()
+    assert parts(client.get(BUNDLE_URL).content.decode())[0]["kid"] == new_key.kid
