@@ -28,6 +28,7 @@ from tests.verification.helpers import (
 )
 
 CLI = str(Path(sys.executable).parent / "certsvc-verify")
+SEEN_STATUSES: set[str] = set()
 
 
 def rfc3339(moment: datetime) -> str:
@@ -60,6 +61,7 @@ class Offline:
         assert done.returncode in (0, 1), done.stderr
         result = json.loads(done.stdout)
         assert (done.returncode == 0) is result["valid"] is (result["status"] == "valid")
+        SEEN_STATUSES.add(result["status"])
         return done.returncode, result
 
 
@@ -226,6 +228,7 @@ class TestOnlineStatuses:
         )
         assert done.returncode == 1, done.stderr
         result = json.loads(done.stdout)
+        SEEN_STATUSES.add(result["status"])
         assert (result["status"], result["valid"]) == ("not_found", False)
         assert {"name": "receipt", "ok": True} in result["checks"]
 
@@ -248,3 +251,8 @@ def test_verifier_library_does_not_import_django():
     code = "import sys, signing.verifier; sys.exit(1 if 'django' in sys.modules else 0)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_every_status_of_the_contract_is_produced_by_the_cli():
+    # Runs after the classes above (pytest keeps file order).
+    assert set(verification.STATUSES) == SEEN_STATUSES
