@@ -25,6 +25,7 @@ from certificates.models import (
     IssuanceOrder,
     User,
 )
+from certificates.notifications.services import event_emit
 from certsvc.problems import ProblemError
 
 Status = Application.Status
@@ -198,7 +199,35 @@ def _move(
     application.status = to
     application.save()
     _record(application, actor=actor, action=action, from_status=current, to_status=to, reason=reason)
+    _notify(application, to=to, reason=reason)
     return application
+
+
+# Who hears of which decision: the issuer's officers of a submission, the exporter of the rest.
+_EVENT_OF_STATUS = {
+    Status.SUBMITTED: "application.submitted",
+    Status.RETURNED: "application.returned",
+    Status.REJECTED: "application.rejected",
+    Status.APPROVED: "application.approved",
+}
+
+
+def _notify(application: Application, *, to: str, reason: str) -> None:
+    event_type = _EVENT_OF_STATUS.get(to)
+    if event_type is None:
+        return
+    data = {
+        "application_id": application.pk,
+        "reference": application.invoice_number,
+        "exporter": application.exporter.name,
+        **({"reason": reason} if reason else {}),
+    }
+    if to == Status.SUBMITTED:
+        event_emit(type=event_type, data=data, roles=[User.Role.OFFICER], subscribers_of_kind="issuer")
+    else:
+        event_emit(
+            type=event_type, data=data, organizations=[application.exporter], roles=[User.Role.EXPORTER]
+        )
 
 
 def _record(
