@@ -1,0 +1,86 @@
+"""Resource limits: body size, page size, JSON nesting depth, goods items per application."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from certificates.models import Application
+from certsvc.parsers import json_depth
+from tests.certificates.factories import ApplicationFactory, api_client_for, application_payload, item_payload
+
+PROBLEM = "application/problem+json"
+
+
+def _assert_problem(response, status: int) -> dict:
+    assert response.status_code == status
+    assert response["Content-Type"].startswith(PROBLEM)
+    body = json.loads(response.content)
+    assert body["status"] == status
+    return body
+
+
+def test_a_two_megabyte_json_body_is_refused_with_413_before_it_is_read(world):
+    before = Application.objects.count()
+    body = application_payload(items=[item_payload(0, description="x" * (2 * 1024 * 1024))])
+    response = api_client_for(world.exporter_a).post("/api/v1/applications/", body, format="json")
+    problem = _assert_problem(response, 413)
+    assert problem["code"] == "request_too_large"
+    assert Application.objects.count() == before
+
+
+def test_anonymous_large_bodies_are_refused_too(client):
+    response = client.post("/api/v1/verify/", "[" * (2 * 1024 * 1024), content_type="application/json")
+    _assert_problem(response, 413)
+
+
+def test_a_body_too_large_for_django_once_read_is_also_413(world, client, settings):
+    # The declared length passes the middleware; Django refuses while reading the form.
+    settings.MAX_REQUEST_BYTES = 10 * 1024 * 1024
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = client.post("/admin/login/", {"username": "x" * 4096, "password": "y"})
+    _assert_problem(response, 413)
+
+
+def test_page_size_is_capped_at_max_page_size(world, settings):
+    settings.MAX_PAGE_SIZE = 3
+    for _ in range(4):
+        ApplicationFactory(exporter=world.exporter_a.organization, created_by=world.exporter_a, items=0)
+    client = api_client_for(world.exporter_a)
+    response = client.get("/api/v1/applications/", {"page_size": 100000})
+    assert response.status_code == 200
+    assert response.json()["count"] > 3
+    assert len(response.json()["results"]) == 3
+
+
+@pytest.mark.parametrize("opener", ["[", '{"a":'])
+def test_json_nested_ten_thousand_deep_is_a_400_problem_not_a_500(world, opener):
+    closer = "]" if opener == "[" else "}"
+    body = opener * 10_000 + "1" + closer * 10_000
+    client = api_client_for(world.exporter_a)
+    response = client.post("/api/v1/applications/", body, content_type="application/json")
+    problem = _assert_problem(response, 400)
+    assert "nested" in problem["detail"]
+
+
+def test_reasonable_nesting_still_parses(world):
+    response = api_client_for(world.exporter_a).post(
+        "/api/v1/applications/", application_payload(), format="json"
+    )
+    assert response.status_code == 201
+
+
+def test_json_depth_ignores_brackets_inside_strings():
+    assert json_depth(b'{"a": "[[[[{{{{", "b": ["\\"]]]", [1]]}') == 3
+    assert json_depth(b"[]") == 1
+    assert json_depth(b'"just a string"') == 0
+
+
+def test_501_goods_items_are_refused_naming_items(world):
+    before = Application.objects.count()
+    body = application_payload(items=[item_payload(n) for n in range(501)])
+    response = api_client_for(world.exporter_a).post("/api/v1/applications/", body, format="json")
+    problem = _assert_problem(response, 400)
+    assert "items" in {error["field"] for error in problem["errors"]}
+    assert Application.objects.count() == before
