@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import redis
 from django.db import transaction
@@ -15,6 +17,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 class Abandon(Exception):
     pass
+
+
+def _queued(broker) -> list[tuple[str, str]]:
+    messages = [json.loads(raw) for raw in broker.lrange("celery", 0, -1)]
+    return [(m["headers"]["task"], m["headers"]["argsrepr"]) for m in messages]
 
 
 def test_an_exception_after_approving_inside_a_transaction_queues_and_signs_nothing(
@@ -33,7 +40,7 @@ def test_an_exception_after_approving_inside_a_transaction_queues_and_signs_noth
     with pytest.raises(Abandon):
         approve_then_fail()
 
-    assert broker.llen("celery") == 0
+    assert broker.llen("celery") == 0, _queued(broker)
     assert not IssuanceOrder.objects.filter(application=application).exists()
     assert Certificate.objects.count() == 0
     application.refresh_from_db()
@@ -42,6 +49,11 @@ def test_an_exception_after_approving_inside_a_transaction_queues_and_signs_noth
 
     # The same approval, committed this time, does reach the queue: the check above can fail.
     application_approve(application=application, actor=officer)
-    assert broker.llen("celery") == 1
+    order = IssuanceOrder.objects.get(application=application)
+    queued = _queued(broker)
+    assert ("certificates.sign_certificate", f"({order.pk},)") in queued
     clear_broker()
-    print("\n[rollback] approve then raise inside atomic(): LLEN celery 0, 0 orders, 0 certificates")
+    print(
+        "\n[rollback] approve then raise inside atomic(): LLEN celery 0, 0 orders, 0 certificates; "
+        f"the same approval committed queues {[task for task, _ in queued]}"
+    )
