@@ -1,0 +1,251 @@
+"""Authorization matrix: every route of the URLconf × method × caller, declared in one table.
+
+The routes are read from ``get_resolver()``, so a new route that nobody declared here
+fails the completeness test by name. Another organization's objects answer 404, and
+lists never carry them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+from certificates.models import Application, User
+from signing.transparency.models import LogLeaf
+from tests.certificates.factories import (
+    DEFAULT_PASSWORD,
+    ApplicationFactory,
+    UserFactory,
+    application_payload,
+)
+from tests.issuance.helpers import issue
+from tests.notifications.factories import WebhookEndpointFactory
+from tests.security.conftest import World, expired_token, token_for
+
+# Served by other machinery and checked elsewhere: the admin (login lockout in test_deployment),
+# the schema and its docs (test_schemathesis). /healthz, /readyz and /metrics are answered by
+# middleware before the URLconf (tests/ops).
+EXCLUDED_PREFIXES = ("admin/", "api/schema/", "api/docs/", "static/", "media/")
+CALLERS = ("anonymous", "exporter_a", "exporter_b", "officer", "customs", "inactive", "expired")
+IGNORED_METHODS = {"options", "head", "trace"}
+
+
+def _walk(patterns, prefix: str = "") -> Iterator[tuple[str, object]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry.callback
+
+
+def _methods(callback) -> set[str]:
+    actions = getattr(callback, "actions", None)
+    if actions:  # a viewset route: its own method → action mapping
+        return set(actions) - IGNORED_METHODS
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    if view_class is None:
+        return {"get"}
+    allowed = set(view_class.http_method_names) - IGNORED_METHODS
+    return {method for method in allowed if hasattr(view_class, method)}
+
+
+def _readable(pattern: str) -> str:
+    """``^api/v1/applications/(?P<pk>[^/.]+)/$`` → ``api/v1/applications/{pk}/``."""
+    text = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", pattern)
+    text = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", text)
+    return text.replace("^", "").replace("$", "").replace("\\.", ".")
+
+
+def routes() -> list[tuple[str, str]]:
+    found = set()
+    for pattern, callback in _walk(get_resolver().url_patterns):
+        route = _readable(pattern)
+        if route.startswith(EXCLUDED_PREFIXES) or "{format}" in route or "format_suffix" in route:
+            continue
+        for method in _methods(callback):
+            found.add((route, method.upper()))
+    return sorted(found)
+
+
+# Expected status per caller, in CALLERS order:
+# anonymous, exporter A (owner), exporter B (other organization), officer, customs, inactive, expired.
+# Objects in the URLs belong to exporter A; "draft"/"submitted"/"issued" name their state.
+A = "api/v1/applications/{pk}/"
+C = "api/v1/certificates/{number}/"
+W = "api/v1/webhooks/{endpoint_id}/"
+MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
+    (".well-known/jwks.json", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/v1/keys/", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/v1/log/checkpoint", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/v1/log/inclusion", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/v1/log/consistency", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/v1/status/bundle", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/v1/verify/", "POST"): (200, 200, 200, 200, 200, 401, 401),
+    ("v/{number}", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/v1/verifications/", "GET"): (401, 403, 403, 403, 200, 401, 401),
+    ("api/v1/auth/token/", "POST"): (201, 201, 201, 201, 201, 201, 201),
+    ("api/v1/auth/logout/", "POST"): (401, 204, 204, 204, 204, 401, 401),
+    ("api/v1/auth/logoutall/", "POST"): (401, 204, 204, 204, 204, 401, 401),
+    ("api/v1/applications/", "GET"): (401, 200, 200, 200, 403, 401, 401),
+    ("api/v1/applications/", "POST"): (401, 201, 201, 403, 403, 401, 401),
+    (A, "GET"): (401, 200, 404, 200, 403, 401, 401),
+    (A, "PATCH"): (401, 200, 404, 403, 403, 401, 401),
+    (A, "DELETE"): (401, 204, 404, 403, 403, 401, 401),
+    (A + "submit/", "POST"): (401, 200, 404, 403, 403, 401, 401),
+    (A + "withdraw/", "POST"): (401, 200, 404, 403, 403, 401, 401),
+    (A + "approve/", "POST"): (401, 403, 403, 200, 403, 401, 401),
+    (A + "reject/", "POST"): (401, 403, 403, 200, 403, 401, 401),
+    (A + "return/", "POST"): (401, 403, 403, 200, 403, 401, 401),
+    ("api/v1/certificates/", "GET"): (401, 200, 200, 200, 200, 401, 401),
+    (C, "GET"): (401, 200, 404, 200, 200, 401, 401),
+    (C + "revoke/", "POST"): (401, 403, 403, 200, 403, 401, 401),
+    (C + "replace/", "POST"): (401, 403, 403, 202, 403, 401, 401),
+    ("api/v1/certificates/{number}/document", "GET"): (401, 200, 404, 200, 200, 401, 401),
+    ("api/v1/certificates/{number}/pdf", "GET"): (401, 200, 404, 200, 200, 401, 401),
+    ("api/v1/webhooks/", "GET"): (401, 200, 200, 403, 200, 401, 401),
+    ("api/v1/webhooks/", "POST"): (401, 201, 201, 403, 201, 401, 401),
+    (W, "GET"): (401, 200, 404, 403, 404, 401, 401),
+    (W, "PATCH"): (401, 200, 404, 403, 404, 401, 401),
+    (W, "DELETE"): (401, 204, 404, 403, 404, 401, 401),
+    (W + "rotate-secret/", "POST"): (401, 200, 404, 403, 404, 401, 401),
+    (W + "deliveries/", "GET"): (401, 200, 404, 403, 404, 401, 401),
+    (W + "deliveries/{delivery_id}/redeliver/", "POST"): (401, 202, 404, 403, 404, 401, 401),
+    ("api/v1/me/notification-preferences/", "GET"): (401, 200, 200, 200, 200, 401, 401),
+    ("api/v1/me/notification-preferences/", "PATCH"): (401, 200, 200, 200, 200, 401, 401),
+}
+
+
+def _client(world: World, caller: str) -> APIClient:
+    users = {
+        "exporter_a": world.exporter_a,
+        "exporter_b": world.exporter_b,
+        "officer": world.officer,
+        "customs": world.customs,
+    }
+    client = APIClient()
+    if caller in users:
+        token = token_for(users[caller])  # fresh per request: logout revokes it
+    elif caller == "inactive":
+        user = UserFactory(role=User.Role.EXPORTER, organization=world.exporter_a.organization)
+        token = token_for(user)
+        User.objects.filter(pk=user.pk).update(is_active=False)
+    elif caller == "expired":
+        token = expired_token(world.exporter_a)
+    else:
+        return client
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+def _application(world: World, state: str) -> Application:
+    exporter = world.exporter_a
+    return ApplicationFactory(exporter=exporter.organization, created_by=exporter, status=state)
+
+
+def _target(world: World, route: str, method: str) -> tuple[str, dict | None]:
+    """The URL (objects of exporter A, fresh when the request changes them) and the body."""
+    changes = method != "GET"
+    application = world.applications["submitted"]
+    if "{pk}" in route:
+        state = "submitted" if route.endswith(("approve/", "reject/", "return/", "withdraw/")) else "draft"
+        application = _application(world, state) if changes else application
+    certificate = world.certificate
+    if "{number}" in route and changes:
+        certificate = issue(_application(world, "submitted"), world.officer)
+    endpoint = world.webhook_a
+    if "{endpoint_id}" in route and method in ("DELETE", "POST") and "redeliver" not in route:
+        endpoint = WebhookEndpointFactory(organization=world.exporter_a.organization)
+    url = "/" + route.format(
+        pk=application.pk,
+        number=certificate.number,
+        endpoint_id=endpoint.pk,
+        delivery_id=world.delivery_a.pk,
+    )
+    tree_size = LogLeaf.objects.count()
+    url += {
+        "api/v1/log/inclusion": f"?number={world.certificate.number}&tree_size={tree_size}",
+        "api/v1/log/consistency": f"?first=1&second={tree_size}",
+    }.get(route, "")
+    return url, _body(world, route, method)
+
+
+def _body(world: World, route: str, method: str) -> dict | None:
+    reason = {"reason": "The HS code of line 1 is wrong."}
+    bodies = {
+        ("api/v1/applications/", "POST"): application_payload(),
+        (A, "PATCH"): {"transport": {"mode": "rail", "details": "Wagon 42"}},
+        (A + "reject/", "POST"): reason,
+        (A + "return/", "POST"): reason,
+        (C + "revoke/", "POST"): reason,
+        (C + "replace/", "POST"): {},
+        ("api/v1/verify/", "POST"): {"number": world.certificate.number},
+        ("api/v1/auth/token/", "POST"): {"username": world.exporter_a.username, "password": DEFAULT_PASSWORD},
+        ("api/v1/webhooks/", "POST"): {
+            "url": "https://93.184.216.34/hook",
+            "event_types": ["certificate.issued"],
+        },
+        (W, "PATCH"): {"description": "ERP"},
+        ("api/v1/me/notification-preferences/", "PATCH"): {"email_optional": False},
+    }
+    return bodies.get((route, method))
+
+
+def test_every_route_of_the_urlconf_is_declared_in_the_matrix():
+    missing = [f"{method} /{route}" for route, method in routes() if (route, method) not in MATRIX]
+    assert not missing, "routes missing from the authorization matrix: " + ", ".join(missing)
+    stale = [f"{method} /{route}" for route, method in MATRIX if (route, method) not in set(routes())]
+    assert not stale, "matrix rows for routes that no longer exist: " + ", ".join(stale)
+
+
+def test_every_route_answers_each_caller_as_the_matrix_declares(world):
+    mismatches = []
+    for (route, method), expected in MATRIX.items():
+        for caller, status in zip(CALLERS, expected, strict=True):
+            cache.clear()
+            url, body = _target(world, route, method)
+            client = _client(world, caller)
+            response = getattr(client, method.lower())(url, body, format="json")
+            if response.status_code != status:
+                mismatches.append(f"{method} {url} as {caller}: {response.status_code}, expected {status}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [("/api/v1/applications/", "id"), ("/api/v1/certificates/", "number"), ("/api/v1/webhooks/", "id")],
+)
+def test_lists_never_show_another_organizations_objects(world, url, key):
+    response = _client(world, "exporter_b").get(url, {"page_size": 100})
+    assert response.status_code == 200
+    seen = {row[key] for row in response.json()["results"]}
+    theirs = {
+        "/api/v1/applications/": {application.pk for application in world.applications.values()},
+        "/api/v1/certificates/": {world.certificate.number},
+        "/api/v1/webhooks/": {world.webhook_a.pk},
+    }[url]
+    assert seen, "exporter B sees its own objects"
+    assert not seen & theirs
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/applications/{draft}/",
+        "/api/v1/certificates/{number}/",
+        "/api/v1/certificates/{number}/document",
+        "/api/v1/webhooks/{webhook}/",
+        "/api/v1/webhooks/{webhook}/deliveries/",
+    ],
+)
+def test_exporter_gets_404_for_another_organizations_object_ids(world, path):
+    url = path.format(
+        draft=world.applications["draft"].pk, number=world.certificate.number, webhook=world.webhook_a.pk
+    )
+    response = _client(world, "exporter_b").get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/problem+json")
