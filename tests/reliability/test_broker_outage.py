@@ -15,7 +15,12 @@ from tests.reliability.helpers import (
     sweep_until_done,
 )
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.redis,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
 
 APPROVALS = 100
 MAX_LATENCY_SECONDS = 3.0

@@ -17,7 +17,12 @@ from tests.reliability.helpers import (
 )
 from tests.services import wait_until
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.redis,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
 
 ORDERS = 3
 # Backends of the test database, other than this test's own, inside an open transaction that

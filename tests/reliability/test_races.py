@@ -18,7 +18,7 @@ from tests.certificates.factories import api_client_for
 from tests.issuance.helpers import approve, issue
 from tests.reliability.helpers import assert_each_issued_exactly_once, clear_broker
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 RACERS = 50
 

@@ -17,7 +17,12 @@ from tests.reliability.helpers import (
 )
 from tests.services import wait_until
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.redis,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def _deliveries(worker, task_id: str) -> int:

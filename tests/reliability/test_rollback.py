@@ -12,7 +12,7 @@ from certificates.models import Application, Certificate, IssuanceOrder
 from certificates.services import application_approve
 from tests.reliability.helpers import clear_broker
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
 class Abandon(Exception):

@@ -18,7 +18,12 @@ from tests.reliability.helpers import (
     sweep_until_done,
 )
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.redis,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+]
 
 APPLICATIONS = 200
 KILLS = 4
