@@ -21,3 +21,7 @@ class SigningKeyOutputSerializer(JWKSerializer):
     activated_at = serializers.DateTimeField()
     retired_at = serializers.DateTimeField(allow_null=True)
     revoked_at = serializers.DateTimeField(allow_null=True)
+    compromised_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="For a revoked key: from when its signatures are not trusted (offline verifiers use it).",
+    )

@@ -57,6 +57,7 @@ class SigningKeyListView(_PublicKeysView):
                 "activated_at": key.activated_at,
                 "retired_at": key.retired_at,
                 "revoked_at": key.revoked_at,
+                "compromised_at": key.compromised_at,
             }
             for key in signing_key_list_published()
         ]

@@ -60,8 +60,11 @@ def test_key_list_shows_status_and_dates(client, three_keys):
     assert rows[third.kid]["retired_at"] is None
     assert rows[first.kid]["revoked_at"] is not None
     assert rows[second.kid]["retired_at"] == rows[third.kid]["activated_at"]
+    assert rows[first.kid]["compromised_at"] is not None
+    assert rows[third.kid]["compromised_at"] is None
     assert set(rows[first.kid]) == {
-        "kty", "crv", "x", "kid", "use", "alg", "status", "activated_at", "retired_at", "revoked_at"
+        "kty", "crv", "x", "kid", "use", "alg", "status", "activated_at", "retired_at", "revoked_at",
+        "compromised_at",
     }  # fmt: skip
 
 
