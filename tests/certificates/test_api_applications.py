@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from certificates.models import Application, Certificate, GoodsItem
+from certificates.models import Application, Certificate, GoodsItem, IssuanceOrder
 from tests.certificates.factories import (
     ApplicationFactory,
     api_client_for,
@@ -114,10 +114,10 @@ def test_delete_of_draft_and_conflict_once_submitted(exporter, draft, submitted)
 def test_full_workflow_through_the_api(exporter, officer, draft, django_capture_on_commit_callbacks):
     exporter_client, officer_client = api_client_for(exporter), api_client_for(officer)
     assert exporter_client.post(detail_url(draft, "submit/")).json()["status"] == "submitted"
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         response = officer_client.post(detail_url(draft, "approve/"))
     assert response.json()["status"] == "approved"
-    assert len(callbacks) == 1
+    assert IssuanceOrder.objects.get(application=draft).queued_at is not None
     assert officer_client.post(detail_url(draft, "approve/")).status_code == 409
 
 
