@@ -87,6 +87,9 @@ def test_a_task_outliving_the_visibility_timeout_is_redelivered_and_still_signs_
     deliveries = _deliveries(worker, task_id)
     no_ops = worker.log.count("already done; nothing to do")
     assert deliveries >= 2, worker.log
+    # The copy arrived while the first delivery was still signing (before any run finished).
+    received = [m.start() for m in re.finditer(rf"sign_certificate\[{task_id}\] received", worker.log)]
+    assert received[1] < worker.log.index(f"sign_certificate[{task_id}] succeeded"), worker.log
     assert_each_issued_exactly_once([application.pk])
     print(
         f"\n[visibility timeout] signing 3 s, visibility 1 s: one message delivered {deliveries} times "
