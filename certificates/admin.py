@@ -13,9 +13,10 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from certificates import services
+from certificates import issuance, services
 from certificates.models import (
     Application,
     ApplicationEvent,
@@ -27,7 +28,7 @@ from certificates.models import (
     Organization,
     User,
 )
-from certificates.services import ApplicationError
+from certsvc.problems import ProblemError
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -103,8 +104,44 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
 
 
+def _application(service):
+    return lambda application, actor, **kwargs: service(application=application, actor=actor, **kwargs)
+
+
+class DecisionActionsMixin:
+    """Admin actions that call a domain service per selected row, some asking for a reason first."""
+
+    decision_errors: tuple[type[Exception], ...] = (ProblemError,)
+
+    def _decide_with_reason(self, request, queryset, action, service, title):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._decide(request, queryset, service, reason=form.cleaned_data["reason"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "form": form,
+            "objects": queryset,
+            "action": action,
+        }
+        return TemplateResponse(request, "admin/certificates/application/decision_reason.html", context)
+
+    def _decide(self, request, queryset, service, **kwargs) -> None:
+        done = 0
+        for obj in queryset:
+            try:
+                service(obj, request.user, **kwargs)
+                done += 1
+            except self.decision_errors as error:
+                self.message_user(request, f"{obj}: {error.detail}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(count)d record(s) updated.") % {"count": done}, messages.SUCCESS)
+
+
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdmin):
+class ApplicationAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     list_display = [
         "id",
         "exporter",
@@ -127,11 +164,13 @@ class ApplicationAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Approve selected applications"))
     def approve(self, request: HttpRequest, queryset: QuerySet[Application]) -> None:
-        self._decide(request, queryset, services.application_approve)
+        self._decide(request, queryset, _application(services.application_approve))
 
     @admin.action(description=_("Reject selected applications…"))
     def reject(self, request: HttpRequest, queryset: QuerySet[Application]):
-        return self._decide_with_reason(request, queryset, "reject", services.application_reject, _("Reject"))
+        return self._decide_with_reason(
+            request, queryset, "reject", _application(services.application_reject), _("Reject")
+        )
 
     @admin.action(description=_("Return selected applications for corrections…"))
     def return_for_corrections(self, request: HttpRequest, queryset: QuerySet[Application]):
@@ -139,37 +178,9 @@ class ApplicationAdmin(ReadOnlyAdmin):
             request,
             queryset,
             "return_for_corrections",
-            services.application_return,
+            _application(services.application_return),
             _("Return for corrections"),
         )
-
-    def _decide_with_reason(self, request, queryset, action, service, title):
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            self._decide(request, queryset, service, reason=form.cleaned_data["reason"])
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": title,
-            "form": form,
-            "applications": queryset,
-            "action": action,
-        }
-        return TemplateResponse(request, "admin/certificates/application/decision_reason.html", context)
-
-    def _decide(self, request, queryset, service, **kwargs) -> None:
-        done = 0
-        for application in queryset:
-            try:
-                service(application=application, actor=request.user, **kwargs)
-                done += 1
-            except ApplicationError as error:
-                self.message_user(request, f"{application}: {error.detail}", messages.ERROR)
-        if done:
-            self.message_user(
-                request, _("%(count)d application(s) updated.") % {"count": done}, messages.SUCCESS
-            )
 
 
 class CertificateEventInline(ReadOnlyInline):
@@ -179,7 +190,7 @@ class CertificateEventInline(ReadOnlyInline):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ReadOnlyAdmin):
+class CertificateAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     list_display = ["number", "status", "type", "issued_at", "valid_from", "valid_until", "kid"]
     list_filter = ["status", "type", "issued_at"]
     list_select_related = ["application__exporter"]
@@ -205,15 +216,44 @@ class CertificateAdmin(ReadOnlyAdmin):
         "revocation_reason",
         "pdf",
     ]
-    readonly_fields = fields
+    readonly_fields = [*fields, "signed_document"]
     inlines = [CertificateEventInline]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, "signed_document"]
+
+    @admin.display(description=_("Signed document"))
+    def signed_document(self, certificate: Certificate) -> str:
+        links = [
+            (f"/api/v1/certificates/{certificate.number}/document", _("JWS")),
+            (f"/api/v1/certificates/{certificate.number}/pdf", _("PDF")),
+            (f"/v/{certificate.number}", _("Public page")),
+        ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+    @admin.action(description=_("Revoke selected certificates…"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]):
+        def revoke_one(certificate, actor, *, reason):
+            return issuance.certificate_revoke(certificate=certificate, actor=actor, reason=reason)
+
+        return self._decide_with_reason(request, queryset, "revoke", revoke_one, _("Revoke"))
 
 
 @admin.register(IssuanceOrder)
-class IssuanceOrderAdmin(ReadOnlyAdmin):
+class IssuanceOrderAdmin(DecisionActionsMixin, ReadOnlyAdmin):
+    """Issuance failures (``state=failed``) with their error, and a retry once the cause is fixed."""
+
     list_display = ["application", "state", "attempts", "error_code", "queued_at", "updated_at"]
     list_filter = ["state", "error_code"]
     readonly_fields = ["application", "state", "attempts", "error_code", "error", "queued_at", "created_at"]
+    actions = ["retry"]
+
+    @admin.action(description=_("Retry selected failed issuances"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[IssuanceOrder]) -> None:
+        self._decide(
+            request, queryset, lambda order, actor: issuance.issuance_order_retry(order=order, actor=actor)
+        )
 
 
 @admin.register(NumberSequence)
