@@ -33,8 +33,21 @@ class Command(BaseCommand):
     def _start(self, addr: str) -> list[subprocess.Popen]:
         python = sys.executable
         web = [python, "manage.py", "runserver", addr, "--noreload"]
-        worker = [python, "-m", "celery", "-A", "certsvc", "worker", "--beat", "--loglevel", "INFO",
-                  "--concurrency", "2", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
+        worker = [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "certsvc",
+            "worker",
+            "--beat",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+            "--schedule",
+            settings.CELERY_BEAT_SCHEDULE_FILENAME,
+        ]
         return [subprocess.Popen(web), subprocess.Popen(worker)]  # noqa: S603
 
     def _print_urls(self, addr: str) -> None:
