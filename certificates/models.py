@@ -186,10 +186,9 @@ class GoodsItem(models.Model):
         return f"{self.line}. {self.hs_code} {self.description[:40]}"
 
 
-class ApplicationEvent(models.Model):
-    """One audit row per state change or edit of an application: who, when, from, to, why."""
+class AuditEvent(models.Model):
+    """An audit row: who changed what from which status to which, when and why; hash-chained per owner."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     # PROTECT: deleting a user would rewrite signed history; deactivate users instead.
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     at = models.DateTimeField(_("at"), default=timezone.now)
@@ -201,12 +200,21 @@ class ApplicationEvent(models.Model):
     hash = models.CharField(_("hash"), max_length=64, editable=False)
 
     class Meta:
+        abstract = True
         ordering = ["at", "id"]
-        verbose_name = _("application event")
-        verbose_name_plural = _("application events")
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status} → {self.to_status}"
+
+
+class ApplicationEvent(AuditEvent):
+    """One audit row per state change or edit of an application."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(AuditEvent.Meta):
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
 
 
 class Certificate(models.Model):
@@ -256,27 +264,14 @@ class Certificate(models.Model):
         return self.number
 
 
-class CertificateEvent(models.Model):
+class CertificateEvent(AuditEvent):
     """Audit rows for certificates: issue, revoke, supersede."""
 
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="events")
-    # PROTECT: deleting a user would rewrite signed history; deactivate users instead.
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    from_status = models.CharField(_("from status"), max_length=16, blank=True)
-    to_status = models.CharField(_("to status"), max_length=16, blank=True)
-    action = models.CharField(_("action"), max_length=32)
-    reason = models.TextField(_("reason"), blank=True)
-    prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
-    hash = models.CharField(_("hash"), max_length=64, editable=False)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(AuditEvent.Meta):
         verbose_name = _("certificate event")
         verbose_name_plural = _("certificate events")
-
-    def __str__(self) -> str:
-        return f"{self.action}: {self.from_status} → {self.to_status}"
 
 
 class IssuanceOrder(models.Model):
