@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -29,6 +30,7 @@ from django.utils import timezone
 from certificates.models import Certificate, User
 from certificates.verification_models import Verification
 from certsvc.problems import ServiceUnavailable
+from signing.backends import get_backend
 from signing.canonical import canonicalize
 from signing.errors import KeyUnavailable, NoActiveKey
 from signing.jws import (
@@ -39,6 +41,9 @@ from signing.jws import (
     BadSignature,
     JWSError,
     ParsedJWS,
+    b64url_decode,
+    b64url_encode,
+    ed25519_header,
     parse_compact,
     verify_ed25519,
 )
@@ -321,7 +326,35 @@ def _certificate_view(certificate: Certificate | None, user: Any) -> dict[str, A
 
 def verification_receipt_sign(*, body: dict[str, Any]) -> str:
     """A JWS over the RFC 8785 bytes of ``body``; no active key means 503, never an unsigned answer."""
-    return _sign_or_unavailable(canonicalize(body), TYP_RECEIPT)
+    return _sign_or_unavailable(answer_canonical(body), TYP_RECEIPT)
+
+
+def answer_canonical(body: dict[str, Any]) -> bytes:
+    """The RFC 8785 bytes of an answer, computed with ``json.dumps`` (5x faster than ``rfc8785``).
+
+    Answers hold only strings, booleans, ``null``, small integers and ASCII member names: for those,
+    sorted keys, no spaces and unescaped UTF-8 are exactly RFC 8785 (both escape ``"``, ``\\`` and
+    control characters alike, with lower-case hex). Anything else takes ``canonicalize``.
+    """
+    try:
+        if _plain(body):
+            return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        pass  # a lone surrogate: canonicalize says why it has no canonical form
+    return canonicalize(body)
+
+
+def _plain(value: Any) -> bool:
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -(2**53) < value < 2**53
+    if kind is dict:
+        return all(type(k) is str and k.isascii() and _plain(v) for k, v in value.items())
+    if kind is list:
+        return all(_plain(item) for item in value)
+    return False
 
 
 def _sign_or_unavailable(payload: bytes, typ: str) -> str:
@@ -409,6 +442,236 @@ def status_bundle_cache_seconds() -> int:
     return min(int(getattr(settings, "STATUS_BUNDLE_CACHE_SECONDS", 60)), status_bundle_ttl_seconds())
 
 
+# --- the fast path of verification by number ---------------------------------------------
+#
+# What never changes about a certificate on record (its JWS parses, its signature verifies with
+# its key, it is the JWS whose SHA-256 is stored and it sits at its log index, the exporter and
+# goods shown to anyone) is established once per process by the full path above and remembered
+# under (jws_sha256, kid, public key, log_index). Every request still reads, in one query, the
+# certificate's current status, dates and replacement, its key's compromise time and the active
+# key, so a revocation (of the certificate or of a key) is visible at once. Anything unusual
+# (not found aside) goes through the full path.
+
+ON_RECORD_CACHE_SIZE = 200_000
+_on_record: dict[tuple, dict[str, Any]] = {}
+_on_record_lock = threading.Lock()
+_checked_signers: set[tuple[str, str]] = set()
+_receipt_headers: dict[str, str] = {}
+_SAFE_CHECKS = ("well_formed", "algorithm", "key_known", "signature", "registry", "transparency_log")
+
+
+@dataclass(frozen=True)
+class _Row:
+    certificate_id: int | None
+    status: str
+    type: str
+    issued_at: datetime | None
+    valid_from: date | None
+    valid_until: date | None
+    revoked_at: datetime | None
+    revocation_reason: str
+    jws_sha256: str
+    kid: str
+    log_index: int | None
+    superseded_by_number: str | None
+    superseded_by_issued_at: datetime | None
+    key_public_x: str | None
+    key_compromised_at: datetime | None
+    active: tuple[str, str, str, str] | None
+
+
+def _row_sql() -> str:
+    certificate = Certificate._meta.db_table
+    key = SigningKey._meta.db_table
+    # Table names come from the models; every value is a bound parameter.
+    return (
+        "SELECT c.id, c.status, c.type, c.issued_at, c.valid_from, c.valid_until, c.revoked_at, "  # noqa: S608
+        "c.revocation_reason, c.jws_sha256, c.kid, c.log_index, s.number, s.issued_at, "
+        "k.public_x, k.compromised_at, a.kid, a.backend, a.key_ref, a.public_x "
+        "FROM (SELECT 1 AS one) q "
+        f"LEFT JOIN {certificate} c ON c.number = %s "
+        f"LEFT JOIN {certificate} s ON s.id = c.superseded_by_id "
+        f"LEFT JOIN {key} k ON k.kid = c.kid AND k.activated_at IS NOT NULL "
+        f"LEFT JOIN {key} a ON a.status = %s"
+    )
+
+
+def _moment(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(str(value))  # SQLite hands back text
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _date(value: Any) -> date | None:
+    return value if value is None or isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _row_read(number: str) -> _Row:
+    """The certificate's changing parts, its key's compromise time and the active key: one query."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_row_sql(), [number, SigningKey.Status.ACTIVE])
+        r = cursor.fetchone()
+    return _Row(
+        certificate_id=r[0],
+        status=r[1],
+        type=r[2],
+        issued_at=_moment(r[3]),
+        valid_from=_date(r[4]),
+        valid_until=_date(r[5]),
+        revoked_at=_moment(r[6]),
+        revocation_reason=r[7],
+        jws_sha256=r[8],
+        kid=r[9],
+        log_index=r[10],
+        superseded_by_number=r[11],
+        superseded_by_issued_at=_moment(r[12]),
+        key_public_x=r[13],
+        key_compromised_at=_moment(r[14]),
+        active=(r[15], r[16], r[17], r[18]) if r[15] is not None else None,
+    )
+
+
+def verification_answer_by_number(
+    *, number: str, checked_at: datetime, user: Any
+) -> tuple[dict[str, Any], str]:
+    """The answer to ``{"number": …}`` asked now by a caller who sees the summary, and its status.
+
+    Same answer as ``verification_answer(outcome=verification_by_number(…))``, in one query once
+    the certificate's unchanging checks are known to this process.
+    """
+    row = _row_read(number)
+    if row.active is None:
+        raise ServiceUnavailable("signing_unavailable", "No signing key can sign the answer now.")
+    if row.certificate_id is None:
+        outcome = Outcome(number=number)
+        outcome.add("registry", False, NOT_FOUND, "no certificate has this number")
+        return _answer(outcome, None, checked_at, row.active), outcome.status
+    record_key = (row.jws_sha256, row.kid, row.key_public_x, row.log_index)
+    known = _on_record.get(record_key)
+    if known is None:
+        outcome = verification_by_number(number=number, moment=checked_at)
+        known = _remember(record_key, outcome, row)
+        if known is None:
+            return _answer(outcome, certificate_summary_of(outcome.certificate, user), checked_at, None), (
+                outcome.status
+            )
+    certificate = _certificate_of(row, number)
+    outcome = Outcome(number=number, certificate=certificate)
+    outcome.checks.extend(known["signature_checks"])
+    compromised = row.key_compromised_at is not None and certificate.issued_at >= row.key_compromised_at
+    detail = f"key {row.kid} compromised since {rfc3339(row.key_compromised_at)}" if compromised else None
+    outcome.add("key_not_revoked", not compromised, KEY_REVOKED, detail)
+    outcome.checks.extend(known["registry_checks"])
+    _status_checks(outcome, certificate, checked_at)
+    summary = {**_summary_head(certificate), **known["summary_tail"]}
+    return _answer(outcome, summary, checked_at, row.active), outcome.status
+
+
+def _remember(record_key: tuple, outcome: Outcome, row: _Row) -> dict[str, Any] | None:
+    """Keep the unchanging checks of a sound certificate; ``None`` if any of them failed."""
+    certificate = outcome.certificate
+    by_name = {check.name: check for check in outcome.checks}
+    if certificate is None or not all(name in by_name and by_name[name].ok for name in _SAFE_CHECKS):
+        return None
+    if parse_compact(certificate.jws).kid != row.kid or certificate.jws_sha256 != row.jws_sha256:
+        return None
+    summary = certificate_summary(certificate=certificate)
+    known = {
+        "signature_checks": [by_name[n] for n in ("well_formed", "algorithm", "key_known", "signature")],
+        "registry_checks": [by_name["registry"], by_name["transparency_log"]],
+        "summary_tail": {"exporter": summary["exporter"], "goods": summary["goods"]},
+    }
+    with _on_record_lock:
+        if len(_on_record) >= ON_RECORD_CACHE_SIZE:
+            _on_record.clear()
+        _on_record[record_key] = known
+    return known
+
+
+def _certificate_of(row: _Row, number: str) -> Certificate:
+    """An unsaved ``Certificate`` with what the status and validity checks read."""
+    certificate = Certificate(
+        id=row.certificate_id,
+        number=number,
+        status=row.status,
+        type=row.type,
+        issued_at=row.issued_at,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        revoked_at=row.revoked_at,
+        revocation_reason=row.revocation_reason,
+    )
+    if row.superseded_by_number is not None:
+        certificate.superseded_by = Certificate(
+            number=row.superseded_by_number, issued_at=row.superseded_by_issued_at
+        )
+    return certificate
+
+
+def _summary_head(certificate: Certificate) -> dict[str, Any]:
+    return {
+        "number": certificate.number,
+        "status": certificate.status,
+        "type": certificate.type,
+        "issued_at": rfc3339(certificate.issued_at),
+        "valid_from": certificate.valid_from.isoformat(),
+        "valid_until": certificate.valid_until.isoformat(),
+    }
+
+
+def certificate_summary_of(certificate: Certificate | None, user: Any) -> dict[str, Any] | None:
+    return _certificate_view(certificate, user)
+
+
+def _answer(
+    outcome: Outcome, view: dict[str, Any] | None, checked_at: datetime, active: tuple | None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "valid": outcome.status == VALID,
+        "status": outcome.status,
+        "number": outcome.number,
+        "checked_at": rfc3339(checked_at),
+        "checks": [check.as_dict() for check in outcome.checks],
+        "certificate": view,
+    }
+    payload = answer_canonical(body)
+    receipt = _receipt_sign_with(active, payload) if active else _sign_or_unavailable(payload, TYP_RECEIPT)
+    return {**body, "receipt": receipt}
+
+
+def _receipt_sign_with(active: tuple[str, str, str, str], payload: bytes) -> str:
+    """Sign with the active key read in this request's query, through its backend.
+
+    The first signature of each key in a process is verified against its published half (as
+    ``jws_sign`` does for every one), which proves the backend signs with that key.
+    """
+    kid, backend, key_ref, public_x = active
+    header = _receipt_headers.get(kid)
+    if header is None:
+        header = _receipt_headers[kid] = b64url_encode(canonicalize(ed25519_header(kid=kid, typ=TYP_RECEIPT)))
+    signing_input = f"{header}.{b64url_encode(payload)}"
+    try:
+        signature = get_backend(backend).sign(key_ref, signing_input.encode("ascii"))
+    except KeyUnavailable as exc:
+        raise ServiceUnavailable("signing_unavailable", "No signing key can sign the answer now.") from exc
+    compact = f"{signing_input}.{b64url_encode(signature)}"
+    if (kid, public_x) not in _checked_signers:
+        verify_ed25519(parse_compact(compact), b64url_decode(public_x))
+        _checked_signers.add((kid, public_x))
+    return compact
+
+
+def verification_caches_clear() -> None:
+    """Forget what this process learnt about certificates on record and signers (tests, key changes)."""
+    with _on_record_lock:
+        _on_record.clear()
+    _checked_signers.clear()
+    _receipt_headers.clear()
+
+
 # --- time --------------------------------------------------------------------------------
 
 
@@ -431,14 +694,17 @@ __all__ = [
     "STATUSES",
     "Check",
     "Outcome",
+    "answer_canonical",
     "certificate_get_for_verification",
     "certificate_status_at",
     "certificate_summary",
     "certificate_validity_at",
     "status_bundle_signed",
     "verification_answer",
+    "verification_answer_by_number",
     "verification_by_document",
     "verification_by_number",
+    "verification_caches_clear",
     "verification_list_for",
     "verification_record",
 ]
