@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import os
+import threading
+import time
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -26,6 +29,23 @@ from signing.jws import b64url_decode, b64url_encode, jwk_thumbprint
 
 NONCE_LENGTH = 12
 _PROBE = b"certsvc signing backend probe"
+# Unwrapping costs a query and two AES-GCM openings per signature; the unwrapped key object (never its
+# bytes) is kept in this process for a short while, per key and KEK configuration, so a changed KEK
+# is never bypassed and changed material is seen again within UNWRAPPED_TTL_SECONDS.
+UNWRAPPED_TTL_SECONDS = 60.0
+_unwrapped: dict[tuple[str, str], tuple[float, Ed25519PrivateKey]] = {}
+_unwrapped_lock = threading.Lock()
+
+
+def _kek_fingerprint() -> str:
+    config = f"{settings.SIGNING_KEK_ID}|{settings.SIGNING_KEK}|{settings.SIGNING_OLD_KEKS or ''}"
+    return hashlib.sha256(config.encode()).hexdigest()
+
+
+def forget_unwrapped_keys() -> None:
+    """Drop every unwrapped key of this process (after a revocation, a KEK change, in tests)."""
+    with _unwrapped_lock:
+        _unwrapped.clear()
 
 
 def _parse_kek(kek_id: str, encoded: str) -> bytes:
@@ -91,7 +111,18 @@ class SoftwareBackend(SigningBackend):
         return b64url_decode(self._material(key_ref).public_x)
 
     def sign(self, key_ref: str, data: bytes) -> bytes:
-        return self._private_key(self._material(key_ref)).sign(data)
+        return self._unwrapped_key(key_ref).sign(data)
+
+    def _unwrapped_key(self, key_ref: str) -> Ed25519PrivateKey:
+        cache_key = (key_ref, _kek_fingerprint())
+        now = time.monotonic()
+        cached = _unwrapped.get(cache_key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        private_key = self._private_key(self._material(key_ref))
+        with _unwrapped_lock:
+            _unwrapped[cache_key] = (now + UNWRAPPED_TTL_SECONDS, private_key)
+        return private_key
 
     def check_usable(self, key_ref: str) -> None:
         material = self._material(key_ref)
