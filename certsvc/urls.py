@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -13,3 +15,7 @@ urlpatterns = [
     path("", include("certificates.notifications.urls")),
     path("", include("certificates.verification_urls")),
 ]
+
+if os.environ.get("CERTSVC_BENCH_ROUTES", "").lower() == "true":
+    # Reference endpoints of the load benchmark (bench/verify_load.py); never routed otherwise.
+    urlpatterns.append(path("bench/", include("bench.reference_urls")))
