@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -8,3 +10,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
     @property
     def max_page_size(self) -> int:  # type: ignore[override]
         return settings.MAX_PAGE_SIZE
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isdigit() and int(raw) > 0):
+            raise ValidationError({self.page_size_query_param: [_("A positive whole number is required.")]})
+        return super().get_page_size(request)

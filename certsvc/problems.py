@@ -139,3 +139,20 @@ def _with_headers(response: Response, exc: Exception) -> Response:
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+def not_found_view(request, exception=None):
+    """Django's 404 for paths no route matches: problem+json under ``/api/``, the HTML page elsewhere."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if not request.path.startswith("/api/"):
+        return page_not_found(request, exception)
+    body = {
+        "type": problem_type("not_found"),
+        "title": str(_TITLES[404]),
+        "status": 404,
+        "detail": str(_("No API endpoint matches this path.")),
+        "code": "not_found",
+    }
+    return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)

@@ -19,3 +19,5 @@ urlpatterns = [
 if os.environ.get("CERTSVC_BENCH_ROUTES", "").lower() == "true":
     # Reference endpoints of the load benchmark (bench/verify_load.py); never routed otherwise.
     urlpatterns.append(path("bench/", include("bench.reference_urls")))
+
+handler404 = "certsvc.problems.not_found_view"

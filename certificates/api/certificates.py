@@ -30,7 +30,10 @@ class JOSERenderer(renderers.BaseRenderer):
     charset = None
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else str(data).encode()
+        # Success bodies are bytes; errors (problem dicts) are rendered as JSON.
+        if isinstance(data, bytes):
+            return data
+        return renderers.JSONRenderer().render(data)
 
 
 class PDFRenderer(renderers.BaseRenderer):
@@ -39,7 +42,9 @@ class PDFRenderer(renderers.BaseRenderer):
     charset = None
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
+        if isinstance(data, bytes):
+            return data
+        return renderers.JSONRenderer().render(data)
 
 
 class IsCertificateReader(IsAuthenticated):
@@ -69,7 +74,7 @@ class CertificateFilter(django_filters.FilterSet):
 
 
 class CertificateEventOutputSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
         model = CertificateEvent
@@ -130,7 +135,7 @@ class RevokeInputSerializer(serializers.Serializer):
     list=extend_schema(
         summary="List certificates",
         description="Exporters see their organization's certificates; officers and customs see all.",
-        responses={200: CertificateOutputSerializer(many=True), **problems(400, 401, 403)},
+        responses={200: CertificateOutputSerializer(many=True), **problems(400, 401, 403, 404)},
     ),
     retrieve=extend_schema(
         summary="A certificate with its document and history",

@@ -38,7 +38,7 @@ def _transition_schema(summary: str, *, reason: bool = False):
         summary="List the applications the caller may see",
         description="Exporters see their organization's applications; officers see every application "
         "from submission on (no drafts); customs users are refused (403).",
-        responses={200: ApplicationOutputSerializer(many=True), **problems(400, 401, 403)},
+        responses={200: ApplicationOutputSerializer(many=True), **problems(400, 401, 403, 404)},
     ),
     retrieve=extend_schema(
         summary="An application with its decision history and certificate number",

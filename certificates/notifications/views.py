@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from certificates.api.problems import problems
 from certificates.notifications import selectors, services
 from certificates.notifications.permissions import ManagesOrganizationWebhooks
 from certificates.notifications.serializers import (
@@ -35,7 +36,12 @@ class _WebhookView(GenericAPIView):
 class WebhookEndpointListView(_WebhookView):
     serializer_class = WebhookEndpointOutputSerializer
 
-    @extend_schema(operation_id="webhooks_list", summary="Your organization's webhook endpoints", tags=TAGS)
+    @extend_schema(
+        operation_id="webhooks_list",
+        summary="Your organization's webhook endpoints",
+        responses={200: WebhookEndpointOutputSerializer(many=True), **problems(401, 403, 404)},
+        tags=TAGS,
+    )
     def get(self, request: Request) -> Response:
         endpoints = selectors.webhook_endpoint_list(organization_id=request.user.organization_id)
         page = self.paginate_queryset(endpoints)
@@ -46,7 +52,7 @@ class WebhookEndpointListView(_WebhookView):
         summary="Register a webhook endpoint",
         description="The response carries the signing secret; it is never shown again.",
         request=WebhookEndpointInputSerializer,
-        responses={201: WebhookEndpointCreatedSerializer},
+        responses={201: WebhookEndpointCreatedSerializer, **problems(400, 401, 403)},
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
@@ -62,7 +68,12 @@ class WebhookEndpointListView(_WebhookView):
 class WebhookEndpointDetailView(_WebhookView):
     serializer_class = WebhookEndpointOutputSerializer
 
-    @extend_schema(operation_id="webhooks_retrieve", summary="A webhook endpoint", tags=TAGS)
+    @extend_schema(
+        operation_id="webhooks_retrieve",
+        summary="A webhook endpoint",
+        responses={200: WebhookEndpointOutputSerializer, **problems(401, 403, 404)},
+        tags=TAGS,
+    )
     def get(self, request: Request, endpoint_id: int) -> Response:
         return Response(WebhookEndpointOutputSerializer(self.get_endpoint(endpoint_id)).data)
 
@@ -71,7 +82,7 @@ class WebhookEndpointDetailView(_WebhookView):
         summary="Change a webhook endpoint",
         description="Setting `active` to true re-enables an endpoint that was switched off.",
         request=WebhookEndpointInputSerializer(partial=True),
-        responses={200: WebhookEndpointOutputSerializer},
+        responses={200: WebhookEndpointOutputSerializer, **problems(400, 401, 403, 404)},
         tags=TAGS,
     )
     def patch(self, request: Request, endpoint_id: int) -> Response:
@@ -81,7 +92,12 @@ class WebhookEndpointDetailView(_WebhookView):
         endpoint = services.webhook_endpoint_update(endpoint=endpoint, **serializer.validated_data)
         return Response(WebhookEndpointOutputSerializer(endpoint).data)
 
-    @extend_schema(operation_id="webhooks_destroy", summary="Delete a webhook endpoint", tags=TAGS)
+    @extend_schema(
+        operation_id="webhooks_destroy",
+        summary="Delete a webhook endpoint",
+        responses={204: None, **problems(401, 403, 404)},
+        tags=TAGS,
+    )
     def delete(self, request: Request, endpoint_id: int) -> Response:
         self.get_endpoint(endpoint_id).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -96,7 +112,7 @@ class WebhookSecretRotateView(_WebhookView):
         description="Returns the new secret once. During the overlap period every delivery carries "
         "signatures under both the new and the previous secret.",
         request=None,
-        responses={200: SecretRotatedSerializer},
+        responses={200: SecretRotatedSerializer, **problems(401, 403, 404)},
         tags=TAGS,
     )
     def post(self, request: Request, endpoint_id: int) -> Response:
@@ -108,7 +124,12 @@ class WebhookSecretRotateView(_WebhookView):
 class WebhookDeliveryListView(_WebhookView):
     serializer_class = WebhookDeliverySerializer
 
-    @extend_schema(operation_id="webhooks_deliveries_list", summary="Delivery log of an endpoint", tags=TAGS)
+    @extend_schema(
+        operation_id="webhooks_deliveries_list",
+        summary="Delivery log of an endpoint",
+        responses={200: WebhookDeliverySerializer(many=True), **problems(401, 403, 404)},
+        tags=TAGS,
+    )
     def get(self, request: Request, endpoint_id: int) -> Response:
         deliveries = selectors.webhook_delivery_list(endpoint=self.get_endpoint(endpoint_id))
         page = self.paginate_queryset(deliveries)
@@ -123,7 +144,7 @@ class WebhookDeliveryRedeliverView(_WebhookView):
         summary="Send a delivery again",
         description="Queues the event again with the same `webhook-id` and a fresh round of retries.",
         request=None,
-        responses={202: WebhookDeliverySerializer},
+        responses={202: WebhookDeliverySerializer, **problems(401, 403, 404)},
         tags=TAGS,
     )
     def post(self, request: Request, endpoint_id: int, delivery_id: int) -> Response:
@@ -138,7 +159,12 @@ class NotificationPreferenceView(GenericAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = NotificationPreferenceSerializer
 
-    @extend_schema(operation_id="me_notification_preferences", summary="Your e-mail preferences", tags=["me"])
+    @extend_schema(
+        operation_id="me_notification_preferences",
+        summary="Your e-mail preferences",
+        responses={200: NotificationPreferenceSerializer, **problems(401)},
+        tags=["me"],
+    )
     def get(self, request: Request) -> Response:
         preference = services.notification_preference_get(user=request.user)
         return Response(NotificationPreferenceSerializer(preference).data)
@@ -147,7 +173,7 @@ class NotificationPreferenceView(GenericAPIView):
         operation_id="me_notification_preferences_update",
         summary="Opt in or out of non-essential e-mail",
         request=NotificationPreferenceSerializer,
-        responses={200: NotificationPreferenceSerializer},
+        responses={200: NotificationPreferenceSerializer, **problems(400, 401)},
         tags=["me"],
     )
     def patch(self, request: Request) -> Response:

@@ -68,7 +68,7 @@ class InclusionView(_PublicLogView):
         ],
         responses={
             200: InclusionOutputSerializer,
-            400: _BAD_REQUEST,
+            (400, "application/problem+json"): _BAD_REQUEST,
             404: OpenApiResponse(ProblemSerializer, description="No entry is known for the number."),
         },
         auth=[],
@@ -101,7 +101,7 @@ class ConsistencyView(_PublicLogView):
             _int_parameter("first", "The earlier tree size (at least 1).", required=True),
             _int_parameter("second", "The later tree size (at most the current size).", required=True),
         ],
-        responses={200: ConsistencyOutputSerializer, 400: _BAD_REQUEST},
+        responses={200: ConsistencyOutputSerializer, (400, "application/problem+json"): _BAD_REQUEST},
         auth=[],
         tags=["log"],
     )
