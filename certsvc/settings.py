@@ -268,6 +268,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certsvc.worker_heartbeat",
         "schedule": env_int("WORKER_HEARTBEAT_SECONDS", 30),
     },
+    "notifications-sweep": {"task": "notifications_sweep", "schedule": 60},
+    "log-checkpoint": {"task": "signing.transparency.tasks.checkpoint_publish", "schedule": 60},
 }
 
 # --- Certificates ----------------------------------------------------------------
