@@ -19,26 +19,6 @@ from rest_framework.views import exception_handler
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
-class ProblemError(Exception):
-    """A domain error that the API reports as a problem with a stable ``code``."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_title = _("Conflict")
-
-    def __init__(self, code: str, detail: str, *, status_code: int | None = None, title: str | None = None):
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-        if status_code is not None:
-            self.status_code = status_code
-        self.title = title or str(self.default_title)
-
-
-class ServiceUnavailable(ProblemError):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_title = _("Service unavailable")
-
-
 _TITLES = {
     400: _("Invalid request"),
     401: _("Authentication required"),
@@ -52,6 +32,26 @@ _TITLES = {
     429: _("Too many requests"),
     503: _("Service unavailable"),
 }
+
+
+class ProblemError(Exception):
+    """A domain error that the API reports as a problem with a stable ``code``."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_title: Any = None  # a subclass's own title; else the title of its HTTP status
+
+    def __init__(self, code: str, detail: str, *, status_code: int | None = None, title: str | None = None):
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        if status_code is not None:
+            self.status_code = status_code
+        self.title = str(title or self.default_title or _TITLES.get(self.status_code, _("Error")))
+
+
+class ServiceUnavailable(ProblemError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_title = _("Service unavailable")
 
 
 def problem_type(code: str) -> str:

@@ -69,7 +69,9 @@ class InclusionView(_PublicLogView):
         responses={
             200: InclusionOutputSerializer,
             (400, "application/problem+json"): _BAD_REQUEST,
-            404: OpenApiResponse(ProblemSerializer, description="No entry is known for the number."),
+            (404, "application/problem+json"): OpenApiResponse(
+                ProblemSerializer, description="No entry is known for the number."
+            ),
         },
         auth=[],
         tags=["log"],
