@@ -22,9 +22,11 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## Static checks: ruff (lint + format) and bandit (no medium or high findings).
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r certsvc certificates signing --severity-level medium
 
 messages: $(VENV)/.runtime
 	cd certsvc && ../$(PY) ../manage.py compilemessages

@@ -354,4 +354,5 @@ METRICS_TOKEN = env_secret("METRICS_TOKEN")
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")
 # Workers serve their task metrics on this port when set (0: off).
 WORKER_METRICS_PORT = env_int("WORKER_METRICS_PORT", 0)
-WORKER_METRICS_ADDR = env_str("WORKER_METRICS_ADDR", "0.0.0.0")  # noqa: S104
+# Inside a container the worker's metrics port is only reachable on the internal network.
+WORKER_METRICS_ADDR = env_str("WORKER_METRICS_ADDR", "0.0.0.0")  # noqa: S104  # nosec B104
