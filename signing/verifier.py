@@ -40,7 +40,7 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -60,6 +60,11 @@ from signing.jws import (
     verify_ed25519,
 )
 
+try:  # optional: only makes batches faster
+    from orjson import loads as _orjson_loads
+except ImportError:  # pragma: no cover - the standard library does the same, slower
+    _orjson_loads = None
+
 __all__ = ["BundleError", "Result", "StaleBundle", "Verifier", "VerifierError", "main", "verify_certificate"]
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -78,8 +83,10 @@ PRECEDENCE = (
 )
 ONLINE_TIMEOUT_SECONDS = 15
 HEADER_CACHE_SIZE = 64
-_B64URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-_TO_STANDARD = str.maketrans("-_", "+/")
+_B64URL_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+# base64url → standard base64 in one bytes.translate; the standard-only characters "+", "/" and "="
+# become "!", which a2b_base64's strict mode refuses like any other byte outside the alphabet.
+_TO_STANDARD = bytes.maketrans(b"-_+/=", b"+/!!!")
 # Unused low bits of the last character when the length is 2 or 3 modulo 4: they must be zero.
 _UNUSED_BITS = {2: 0x0F, 3: 0x03}
 
@@ -264,7 +271,7 @@ class Verifier:
             parsed = self._parse_compact(token)
             if parsed.typ != TYP_CERTIFICATE:
                 raise ValueError(f"typ is {parsed.typ!r}, not {TYP_CERTIFICATE!r}")
-            document = json.loads(parsed.payload.decode("utf-8"))
+            document = _json_document(parsed.payload)
             dates = _document_dates(document)
         except (JWSError, ValueError, KeyError, TypeError) as exc:
             checks.add("well_formed", False, "malformed", str(exc) or "not a certificate document")
@@ -274,22 +281,25 @@ class Verifier:
 
     def _parse_compact(self, token: str) -> ParsedJWS:
         """``parse_compact``, with each distinct header parsed once: batches share a handful of headers."""
-        parts = token.split(".")
-        header = self._headers.get(parts[0]) if len(parts) == 3 and token.isascii() else None
+        first, last = token.find("."), token.rfind(".")
+        header = None
+        if 0 < first < last and token.count(".") == 2 and token.isascii():
+            header = self._headers.get(token[:first])
         if header is None:
             parsed = parse_compact(token)
             if len(self._headers) < HEADER_CACHE_SIZE:
-                self._headers[parts[0]] = parsed.header
+                self._headers[token[:first]] = parsed.header
             return parsed
-        header_part, payload_part, signature_part = parts
+        # One ASCII encoding of the whole token; the signing input and both parts are slices of it.
+        data = token.encode("ascii")
         try:
-            payload, signature = _b64url_decode(payload_part), _b64url_decode(signature_part)
+            payload = _b64url_decode_bytes(data[first + 1 : last])
+            signature = _b64url_decode_bytes(data[last + 1 :])
         except ValueError as exc:
             raise MalformedJWS("the payload or signature is not unpadded base64url") from exc
         if not signature:
             raise MalformedJWS("the signature is empty")
-        signing_input = f"{header_part}.{payload_part}".encode("ascii")
-        return ParsedJWS(header=header, payload=payload, signing_input=signing_input, signature=signature)
+        return ParsedJWS(header=header, payload=payload, signing_input=data[:last], signature=signature)
 
     def _signature(self, parsed: ParsedJWS, checks: _Checks) -> bool:
         alg_ok = parsed.alg in ACCEPTED_ED25519_ALGS
@@ -334,22 +344,37 @@ class Verifier:
         checks.add("status", False, entry["status"], f"{entry['status']} since {entry['since']}")
 
 
+def _json_document(payload: bytes) -> Any:
+    """``json.loads`` of UTF-8 bytes; with orjson installed, tried first (4x faster on documents).
+
+    Whatever orjson refuses (integers beyond 64 bits, lone surrogates, ``NaN``…) is left to
+    ``json.loads``, so the verdict is always the standard library's.
+    """
+    if _orjson_loads is not None:
+        try:
+            return _orjson_loads(payload)
+        except ValueError:
+            pass
+    return json.loads(payload.decode("utf-8"))
+
+
 def _b64url_decode(text: str) -> bytes:
     """The rules of ``signing.jws.b64url_decode`` (unpadded, one encoding per byte string), without
-    re-encoding to check them: the trailing bits are checked directly. Verifying in batches spends
-    most of its time outside Ed25519 otherwise."""
-    remainder = len(text) % 4
-    # a2b_base64's strict mode refuses every character outside the standard alphabet; these three
-    # are in it but not in base64url without padding.
-    if remainder == 1 or "+" in text or "/" in text or "=" in text:
+    re-encoding to check them: the trailing bits are checked directly, and the alphabet is mapped
+    with ``bytes.translate`` (``str.translate`` costs more than the decoding itself)."""
+    return _b64url_decode_bytes(text.encode("ascii"))
+
+
+def _b64url_decode_bytes(data: bytes) -> bytes:
+    remainder = len(data) % 4
+    if remainder == 1:
         raise ValueError("not unpadded base64url")
-    if remainder and _B64URL_ALPHABET.index(text[-1]) & _UNUSED_BITS[remainder]:
+    if remainder and _B64URL_ALPHABET.find(data[-1:]) & _UNUSED_BITS[remainder]:
         raise ValueError("non-canonical base64url")
-    return binascii.a2b_base64(text.translate(_TO_STANDARD) + "=" * (-remainder % 4), strict_mode=True)
+    return binascii.a2b_base64(data.translate(_TO_STANDARD) + b"=" * (-remainder % 4), strict_mode=True)
 
 
-@dataclass(frozen=True)
-class _Dates:
+class _Dates(NamedTuple):
     issued_at: datetime
     valid_from: date
     valid_until: date
