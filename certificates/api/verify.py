@@ -11,6 +11,8 @@ from datetime import UTC
 
 import django_filters
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils import timezone
@@ -56,12 +58,58 @@ class _CurrentRate:
         return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
 
 
-class VerifyAnonThrottle(_CurrentRate, AnonRateThrottle):
+def throttle_hit(key: str, duration: int) -> tuple[int, int]:
+    """Count one request under ``key`` in a window of ``duration`` s opened by the first one.
+
+    Returns the count so far and the seconds left in the window. On Redis it is one round trip
+    (DRF's sliding window reads and rewrites a list of timestamps: two, and larger ones).
+    """
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        full_key = backend.make_and_validate_key(key)
+        pipe = backend._cache.get_client(full_key, write=True).pipeline(transaction=False)
+        pipe.set(full_key, 0, ex=duration, nx=True)
+        pipe.incr(full_key)
+        pipe.ttl(full_key)
+        _, count, ttl = pipe.execute()
+        return count, max(int(ttl), 1)
+    backend.add(key, 0, timeout=duration)
+    try:
+        return backend.incr(key), duration
+    except ValueError:  # expired between the two calls
+        backend.set(key, 1, timeout=duration)
+        return 1, duration
+
+
+class _CountingThrottle(_CurrentRate):
+    """At most ``num_requests`` per window and caller, counted with ``throttle_hit``."""
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        count, self._retry_after = throttle_hit(self.key, self.duration)
+        return count <= self.num_requests
+
+    def wait(self) -> float | None:
+        return getattr(self, "_retry_after", None)
+
+
+class VerifyAnonThrottle(_CountingThrottle, AnonRateThrottle):
     scope = "verify_anon"
 
 
-class VerifyUserThrottle(_CurrentRate, UserRateThrottle):
+class VerifyUserThrottle(_CountingThrottle, UserRateThrottle):
+    """Authenticated callers' own rate; anonymous callers are held to ``verify_anon`` alone."""
+
     scope = "verify_user"
+
+    def get_cache_key(self, request, view) -> str | None:
+        if not request.user or not request.user.is_authenticated:
+            return None
+        return super().get_cache_key(request, view)
 
 
 class RFC3339Field(serializers.DateTimeField):
