@@ -53,10 +53,21 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         "previous_secret_expires_at",
     ]
     actions = ["rotate_secret"]
+    # What the update service may change; the organization is fixed once the endpoint exists.
+    EDITABLE = ("url", "event_types", "description", "active")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "organization"] if obj is not None else fields
 
     def save_model(self, request, obj, form, change) -> None:
         if change:
-            super().save_model(request, obj, form, change)
+            # Through the service, so re-enabling also clears the failure streak.
+            edited = [field for field in self.EDITABLE if field in form.changed_data]
+            changes = {field: form.cleaned_data[field] for field in edited}
+            current = WebhookEndpoint.objects.get(pk=obj.pk)
+            services.webhook_endpoint_update(endpoint=current, **changes)
+            obj.refresh_from_db()
             return
         endpoint, secret = services.webhook_endpoint_create(
             organization=obj.organization,
@@ -72,7 +83,15 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         # The secret goes into this one page, never into a message cookie or a later page.
         return self._secret_page(request, obj, obj._secret_shown_once, None)
 
-    @admin.action(description="Rotate the signing secret (shows the new secret once)")
+    def delete_model(self, request, obj) -> None:
+        services.webhook_endpoint_delete(endpoint=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for endpoint in queryset:
+            services.webhook_endpoint_delete(endpoint=endpoint)
+
+    # Rotating reveals the new secret: only for those who may change endpoints, not view them.
+    @admin.action(permissions=["change"], description="Rotate the signing secret (shows the new secret once)")
     def rotate_secret(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one endpoint to rotate.", messages.WARNING)
@@ -138,7 +157,12 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     inlines = [WebhookAttemptInline]
     actions = ["redeliver"]
 
-    @admin.action(description="Redeliver the selected deliveries")
+    def has_redeliver_permission(self, request) -> bool:
+        # The rows stay read-only here, yet sending again needs the real change permission.
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+    @admin.action(permissions=["redeliver"], description="Redeliver the selected deliveries")
     def redeliver(self, request, queryset) -> None:
         done = 0
         for delivery in queryset:

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from certificates.models import User
@@ -6,7 +7,7 @@ from certificates.models import User
 class ManagesOrganizationWebhooks(BasePermission):
     """Exporter and customs users manage their own organization's webhook endpoints."""
 
-    message = "Only exporter and customs users of an organization manage its webhooks."
+    message = _("Only exporter and customs users of an organization manage its webhooks.")
 
     def has_permission(self, request, view) -> bool:
         user = request.user

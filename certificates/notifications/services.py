@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook
 
 from certificates.models import Organization, User
@@ -55,6 +56,12 @@ CERTIFICATE_EVENTS = {
 
 class NotificationError(ProblemError):
     pass
+
+
+class WebhookURLRefused(NotificationError):
+    """The URL failed the SSRF check; the API reports it as an error of the ``url`` field."""
+
+    field = "url"
 
 
 # --- Emitting ---------------------------------------------------------------------------
@@ -134,9 +141,17 @@ def _create_deliveries(*, event: Event, organization_ids: set[int]) -> list[Webh
 # --- Publishing -------------------------------------------------------------------------
 
 
-def _publish_rows(rows: Iterable[EmailNotification | WebhookDelivery]) -> None:
+def _publish_rows(rows: Iterable[EmailNotification | WebhookDelivery]) -> int:
+    """Publish in order; the first refusal stops the run, since each try at a dead broker blocks.
+
+    What is left stays pending (``queued_at`` empty) and the sweep publishes it later.
+    """
+    published = 0
     for row in rows:
-        publish(row=row)
+        if not publish(row=row):
+            break
+        published += 1
+    return published
 
 
 def publish(*, row: EmailNotification | WebhookDelivery, countdown: float = 0) -> bool:
@@ -169,8 +184,11 @@ def notifications_sweep(*, now: datetime | None = None) -> int:
         due = model.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now).filter(
             Q(queued_at__isnull=True) | Q(queued_at__lte=stale)
         )
-        for row in due.order_by("next_attempt_at")[: conf.get("SWEEP_BATCH")]:
-            published += publish(row=row)
+        rows = list(due.order_by("next_attempt_at")[: conf.get("SWEEP_BATCH")])
+        count = _publish_rows(rows)
+        published += count
+        if count < len(rows):
+            break  # the broker refused: the next sweep tries again
     return published
 
 
@@ -182,6 +200,11 @@ def _claim(model: type[WebhookDelivery] | type[EmailNotification], row_id: int) 
         pk=row_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now + timedelta(seconds=1)
     ).update(next_attempt_at=lease, queued_at=None)
     return claimed == 1
+
+
+def _lock(model: type[WebhookEndpoint] | type[WebhookDelivery], pk: int) -> bool:
+    """Lock the row for the rest of the transaction; False when it no longer exists."""
+    return bool(list(model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True)))
 
 
 def _backoff(schedule: tuple[float, ...], attempts: int) -> timedelta:
@@ -201,16 +224,17 @@ def webhook_url_check(*, url: str) -> None:
     try:
         check_url(url)
     except UnsafeURLError as exc:
-        raise NotificationError(
-            "unsafe_url", f"The webhook URL is not allowed: {exc}.", status_code=400
-        ) from exc
+        detail = _("The webhook URL is not allowed: %(reason)s.") % {"reason": exc}
+        raise WebhookURLRefused("unsafe_url", detail, status_code=400) from exc
 
 
 def webhook_event_types_check(*, event_types: list[str]) -> list[str]:
     unknown = sorted(set(event_types) - set(EventType.values))
     if not event_types or unknown:
         detail = (
-            f"Unknown event types: {', '.join(unknown)}." if unknown else "Choose at least one event type."
+            _("Unknown event types: %(types)s.") % {"types": ", ".join(unknown)}
+            if unknown
+            else _("Choose at least one event type.")
         )
         raise NotificationError("invalid_event_types", detail, status_code=400)
     return sorted(set(event_types))
@@ -241,7 +265,9 @@ def webhook_endpoint_create(
 def webhook_endpoint_update(*, endpoint: WebhookEndpoint, **changes: Any) -> WebhookEndpoint:
     allowed = {"url", "event_types", "description", "active"}
     if set(changes) - allowed:
-        raise NotificationError("invalid_field", "Only url, event_types, description and active can change.")
+        raise NotificationError(
+            "invalid_field", _("Only url, event_types, description and active can change.")
+        )
     if "url" in changes:
         webhook_url_check(url=changes["url"])
     if "event_types" in changes:
@@ -275,6 +301,20 @@ def webhook_signing_secrets(*, endpoint: WebhookEndpoint, now: datetime) -> list
     ):
         keys.append(endpoint.previous_secret)
     return keys
+
+
+@transaction.atomic
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
+    """Delete the endpoint together with its deliveries and their attempt log.
+
+    The log describes deliveries to this endpoint only, so it goes with it rather than
+    lingering as orphans still marked pending. The endpoint row is locked first, as
+    ``_record_attempt`` does: a worker in the middle of an attempt either records it
+    before the delete or finds its delivery gone and records nothing; a delivery not yet
+    claimed no longer exists to be claimed, so nothing is sent after this commits.
+    """
+    if _lock(WebhookEndpoint, endpoint.pk):
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
 
 
 @transaction.atomic
@@ -333,17 +373,29 @@ def webhook_delivery_attempt(*, delivery_id: int) -> None:
         _finish(delivery, DeliveryStatus.CANCELLED)
         return
     now = timezone.now()
+    try:
+        response = _webhook_send(delivery, now)
+    except Exception as exc:  # a crash would leave the row claimed, never counted
+        logger.exception("webhook delivery %s failed unexpectedly", delivery.pk)
+        response = transport.Response(status_code=None, latency_ms=0, error=type(exc).__name__)
+    _record_attempt(delivery, response, now)
+
+
+def _webhook_send(delivery: WebhookDelivery, now: datetime) -> transport.Response:
     body = webhook_body(event=delivery.event)
-    response = transport.post(
+    return transport.post(
         url=delivery.endpoint.url,
         body=body.encode(),
         headers=webhook_headers(delivery=delivery, body=body, now=now),
     )
-    _record_attempt(delivery, response, now)
 
 
 @transaction.atomic
 def _record_attempt(delivery: WebhookDelivery, response: transport.Response, now: datetime) -> None:
+    # Endpoint first, then the delivery: the same order as webhook_endpoint_delete, so no deadlock.
+    _lock(WebhookEndpoint, delivery.endpoint_id)
+    if not _lock(WebhookDelivery, delivery.pk):
+        return  # the endpoint was deleted during the attempt, and its log with it
     WebhookAttempt.objects.create(
         delivery=delivery,
         attempted_at=now,
@@ -401,7 +453,7 @@ def webhook_delivery_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send the event again, with the same ``webhook-id``, and a fresh round of retries."""
     delivery = WebhookDelivery.objects.select_for_update().select_related("endpoint").get(pk=delivery.pk)
     if not delivery.endpoint.active:
-        raise NotificationError("endpoint_inactive", "Activate the endpoint before redelivering.")
+        raise NotificationError("endpoint_inactive", _("Activate the endpoint before redelivering."))
     delivery.status, delivery.attempts = DeliveryStatus.PENDING, 0
     delivery.next_attempt_at, delivery.completed_at = timezone.now(), None
     delivery.save(update_fields=["status", "attempts", "next_attempt_at", "completed_at"])
@@ -456,7 +508,7 @@ def notification_preference_get(*, user: User) -> NotificationPreference:
 
 
 def notification_preference_update(*, user: User, email_optional: bool) -> NotificationPreference:
-    preference, _ = NotificationPreference.objects.update_or_create(
+    preference, _created = NotificationPreference.objects.update_or_create(
         user=user, defaults={"email_optional": email_optional}
     )
     return preference

@@ -14,6 +14,7 @@ from certificates.notifications.ssrf import Target, UnsafeURLError, check_url
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 10.0
+MAX_RETRY_AFTER = timedelta(days=1)
 MAX_RESPONSE_BYTES = 4096
 EXCERPT_CHARS = 200
 
@@ -39,7 +40,7 @@ def post(*, url: str, body: bytes, headers: dict[str, str]) -> Response:
         return Response(status_code=None, latency_ms=0, error=f"refused: {exc}"[:EXCERPT_CHARS])
     try:
         return _send(target, body, headers, started)
-    except urllib3.exceptions.HTTPError as exc:
+    except Exception as exc:  # any failure to send is a failed attempt
         return Response(status_code=None, latency_ms=_elapsed(started), error=_excerpt(type(exc).__name__))
 
 
@@ -88,18 +89,20 @@ def _pool_for(target: Target) -> urllib3.HTTPConnectionPool:
 
 
 def _retry_after(value: str | None) -> timedelta | None:
+    """Delta-seconds or an HTTP-date, capped at a day; anything else means the default backoff."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return timedelta(seconds=int(value))
+    # str.isdigit() also accepts "²" and other digits int() refuses; only ASCII digits are seconds.
+    if value.isascii() and value.isdigit():
+        return timedelta(seconds=min(int(value), MAX_RETRY_AFTER.total_seconds()))
     try:
         moment: datetime = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return max(moment - timezone.now(), timedelta(0))
+    return min(max(moment - timezone.now(), timedelta(0)), MAX_RETRY_AFTER)
 
 
 def _excerpt(text: str) -> str:

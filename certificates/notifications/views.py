@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -22,6 +25,16 @@ from certificates.notifications.serializers import (
 )
 
 TAGS = ["webhooks"]
+
+
+@contextmanager
+def _url_refusal_as_field_error() -> Iterator[None]:
+    """The service's SSRF refusal, reported like any other invalid field of the request."""
+    try:
+        yield
+    except services.WebhookURLRefused as exc:
+        error = serializers.ErrorDetail(exc.detail, code=exc.code)
+        raise serializers.ValidationError({exc.field: [error]}) from exc
 
 
 class _WebhookView(GenericAPIView):
@@ -58,9 +71,10 @@ class WebhookEndpointListView(_WebhookView):
     def post(self, request: Request) -> Response:
         serializer = WebhookEndpointInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        endpoint, secret = services.webhook_endpoint_create(
-            organization=request.user.organization, **serializer.validated_data
-        )
+        with _url_refusal_as_field_error():
+            endpoint, secret = services.webhook_endpoint_create(
+                organization=request.user.organization, **serializer.validated_data
+            )
         endpoint.secret = secret
         return Response(WebhookEndpointCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED)
 
@@ -89,7 +103,8 @@ class WebhookEndpointDetailView(_WebhookView):
         endpoint = self.get_endpoint(endpoint_id)
         serializer = WebhookEndpointInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        endpoint = services.webhook_endpoint_update(endpoint=endpoint, **serializer.validated_data)
+        with _url_refusal_as_field_error():
+            endpoint = services.webhook_endpoint_update(endpoint=endpoint, **serializer.validated_data)
         return Response(WebhookEndpointOutputSerializer(endpoint).data)
 
     @extend_schema(
@@ -99,7 +114,7 @@ class WebhookEndpointDetailView(_WebhookView):
         tags=TAGS,
     )
     def delete(self, request: Request, endpoint_id: int) -> Response:
-        self.get_endpoint(endpoint_id).delete()
+        services.webhook_endpoint_delete(endpoint=self.get_endpoint(endpoint_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -298,3 +298,87 @@ def test_a_refused_connection_is_logged_as_a_failed_attempt(exporter_org):
     assert "Connection" in attempt.error
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.PENDING
+
+
+def attempt_once(receiver, organization, retry_after: str) -> WebhookDelivery:
+    receiver.script = [(429, {"Retry-After": retry_after}, b"slow down")]
+    endpoint = register(receiver, organization)
+    emit_issued(organization)
+    delivery = endpoint.deliveries.get()
+    services.webhook_delivery_attempt(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    return delivery
+
+
+def test_a_retry_after_of_non_ascii_digits_means_the_default_backoff(receiver, exporter_org):
+    delivery = attempt_once(receiver, exporter_org, "²")
+
+    attempt = delivery.attempt_log.get()
+    assert (delivery.attempts, attempt.status_code) == (1, 429)
+    assert delivery.next_attempt_at <= attempt.attempted_at + timedelta(seconds=1)
+
+
+def test_a_huge_retry_after_is_capped_at_a_day(receiver, exporter_org):
+    delivery = attempt_once(receiver, exporter_org, "99999999999999999999")
+
+    attempt = delivery.attempt_log.get()
+    assert delivery.attempts == 1
+    assert delivery.next_attempt_at <= attempt.attempted_at + timedelta(days=1, seconds=1)
+    assert delivery.next_attempt_at >= attempt.attempted_at + timedelta(hours=23)
+
+
+def test_a_retry_after_given_as_an_http_date_is_honoured(receiver, exporter_org):
+    from email.utils import format_datetime
+
+    later = timezone.now() + timedelta(hours=2)
+    delivery = attempt_once(receiver, exporter_org, format_datetime(later, usegmt=True))
+
+    assert abs(delivery.next_attempt_at - later) < timedelta(seconds=5)
+
+
+def test_an_unexpected_error_while_sending_is_logged_as_a_failed_attempt(receiver, exporter_org):
+    from tests.notifications.factories import WebhookEndpointFactory
+
+    # A stored secret that is not base64: signing fails, outside any network error.
+    endpoint = WebhookEndpointFactory(organization=exporter_org, url=receiver.url, secret="whsec_!!not-base64")
+    emit_issued(exporter_org)
+    delivery = endpoint.deliveries.get()
+
+    services.webhook_delivery_attempt(delivery_id=delivery.pk)
+
+    delivery.refresh_from_db()
+    attempt = delivery.attempt_log.get()
+    assert (attempt.status_code, attempt.success, attempt.error) == (None, False, "Error")
+    assert delivery.attempts == 1
+    assert delivery.status == DeliveryStatus.PENDING
+    assert delivery.next_attempt_at <= attempt.attempted_at + timedelta(seconds=1)
+    assert receiver.requests == []
+
+
+def test_deleting_an_endpoint_takes_its_pending_deliveries_with_it(receiver, exporter_org):
+    endpoint = register(receiver, exporter_org)
+    emit_issued(exporter_org)
+    delivery = endpoint.deliveries.get()
+
+    services.webhook_endpoint_delete(endpoint=endpoint)
+    services.webhook_delivery_attempt(delivery_id=delivery.pk)
+
+    assert not WebhookDelivery.objects.filter(pk=delivery.pk).exists()
+    assert receiver.requests == []
+
+
+def test_an_attempt_finishing_after_its_endpoint_was_deleted_records_nothing(receiver, exporter_org):
+    from certificates.notifications import transport
+    from certificates.notifications.models import WebhookAttempt
+
+    endpoint = register(receiver, exporter_org)
+    emit_issued(exporter_org)
+    delivery = WebhookDelivery.objects.select_related("endpoint", "event").get(endpoint=endpoint)
+    assert services._claim(WebhookDelivery, delivery.pk)  # a worker is now sending it
+    response = services._webhook_send(delivery, timezone.now())
+
+    services.webhook_endpoint_delete(endpoint=endpoint)
+    services._record_attempt(delivery, response, timezone.now())
+
+    assert response.ok
+    assert not WebhookAttempt.objects.exists()
