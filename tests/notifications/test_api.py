@@ -4,7 +4,7 @@ from rest_framework.test import APIClient
 
 from certificates.models import User
 from certificates.notifications import services
-from certificates.notifications.models import DeliveryStatus, EventType, WebhookEndpoint
+from certificates.notifications.models import DeliveryStatus, EventType, WebhookDelivery, WebhookEndpoint
 from tests.notifications.factories import OrganizationFactory, UserFactory, WebhookEndpointFactory
 
 HOOK = "https://93.184.215.14/hooks/certsvc"
@@ -206,3 +206,24 @@ def test_activating_a_disabled_endpoint_clears_its_failure_record(api, exporter_
 
     assert response.json()["active"] is True
     assert response.json()["disabled_at"] is None
+
+
+def test_delete_goes_with_the_endpoints_pending_deliveries(api, exporter_org):
+    endpoint_id = create(api).json()["id"]
+    services.event_emit(
+        type=EventType.CERTIFICATE_ISSUED, data={"number": "D-1"}, organizations=[exporter_org]
+    )
+
+    assert api.delete(f"/api/v1/webhooks/{endpoint_id}/").status_code == 204
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_a_refused_url_is_explained_in_russian_when_asked(api):
+    body = {"url": "https://10.1.2.3/", "event_types": ["certificate.issued"]}
+    response = api.post("/api/v1/webhooks/", body, format="json", HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["field"] == "url"
+    assert error["code"] == "unsafe_url"
+    assert error["message"].startswith("Этот адрес вебхука не разрешён")

@@ -179,3 +179,27 @@ def test_a_row_claimed_by_a_worker_that_died_is_swept_again_after_its_lease(expo
 
     assert services.notifications_sweep() == 0
     assert services.notifications_sweep(now=timezone.now() + timedelta(minutes=3)) == 1
+
+
+def test_a_broker_outage_costs_one_publish_attempt_however_many_recipients(
+    transactional_db, exporter_org, caplog
+):
+    for _ in range(20):
+        UserFactory(organization=exporter_org)
+    started = time.monotonic()
+    with caplog.at_level("WARNING", logger="certificates.notifications.services"):
+        with broker_at(UNREACHABLE_BROKER), transaction.atomic():
+            services.event_emit(
+                type=EventType.CERTIFICATE_ISSUED, data={"number": "N-20"}, organizations=[exporter_org]
+            )
+        with broker_at(UNREACHABLE_BROKER):
+            swept_during_outage = services.notifications_sweep()
+
+    assert time.monotonic() - started < 5
+    assert len([r for r in caplog.records if "could not queue" in r.getMessage()]) == 2  # emit, sweep
+    assert swept_during_outage == 0
+    assert not EmailNotification.objects.filter(queued_at__isnull=False).exists()
+    assert EmailNotification.objects.filter(status=DeliveryStatus.PENDING).count() == 20
+    require_redis()
+    assert services.notifications_sweep() == 20
+    assert not EmailNotification.objects.filter(queued_at__isnull=True).exists()

@@ -340,7 +340,9 @@ def test_an_unexpected_error_while_sending_is_logged_as_a_failed_attempt(receive
     from tests.notifications.factories import WebhookEndpointFactory
 
     # A stored secret that is not base64: signing fails, outside any network error.
-    endpoint = WebhookEndpointFactory(organization=exporter_org, url=receiver.url, secret="whsec_!!not-base64")
+    endpoint = WebhookEndpointFactory(
+        organization=exporter_org, url=receiver.url, secret="whsec_!!not-base64"
+    )
     emit_issued(exporter_org)
     delivery = endpoint.deliveries.get()
 
@@ -368,7 +370,6 @@ def test_deleting_an_endpoint_takes_its_pending_deliveries_with_it(receiver, exp
 
 
 def test_an_attempt_finishing_after_its_endpoint_was_deleted_records_nothing(receiver, exporter_org):
-    from certificates.notifications import transport
     from certificates.notifications.models import WebhookAttempt
 
     endpoint = register(receiver, exporter_org)
