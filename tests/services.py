@@ -176,6 +176,32 @@ def wait_until(predicate, *, timeout: float = 30, interval: float = 0.1, message
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
 
 
+@contextmanager
+def publishing_to(url: str) -> Iterator[None]:
+    """Point this process's Celery publisher (and so every ``on_commit`` publish) at ``url``, then back.
+
+    kombu keeps connection and producer pools in process-wide registries keyed by URL;
+    they are reset on each switch so that no closed pool is handed out afterwards.
+    """
+    from certsvc.celery import app
+
+    previous = (app.conf.broker_url, app.conf.broker_read_url, app.conf.broker_write_url)
+    _switch_broker(app, url, url, url)
+    try:
+        yield
+    finally:
+        _switch_broker(app, *previous)
+
+
+def _switch_broker(app, url: str, read_url: str | None, write_url: str | None) -> None:
+    import kombu.pools
+
+    app.conf.broker_url, app.conf.broker_read_url, app.conf.broker_write_url = url, read_url, write_url
+    kombu.pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 def unreachable_broker_connection():
     """A connection to a closed port, as if the broker were down."""
     from certsvc.celery import app

@@ -1,7 +1,6 @@
 """The outbox: rows written with the change, published after commit, swept after a broker outage."""
 
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -17,30 +16,16 @@ from certificates.notifications.models import (
     EventType,
     WebhookDelivery,
 )
-from certsvc.celery import app
 from tests.notifications.factories import UserFactory, WebhookEndpointFactory
 from tests.notifications.servers import ReceiverServer, SMTPServer, WebhookReceiver
-from tests.services import require_redis, running_worker, subprocess_env, wait_until
+from tests.services import publishing_to, require_redis, running_worker, subprocess_env, wait_until
 
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 
 
-@contextmanager
 def broker_at(url: str):
-    """Point the Celery app's publishing at ``url`` (dropping its cached connection pools)."""
-    previous = app.conf.broker_write_url
-
-    def reset_pools() -> None:
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    app.conf.broker_write_url = url
-    reset_pools()
-    try:
-        yield
-    finally:
-        app.conf.broker_write_url = previous
-        reset_pools()
+    """Point the Celery app's publishing at ``url``."""
+    return publishing_to(url)
 
 
 def notification_worker(**env: str):

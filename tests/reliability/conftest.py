@@ -8,8 +8,8 @@ from tests.issuance.conftest import (  # noqa: F401 (fixtures shared with the is
     officer,
     signing_key,
 )
-from tests.reliability.redis_server import RedisServer, publishing_to
-from tests.services import require
+from tests.reliability.redis_server import RedisServer
+from tests.services import publishing_to, require
 
 
 @pytest.fixture

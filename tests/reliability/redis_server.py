@@ -6,8 +6,6 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import redis
 
@@ -60,24 +58,3 @@ class RedisServer:
 
     def queue_length(self, queue: str = "celery") -> int:
         return redis.Redis(port=self.port).llen(queue)
-
-
-@contextmanager
-def publishing_to(url: str) -> Iterator[None]:
-    """Point this process's Celery app (and so every ``on_commit`` publish) at ``url``, then back."""
-    from certsvc.celery import app
-
-    previous = (app.conf.broker_url, app.conf.broker_read_url, app.conf.broker_write_url)
-    _switch_broker(app, url, url, url)
-    try:
-        yield
-    finally:
-        _switch_broker(app, *previous)
-
-
-def _switch_broker(app, url: str, read_url: str | None, write_url: str | None) -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app.conf.broker_url, app.conf.broker_read_url, app.conf.broker_write_url = url, read_url, write_url
-    app._pool = None
-    app.amqp._producer_pool = None
