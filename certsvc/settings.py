@@ -48,7 +48,14 @@ else:
     SECRET_KEY = SECRET_KEY or _development_secret("secret_key", lambda: secrets.token_urlsafe(50))
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["localhost", "127.0.0.1", "[::1]", "testserver"]
 
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "" if not DEBUG else "http://127.0.0.1:8000").rstrip("/")
+if not DEBUG and not PUBLIC_BASE_URL.startswith("https://"):
+    # It is printed into every issued PDF's QR code: a wrong value cannot be taken back.
+    raise ImproperlyConfigured("PUBLIC_BASE_URL must be the service's https:// address when DEBUG=false")
+
+# Reverse proxies in front of the service: throttles and login lockouts key on the client address
+# that the last NUM_PROXIES proxies put into X-Forwarded-For, never on a client-supplied header.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -143,6 +150,10 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = NUM_PROXIES or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if NUM_PROXIES else ("REMOTE_ADDR",)
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -187,6 +198,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "certsvc.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "certsvc.problems.problem_exception_handler",
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "login": env_str("THROTTLE_LOGIN", "10/min"),
         "verify_anon": env_str("THROTTLE_VERIFY_ANON", "30/min"),
@@ -275,6 +287,13 @@ CELERY_BEAT_SCHEDULE = {
 # --- Certificates ----------------------------------------------------------------
 
 CERTIFICATE_NUMBER_PREFIX = env_str("CERTIFICATE_NUMBER_PREFIX", "UZBY")
+if not (
+    CERTIFICATE_NUMBER_PREFIX.isascii()
+    and CERTIFICATE_NUMBER_PREFIX.isupper()
+    and CERTIFICATE_NUMBER_PREFIX.isalpha()
+    and 2 <= len(CERTIFICATE_NUMBER_PREFIX) <= 8
+):
+    raise ImproperlyConfigured("CERTIFICATE_NUMBER_PREFIX must be 2 to 8 capital Latin letters")
 CERTIFICATE_VALIDITY_DAYS = env_int("CERTIFICATE_VALIDITY_DAYS", 365)
 # An order queued this long ago and still pending is re-queued by the sweep: its message may be lost.
 ISSUANCE_STALE_SECONDS = env_int("ISSUANCE_STALE_SECONDS", 120)
@@ -285,6 +304,8 @@ STATUS_BUNDLE_TTL_SECONDS = env_int("STATUS_BUNDLE_TTL_SECONDS", 3600)
 WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", False)
 # Test-only: slows each signing down so that fault tests can kill a worker mid-task.
 ISSUANCE_TEST_DELAY_SECONDS = float(env_str("ISSUANCE_TEST_DELAY_SECONDS", "0") or 0)
+if not DEBUG and (ISSUANCE_TEST_DELAY_SECONDS or WEBHOOKS_ALLOW_HTTP):
+    raise ImproperlyConfigured("ISSUANCE_TEST_DELAY_SECONDS and WEBHOOKS_ALLOW_HTTP are for development only")
 
 # --- E-mail ----------------------------------------------------------------------
 
