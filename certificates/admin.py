@@ -232,7 +232,10 @@ class CertificateAdmin(DecisionActionsMixin, ReadOnlyAdmin):
         ]
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
-    @admin.action(description=_("Revoke selected certificates…"))
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or request.user.is_officer
+
+    @admin.action(description=_("Revoke selected certificates…"), permissions=["revoke"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]):
         def revoke_one(certificate, actor, *, reason):
             return issuance.certificate_revoke(certificate=certificate, actor=actor, reason=reason)
@@ -249,7 +252,10 @@ class IssuanceOrderAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     readonly_fields = ["application", "state", "attempts", "error_code", "error", "queued_at", "created_at"]
     actions = ["retry"]
 
-    @admin.action(description=_("Retry selected failed issuances"))
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or request.user.is_officer
+
+    @admin.action(description=_("Retry selected failed issuances"), permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[IssuanceOrder]) -> None:
         self._decide(
             request, queryset, lambda order, actor: issuance.issuance_order_retry(order=order, actor=actor)

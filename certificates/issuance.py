@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -174,6 +174,11 @@ def certificate_issue(*, order_id: int) -> IssueResult:
     except (IssuanceFailure, NoActiveKey, KeyUnavailable) as exc:
         _fail(order_id, code=exc.code, error=exc.detail)
         return IssueResult(certificate=None, created=False)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception as exc:
+        _note_unexpected(order_id, exc)
+        raise
 
 
 def _plus_one():
@@ -249,6 +254,18 @@ def _create_certificate(application: Application) -> Certificate:
     return certificate
 
 
+def _note_unexpected(order_id: int, exc: Exception) -> None:
+    """Keep the error on the order for officers; after too many attempts stop retrying it."""
+    logger.exception("issuance order %s raised unexpectedly", order_id)
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    IssuanceOrder.objects.filter(pk=order_id, state=State.PENDING).update(
+        error_code="internal_error", error=error, updated_at=timezone.now()
+    )
+    IssuanceOrder.objects.filter(
+        pk=order_id, state=State.PENDING, attempts__gte=settings.ISSUANCE_MAX_ATTEMPTS
+    ).update(state=State.FAILED)
+
+
 def _fail(order_id: int, *, code: str, error: str) -> None:
     logger.warning("issuance order %s failed: %s", order_id, code)
     IssuanceOrder.objects.filter(pk=order_id, state=State.PENDING).update(
@@ -295,7 +312,11 @@ def _emit_issued(certificate: Certificate) -> None:
 
 
 def certificate_pdf_store(*, certificate: Certificate) -> Certificate:
-    """Render the printable PDF once and keep it in storage; a second call keeps the first file."""
+    """Render the printable PDF once and keep it; concurrent callers keep the first file stored.
+
+    Rendering takes a fraction of a second and happens without any lock, so it never
+    holds up a revocation; only the final save locks the row.
+    """
     from django.core.files.base import ContentFile
 
     from certificates.pdf import render_certificate_pdf
@@ -305,9 +326,12 @@ def certificate_pdf_store(*, certificate: Certificate) -> Certificate:
     content = render_certificate_pdf(
         document=certificate.document, verify_url=certificate_public_url(certificate)
     )
-    certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(content), save=False)
-    certificate.save(update_fields=["pdf"])
-    return certificate
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if not locked.pdf:
+            locked.pdf.save(f"{locked.number}.pdf", ContentFile(content), save=False)
+            locked.save(update_fields=["pdf"])
+    return locked
 
 
 def certificate_public_url(certificate: Certificate) -> str:
@@ -327,6 +351,11 @@ class CertificateError(ProblemError):
     """A certificate rule was broken; ``code`` names which one."""
 
 
+def _require_officer(actor: User) -> None:
+    if not (actor.is_officer or actor.is_superuser):
+        raise CertificateError("not_officer", _("Only certification officers can do this."), status_code=403)
+
+
 def _locked_certificate(certificate: Certificate) -> Certificate:
     return Certificate.objects.select_for_update().get(pk=certificate.pk)
 
@@ -338,6 +367,7 @@ def _log_event(body: dict[str, Any]) -> int:
 
 def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) -> Certificate:
     """Issued → revoked, with a reason; logged in the transparency log and notified. 409 otherwise."""
+    _require_officer(actor)
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError("reason_required", _("A reason is required."), status_code=400)
@@ -426,12 +456,25 @@ def certificate_replace(
     The copy is approved at once (the officer is the reviewer) and its issuance queued;
     when it is issued the old certificate becomes ``superseded``.
     """
+    _require_officer(actor)
+    if "replaces" in fields:
+        raise CertificateError(
+            "invalid_field", _("The certificate to replace is the one in the address."), status_code=400
+        )
     with transaction.atomic():
         locked = _locked_certificate(certificate)
         if locked.status != Certificate.Status.ISSUED:
             raise CertificateError(
                 "invalid_transition",
                 _("The certificate is %(status)s; it cannot be replaced.") % {"status": locked.status},
+            )
+        pending = locked.replacement_applications.exclude(
+            status__in=[Application.Status.REJECTED, Application.Status.WITHDRAWN]
+        )
+        if pending.exists():
+            raise CertificateError(
+                "replacement_pending",
+                _("A replacement of this certificate is already under way."),
             )
         original = locked.application
         copied = {name: getattr(original, name) for name in APPLICATION_FIELDS - {"replaces"}}
@@ -484,8 +527,9 @@ def issuance_orders_due(*, now: datetime | None = None) -> list[int]:
     )
 
 
-def issuance_order_retry(*, order: IssuanceOrder, actor: User | None = None) -> IssuanceOrder:
+def issuance_order_retry(*, order: IssuanceOrder, actor: User) -> IssuanceOrder:
     """A failed order becomes pending again (after an officer or admin fixed its cause) and is queued."""
+    _require_officer(actor)
     with transaction.atomic():
         locked = IssuanceOrder.objects.select_for_update().get(pk=order.pk)
         if locked.state != State.FAILED:

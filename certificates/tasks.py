@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils import timezone
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
@@ -72,6 +72,4 @@ def issuance_sweep() -> int:
     max_retries=5,
 )
 def render_certificate_pdf(certificate_id: int) -> None:
-    with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
-        issuance.certificate_pdf_store(certificate=certificate)
+    issuance.certificate_pdf_store(certificate=Certificate.objects.get(pk=certificate_id))

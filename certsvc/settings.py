@@ -298,6 +298,8 @@ CERTIFICATE_VALIDITY_DAYS = env_int("CERTIFICATE_VALIDITY_DAYS", 365)
 # An order queued this long ago and still pending is re-queued by the sweep: its message may be lost.
 ISSUANCE_STALE_SECONDS = env_int("ISSUANCE_STALE_SECONDS", 120)
 ISSUANCE_SWEEP_BATCH = env_int("ISSUANCE_SWEEP_BATCH", 500)
+# An order that keeps failing unexpectedly is marked failed (with its error) after this many attempts.
+ISSUANCE_MAX_ATTEMPTS = env_int("ISSUANCE_MAX_ATTEMPTS", 8)
 TRANSPARENCY_NUMBER_RESOLVER = "certificates.certificate_selectors.certificate_log_index"
 STATUS_BUNDLE_TTL_SECONDS = env_int("STATUS_BUNDLE_TTL_SECONDS", 3600)
 # Webhooks to plain-http URLs are refused unless this is set (development only).

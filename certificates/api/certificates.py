@@ -19,7 +19,6 @@ from certificates.api.problems import problems
 from certificates.api.serializers import ApplicationDetailOutputSerializer, ApplicationInputSerializer
 from certificates.certificate_selectors import certificate_detail_for, certificate_list_for
 from certificates.models import Certificate, CertificateEvent, GoodsItem
-from certsvc.problems import ProblemError
 
 NUMBER_PATTERN = r"[A-Z]{2,8}-\d{4}-[A-Z]{2}-\d{6}"
 
@@ -219,8 +218,6 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = ApplicationInputSerializer(data=request.data, partial=True, context={"request": request})
         serializer.is_valid(raise_exception=True)
         fields, items = serializer.to_service_arguments()
-        if "replaces" in fields:
-            raise ProblemError("invalid_field", "`replaces` is the certificate in the URL.", status_code=400)
         application = issuance.certificate_replace(
             certificate=certificate, actor=request.user, fields=fields, items=items
         )

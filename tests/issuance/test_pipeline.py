@@ -172,14 +172,59 @@ def test_publishing_to_an_unreachable_broker_returns_promptly_without_raising(
 def test_pdf_is_rendered_once_and_kept(signing_key, officer, make_submitted, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     certificate = issue(make_submitted(), officer)
-    issuance.certificate_pdf_store(certificate=certificate)
-    first_name = certificate.pdf.name
-    assert certificate.pdf.read().startswith(b"%PDF")
-    issuance.certificate_pdf_store(certificate=certificate)
-    assert certificate.pdf.name == first_name
+    stored = issuance.certificate_pdf_store(certificate=certificate)
+    assert stored.pdf.read().startswith(b"%PDF")
+    # A second caller holding the old, PDF-less copy keeps the first file instead of writing another.
+    again = issuance.certificate_pdf_store(certificate=certificate)
+    assert again.pdf.name == stored.pdf.name
+    assert sorted(p.name for p in (tmp_path / "certificates" / "pdf").iterdir()) == [
+        f"{certificate.number}.pdf"
+    ]
 
 
 def _b64(segment: str) -> bytes:
     import base64
 
     return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def test_an_unexpected_error_is_kept_on_the_order_and_stops_after_the_attempt_limit(
+    signing_key, officer, make_submitted, settings, monkeypatch
+):
+    settings.ISSUANCE_MAX_ATTEMPTS = 2
+    order = approve(make_submitted(), officer)
+
+    def broken_build(**kwargs):
+        raise RuntimeError("document builder exploded")
+
+    monkeypatch.setattr(issuance, "certificate_document_build", broken_build)
+    with pytest.raises(RuntimeError):
+        sign_certificate.run(order.pk)
+    order.refresh_from_db()
+    assert (order.state, order.error_code) == (IssuanceOrder.State.PENDING, "internal_error")
+    assert "document builder exploded" in order.error
+
+    with pytest.raises(RuntimeError):
+        sign_certificate.run(order.pk)
+    order.refresh_from_db()
+    assert order.state == IssuanceOrder.State.FAILED
+    assert not Certificate.objects.filter(application_id=order.application_id).exists()
+
+
+def test_only_officers_revoke_replace_or_retry(signing_key, officer, exporter, make_submitted):
+    certificate = issue(make_submitted(), officer)
+    with pytest.raises(issuance.CertificateError) as revoke:
+        issuance.certificate_revoke(certificate=certificate, actor=exporter, reason="mine")
+    with pytest.raises(issuance.CertificateError) as replace:
+        issuance.certificate_replace(certificate=certificate, actor=exporter, fields={}, items=None)
+    assert revoke.value.status_code == replace.value.status_code == 403
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.ISSUED
+
+
+def test_a_certificate_has_one_replacement_under_way_at_a_time(signing_key, officer, make_submitted):
+    certificate = issue(make_submitted(), officer)
+    issuance.certificate_replace(certificate=certificate, actor=officer, fields={}, items=None)
+    with pytest.raises(issuance.CertificateError) as error:
+        issuance.certificate_replace(certificate=certificate, actor=officer, fields={}, items=None)
+    assert error.value.code == "replacement_pending"
