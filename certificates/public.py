@@ -7,6 +7,7 @@ and is throttled per client.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.views import View
 from rest_framework.throttling import SimpleRateThrottle
 
 from certificates import verification as v
+from certificates.issuance import NUMBER_PATTERN
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
@@ -137,6 +139,8 @@ class PublicCertificateView(View):
             response = _page(request, language, status=429, message="throttled")
             response["Retry-After"] = str(int(throttle.wait() or 60))
             return response
+        if not re.fullmatch(NUMBER_PATTERN, number):
+            return _page(request, language, status=404, message="not_found_text", word="not_found")
         try:
             outcome = v.verification_by_number(number=number, moment=timezone.now())
         except DatabaseError:

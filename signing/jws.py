@@ -155,10 +155,13 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+KID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
 def _parse_header(raw: bytes) -> dict[str, Any]:
     try:
         header = json.loads(raw.decode("utf-8"), object_pairs_hook=_reject_duplicates)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise MalformedJWS("the header is not UTF-8 JSON") from exc
     if not isinstance(header, dict):
         raise MalformedJWS("the header is not a JSON object")
@@ -168,6 +171,9 @@ def _parse_header(raw: bytes) -> dict[str, Any]:
     for member in ("alg", "kid"):
         if not isinstance(header.get(member), str) or not header[member]:
             raise MalformedJWS(f"the header has no {member}")
+    if not KID_PATTERN.fullmatch(header["kid"]):
+        # Key ids are base64url thumbprints; anything else never reaches a key lookup.
+        raise MalformedJWS("the header's kid is not a key id")
     if "typ" in header and not isinstance(header["typ"], str):
         raise MalformedJWS("the header's typ is not a string")
     return header

@@ -18,9 +18,8 @@ from certificates.api.permissions import IsOfficer
 from certificates.api.problems import problems
 from certificates.api.serializers import ApplicationDetailOutputSerializer, ApplicationInputSerializer
 from certificates.certificate_selectors import certificate_detail_for, certificate_list_for
+from certificates.issuance import NUMBER_PATTERN
 from certificates.models import Certificate, CertificateEvent, GoodsItem
-
-NUMBER_PATTERN = r"[A-Z]{2,8}-\d{4}-[A-Z]{2}-\d{6}"
 
 
 class JOSERenderer(renderers.BaseRenderer):

@@ -160,3 +160,22 @@ def test_jwk_of_another_curve_is_refused():
         ed25519_x_from_jwk({"kty": "OKP", "crv": "Ed448", "x": "AA"})
     jwk = public_jwk(RFC8037_X, RFC8037_THUMBPRINT)
     assert ed25519_x_from_jwk(json.loads(json.dumps(jwk))) == RFC8037_X
+
+
+def test_a_deeply_nested_header_is_malformed_not_a_crash():
+    from signing.jws import MalformedJWS, b64url_encode, parse_compact
+
+    header = b64url_encode(b"[" * 5000 + b"]" * 5000)
+    with pytest.raises(MalformedJWS):
+        parse_compact(f"{header}.{b64url_encode(b'{}')}.{b64url_encode(b'x' * 64)}")
+
+
+@pytest.mark.parametrize("kid", ["a\x00b", "key id with spaces", "k" * 129, "../../etc"])
+def test_a_kid_that_is_not_a_key_id_is_malformed(kid):
+    import json
+
+    from signing.jws import MalformedJWS, b64url_encode, parse_compact
+
+    header = b64url_encode(json.dumps({"alg": "EdDSA", "kid": kid}).encode())
+    with pytest.raises(MalformedJWS, match="kid"):
+        parse_compact(f"{header}.{b64url_encode(b'{}')}.{b64url_encode(b'x' * 64)}")

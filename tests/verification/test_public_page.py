@@ -115,3 +115,11 @@ def test_page_is_throttled_per_client(client, certificate):
     assert throttled.status_code == 429
     assert int(throttled["Retry-After"]) > 0
     assert "Слишком много запросов" in text(throttled)
+
+
+def test_a_number_that_cannot_exist_is_not_found_without_asking_the_registry(
+    client, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get("/v/UZBY%00-2026")
+    assert response.status_code == 404
