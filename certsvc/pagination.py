@@ -13,6 +13,6 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None and not (raw.isdigit() and int(raw) > 0):
+        if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) > 0):
             raise ValidationError({self.page_size_query_param: [_("A positive whole number is required.")]})
         return super().get_page_size(request)

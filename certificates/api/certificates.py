@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from certificates import issuance
+from certificates.api.fields import StrictSerializer
 from certificates.api.permissions import IsOfficer
 from certificates.api.problems import problems
 from certificates.api.serializers import ApplicationDetailOutputSerializer, ApplicationInputSerializer
@@ -119,14 +120,8 @@ class CertificateDetailOutputSerializer(CertificateOutputSerializer):
         return {"document": f"{base}/document", "pdf": f"{base}/pdf", "public": f"/v/{certificate.number}"}
 
 
-class RevokeInputSerializer(serializers.Serializer):
+class RevokeInputSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=2000)
-
-    def to_internal_value(self, data):
-        unknown = set(data) - {"reason"} if isinstance(data, dict) else set()
-        if unknown:
-            raise serializers.ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
-        return super().to_internal_value(data)
 
 
 @extend_schema_view(

@@ -93,7 +93,10 @@ def _reserve(request: Request, scope: str, key: str) -> tuple[IdempotencyKey, Re
             )
         return record, None
     except IntegrityError:
-        existing = IdempotencyKey.objects.get(user=request.user, scope=scope, key=key)
+        existing = IdempotencyKey.objects.filter(user=request.user, scope=scope, key=key).first()
+        if existing is None:
+            # The first request failed and released the key between our insert and this read.
+            return _reserve(request, scope, key)
         return existing, _replay(existing, digest)
 
 

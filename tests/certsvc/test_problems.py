@@ -25,3 +25,9 @@ def test_a_page_size_that_is_not_a_number_is_refused():
     response = client.get("/api/v1/applications/?page_size=many")
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "page_size"
+
+
+def test_a_page_size_of_non_ascii_digits_is_refused_not_a_crash():
+    client = api_client_for(UserFactory(role="exporter"))
+    response = client.get("/api/v1/applications/?page_size=²")
+    assert response.status_code == 400

@@ -122,3 +122,11 @@ def test_exporter_can_apply_for_a_replacement_of_its_own_certificate(certificate
     assert response.status_code == 201, response.content
     replacement = Application.objects.get(pk=response.json()["id"])
     assert replacement.replaces == certificate
+
+
+def test_revoke_refuses_unknown_members_by_name(certificate, officer):
+    response = api_client_for(officer).post(
+        url(certificate, "revoke/"), {"reason": "x", "status": "issued"}, format="json"
+    )
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["status"]
