@@ -16,10 +16,12 @@ Every registry read may raise ``django.db.DatabaseError``; callers turn that int
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -189,11 +191,15 @@ def _require_certificate(parsed: ParsedJWS) -> None:
     date.fromisoformat(document["valid_until"])
 
 
-def _signature_checks(outcome: Outcome, parsed: ParsedJWS, *, issued_at: datetime) -> bool:
+def _signature_checks(
+    outcome: Outcome, parsed: ParsedJWS, *, issued_at: datetime, key: SigningKey | None = None
+) -> bool:
+    """``key``: the published key of ``parsed.kid`` when the caller has already read it."""
     alg_ok = parsed.alg in ACCEPTED_ED25519_ALGS
     if not outcome.add("algorithm", alg_ok, BAD_SIGNATURE, None if alg_ok else f"alg {parsed.alg!r} refused"):
         return False
-    key = signing_key_get_for_verification(kid=parsed.kid)
+    if key is None or key.kid != parsed.kid:
+        key = signing_key_get_for_verification(kid=parsed.kid)
     if not outcome.add("key_known", key is not None, UNKNOWN_KEY, f"no published key has kid {parsed.kid}"):
         return False
     if not outcome.add(
@@ -214,19 +220,20 @@ def _signature_ok(parsed: ParsedJWS, key: SigningKey) -> bool:
     return True
 
 
-def _registry_checks(outcome: Outcome, certificate: Certificate, token: str) -> bool:
+def _registry_checks(
+    outcome: Outcome, certificate: Certificate, token: str, *, logged_hash: bytes | None = None
+) -> bool:
+    """``logged_hash``: the leaf hash at ``certificate.log_index`` when the caller has already read it."""
     digest = hashlib.sha256(token.encode("ascii")).hexdigest()
     same = digest == certificate.jws_sha256
     if not outcome.add(
         "registry", same, REGISTRY_MISMATCH, None if same else "differs from the one on record"
     ):
         return False
-    leaf = (
-        LogLeaf.objects.filter(index=certificate.log_index).first()
-        if certificate.log_index is not None
-        else None
-    )
-    logged = leaf is not None and bytes(leaf.leaf_hash) == leaf_hash(token.encode("ascii"))
+    if logged_hash is None and certificate.log_index is not None:
+        leaf = LogLeaf.objects.filter(index=certificate.log_index).first()
+        logged_hash = bytes(leaf.leaf_hash) if leaf is not None else None
+    logged = logged_hash is not None and logged_hash == leaf_hash(token.encode("ascii"))
     detail = f"log entry {certificate.log_index}" if logged else "no matching transparency log entry"
     return outcome.add("transparency_log", logged, REGISTRY_MISMATCH, detail)
 
@@ -344,6 +351,14 @@ def answer_canonical(body: dict[str, Any]) -> bytes:
     return canonicalize(body)
 
 
+def _built_answer_canonical(body: dict[str, Any]) -> bytes:
+    """``answer_canonical`` for answers built here: strings, booleans, ``null`` and small counts only."""
+    try:
+        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return canonicalize(body)
+
+
 def _plain(value: Any) -> bool:
     kind = type(value)
     if kind is str or kind is bool or value is None:
@@ -453,6 +468,8 @@ def status_bundle_cache_seconds() -> int:
 # (not found aside) goes through the full path.
 
 ON_RECORD_CACHE_SIZE = 200_000
+ON_RECORD_CACHE_PREFIX = "certsvc:verification:on-record"
+ON_RECORD_CACHE_SECONDS = 30 * 86400
 _on_record: dict[tuple, dict[str, Any]] = {}
 _on_record_lock = threading.Lock()
 _checked_signers: set[tuple[str, str]] = set()
@@ -497,10 +514,12 @@ def _row_sql() -> str:
 
 
 def _moment(value: Any) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = datetime.fromisoformat(str(value))  # SQLite hands back text
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value))
+    # SQLite hands back naive UTC (or text); PostgreSQL aware datetimes.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _date(value: Any) -> date | None:
@@ -550,14 +569,11 @@ def verification_answer_by_number(
         outcome.add("registry", False, NOT_FOUND, "no certificate has this number")
         return _answer(outcome, None, checked_at, row.active), outcome.status
     record_key = (row.jws_sha256, row.kid, row.key_public_x, row.log_index)
-    known = _on_record.get(record_key)
+    known = _on_record.get(record_key) or _on_record_shared_get(record_key) or _learn(row, number)
     if known is None:
         outcome = verification_by_number(number=number, moment=checked_at)
-        known = _remember(record_key, outcome, row)
-        if known is None:
-            return _answer(outcome, certificate_summary_of(outcome.certificate, user), checked_at, None), (
-                outcome.status
-            )
+        view = _certificate_view(outcome.certificate, user)
+        return _answer(outcome, view, checked_at, None), outcome.status
     certificate = _certificate_of(row, number)
     outcome = Outcome(number=number, certificate=certificate)
     outcome.checks.extend(known["signature_checks"])
@@ -570,13 +586,41 @@ def verification_answer_by_number(
     return _answer(outcome, summary, checked_at, row.active), outcome.status
 
 
-def _remember(record_key: tuple, outcome: Outcome, row: _Row) -> dict[str, Any] | None:
-    """Keep the unchanging checks of a sound certificate; ``None`` if any of them failed."""
-    certificate = outcome.certificate
-    by_name = {check.name: check for check in outcome.checks}
-    if certificate is None or not all(name in by_name and by_name[name].ok for name in _SAFE_CHECKS):
+def verification_on_record_prepare(*, number: str) -> bool:
+    """Run the unchanging checks of certificate ``number`` now and share them with every process.
+
+    Meant for right after issuance (``transaction.on_commit``), so that the first verification of
+    a certificate is as cheap as the next ones. False if the certificate is unknown or unsound.
+    """
+    row = _row_read(number)
+    return row.certificate_id is not None and _learn(row, number) is not None
+
+
+def _learn(row: _Row, number: str) -> dict[str, Any] | None:
+    """Run the unchanging checks once (the same functions as the full path) with one more query.
+
+    ``None`` unless every one of them passes: failures are answered by the full path.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_record_sql(), [row.certificate_id])
+        jws, document, logged_hash = cursor.fetchone()
+    certificate = _certificate_of(row, number)
+    certificate.jws, certificate.jws_sha256, certificate.log_index = jws, row.jws_sha256, row.log_index
+    certificate.document = json.loads(document) if isinstance(document, str | bytes) else document
+    key = SigningKey(kid=row.kid, public_x=row.key_public_x or "", compromised_at=row.key_compromised_at)
+    outcome = Outcome(number=number, certificate=certificate)
+    parsed = _parse(outcome, jws)
+    if parsed is None or parsed.kid != row.kid or row.key_public_x is None:
         return None
-    if parse_compact(certificate.jws).kid != row.kid or certificate.jws_sha256 != row.jws_sha256:
+    if not _signature_checks(outcome, parsed, issued_at=certificate.issued_at, key=key):
+        return None
+    logged = bytes(logged_hash) if logged_hash is not None else None
+    if not _registry_checks(outcome, certificate, jws, logged_hash=logged):
+        return None
+    by_name = {check.name: check for check in outcome.checks}
+    if not all(name in by_name and by_name[name].ok for name in _SAFE_CHECKS):
         return None
     summary = certificate_summary(certificate=certificate)
     known = {
@@ -584,16 +628,81 @@ def _remember(record_key: tuple, outcome: Outcome, row: _Row) -> dict[str, Any] 
         "registry_checks": [by_name["registry"], by_name["transparency_log"]],
         "summary_tail": {"exporter": summary["exporter"], "goods": summary["goods"]},
     }
+    record_key = (row.jws_sha256, row.kid, row.key_public_x, row.log_index)
+    _remember(record_key, known)
+    _on_record_shared_set(record_key, known)
+    return known
+
+
+def _record_sql() -> str:
+    certificate = Certificate._meta.db_table
+    leaf = LogLeaf._meta.db_table
+    return (
+        f"SELECT c.jws, c.document, l.leaf_hash FROM {certificate} c "  # noqa: S608 - model tables
+        f'LEFT JOIN {leaf} l ON l."index" = c.log_index WHERE c.id = %s'
+    )
+
+
+def _remember(record_key: tuple, known: dict[str, Any]) -> None:
     with _on_record_lock:
         if len(_on_record) >= ON_RECORD_CACHE_SIZE:
             _on_record.clear()
         _on_record[record_key] = known
+
+
+def _shared_key(record_key: tuple) -> str:
+    digest = hashlib.sha256(repr(record_key).encode()).hexdigest()
+    return f"{ON_RECORD_CACHE_PREFIX}:{digest}"
+
+
+def _shared_mac(text: str) -> str:
+    # The cache is not trusted with what the answer shows: entries are authenticated with a key
+    # derived from SECRET_KEY, so a forged or altered entry is ignored (and the checks run again).
+    key = hashlib.sha256(b"certsvc verification on-record|" + settings.SECRET_KEY.encode()).digest()
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def _on_record_shared_get(record_key: tuple) -> dict[str, Any] | None:
+    """What another process learnt about this JWS on record, if the entry is authentic."""
+    stored = cache.get(_shared_key(record_key))
+    if not isinstance(stored, dict) or not isinstance(stored.get("text"), str):
+        return None
+    if not hmac.compare_digest(str(stored.get("mac", "")), _shared_mac(stored["text"])):
+        return None
+    body = json.loads(stored["text"])
+    if body.get("record") != list(record_key):
+        return None
+    known = {
+        "signature_checks": [Check(**check) for check in body["signature_checks"]],
+        "registry_checks": [Check(**check) for check in body["registry_checks"]],
+        "summary_tail": body["summary_tail"],
+    }
+    _remember(record_key, known)
     return known
 
 
-def _certificate_of(row: _Row, number: str) -> Certificate:
-    """An unsaved ``Certificate`` with what the status and validity checks read."""
-    certificate = Certificate(
+def _on_record_shared_set(record_key: tuple, known: dict[str, Any]) -> None:
+    text = json.dumps(
+        {
+            "record": list(record_key),
+            "signature_checks": [vars(check) for check in known["signature_checks"]],
+            "registry_checks": [vars(check) for check in known["registry_checks"]],
+            "summary_tail": known["summary_tail"],
+        }
+    )
+    cache.set(
+        _shared_key(record_key), {"text": text, "mac": _shared_mac(text)}, timeout=ON_RECORD_CACHE_SECONDS
+    )
+
+
+def _certificate_of(row: _Row, number: str) -> Any:
+    """The certificate's fields that the checks and the summary read (a model instance costs more)."""
+    superseded_by = None
+    if row.superseded_by_number is not None:
+        superseded_by = SimpleNamespace(
+            number=row.superseded_by_number, issued_at=row.superseded_by_issued_at
+        )
+    return SimpleNamespace(
         id=row.certificate_id,
         number=number,
         status=row.status,
@@ -603,12 +712,8 @@ def _certificate_of(row: _Row, number: str) -> Certificate:
         valid_until=row.valid_until,
         revoked_at=row.revoked_at,
         revocation_reason=row.revocation_reason,
+        superseded_by=superseded_by,
     )
-    if row.superseded_by_number is not None:
-        certificate.superseded_by = Certificate(
-            number=row.superseded_by_number, issued_at=row.superseded_by_issued_at
-        )
-    return certificate
 
 
 def _summary_head(certificate: Certificate) -> dict[str, Any]:
@@ -637,7 +742,7 @@ def _answer(
         "checks": [check.as_dict() for check in outcome.checks],
         "certificate": view,
     }
-    payload = answer_canonical(body)
+    payload = _built_answer_canonical(body)
     receipt = _receipt_sign_with(active, payload) if active else _sign_or_unavailable(payload, TYP_RECEIPT)
     return {**body, "receipt": receipt}
 
@@ -706,5 +811,6 @@ __all__ = [
     "verification_by_number",
     "verification_caches_clear",
     "verification_list_for",
+    "verification_on_record_prepare",
     "verification_record",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC
+from typing import Any
 
 import django_filters
 from django.conf import settings
@@ -67,7 +68,7 @@ def throttle_hit(key: str, duration: int) -> tuple[int, int]:
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         full_key = backend.make_and_validate_key(key)
-        pipe = backend._cache.get_client(full_key, write=True).pipeline(transaction=False)
+        pipe = _redis_client(backend).pipeline(transaction=False)
         pipe.set(full_key, 0, ex=duration, nx=True)
         pipe.incr(full_key)
         pipe.ttl(full_key)
@@ -79,6 +80,18 @@ def throttle_hit(key: str, duration: int) -> tuple[int, int]:
     except ValueError:  # expired between the two calls
         backend.set(key, 1, timeout=duration)
         return 1, duration
+
+
+_redis_clients: dict[int, Any] = {}
+
+
+def _redis_client(backend: RedisCache):
+    """One client per connection pool: Django builds a new ``Redis`` object for every call."""
+    pool = backend._cache._get_connection_pool(write=True)
+    client = _redis_clients.get(id(pool))
+    if client is None:
+        client = _redis_clients[id(pool)] = backend._cache._client(connection_pool=pool)
+    return client
 
 
 class _CountingThrottle(_CurrentRate):
