@@ -29,6 +29,7 @@ def main() -> None:
     parser.add_argument("--numbers", type=int, default=500)
     parser.add_argument("--endpoint", choices=("verify", "one_row", "static"), default="verify")
     parser.add_argument("--cold", action="store_true")
+    parser.add_argument("--no-profile", action="store_true", help="only time the requests")
     args = parser.parse_args()
     from bench.verify_load import parse_args, random_numbers, server_env
 
@@ -75,16 +76,18 @@ def main() -> None:
     )
     for number in warm:
         call(number)
-    profiler = Profiler(interval=0.0002)
     started = time.perf_counter()
+    for i in range(args.requests):
+        call(measured[i % len(measured)])
+    elapsed = time.perf_counter() - started
+    print(f"{args.endpoint}: {args.requests} requests, {elapsed / args.requests * 1000:.3f} ms each")
+    if args.no_profile:
+        return
+    profiler = Profiler(interval=0.0002)
     profiler.start()
     for i in range(args.requests):
         call(measured[i % len(measured)])
     profiler.stop()
-    elapsed = time.perf_counter() - started
-    print(
-        f"{args.endpoint}: {args.requests} requests, {elapsed / args.requests * 1000:.3f} ms each (profiled)"
-    )
     print(profiler.output_text(unicode=False, color=False, show_all=bool(os.environ.get("PROFILE_ALL"))))
 
 

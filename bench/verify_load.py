@@ -41,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 ENDPOINTS = ("static", "one_row", "verify")
+_RUN_SECRET = secrets.token_urlsafe(50)  # one per run: the server and the priming share it
 WRK_SCRIPT = """
 local numbers = {}
 for line in io.lines(os.getenv("BENCH_NUMBERS")) do numbers[#numbers + 1] = line end
@@ -73,6 +74,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"))
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--json", action="store_true", help="print the results as JSON too")
+    parser.add_argument(
+        "--prime",
+        action="store_true",
+        help="first store each sampled certificate's unchanging checks in the shared cache, as "
+        "verification_on_record_prepare would right after issuance (otherwise: first sight)",
+    )
     return parser.parse_args(argv)
 
 
@@ -86,9 +93,10 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
         {
             "DJANGO_SETTINGS_MODULE": "certsvc.settings",
             "DEBUG": "false",
-            "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_urlsafe(50),
+            "SECRET_KEY": env.get("SECRET_KEY") or _RUN_SECRET,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "false",
+            "PUBLIC_BASE_URL": "https://certs.bench.invalid",
             "DB_CONN_MAX_AGE": "600",
             "CACHE_URL": args.cache_url,
             "CERTSVC_BENCH_ROUTES": "true",
@@ -262,6 +270,30 @@ def check_answers(args: argparse.Namespace, number: str) -> None:
             raise SystemExit("the one-row reference answered another certificate")
 
 
+PRIME_CODE = """
+import sys, django
+django.setup()
+from certificates.verification import verification_on_record_prepare
+numbers = open(sys.argv[1]).read().split()
+ok = sum(verification_on_record_prepare(number=n) for n in numbers)
+print(f"primed {ok} of {len(numbers)}", file=sys.stderr)
+"""
+
+
+def prime(args: argparse.Namespace, numbers_file: Path) -> None:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", PRIME_CODE, str(numbers_file)], cwd=ROOT, env=server_env(args), check=True
+    )
+    print(f"primed in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+
+def flush_cache(args: argparse.Namespace) -> None:
+    """Start from an empty shared cache, so that what is measured is first sight."""
+    code = "import django; django.setup(); from django.core.cache import cache; cache.clear()"
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=server_env(args), check=True)
+
+
 def measure(args: argparse.Namespace) -> dict:
     numbers = random_numbers(args.numbers)
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk"))
@@ -275,6 +307,10 @@ def measure(args: argparse.Namespace) -> dict:
             return run_wrk(kind, seconds, args, str(numbers_file), str(script))
         return run_python(kind, seconds, args, numbers)
 
+    if args.prime:
+        prime(args, numbers_file)
+    else:
+        flush_cache(args)
     server = start_server(args)
     samples: dict[str, list[dict]] = {kind: [] for kind in ENDPOINTS}
     try:
@@ -291,7 +327,9 @@ def measure(args: argparse.Namespace) -> dict:
     finally:
         stop_server(server)
         shutil.rmtree(workdir, ignore_errors=True)
-    return summarize(samples, client="wrk" if use_wrk else "python", numbers=len(numbers))
+    result = summarize(samples, client="wrk" if use_wrk else "python", numbers=len(numbers))
+    result["primed"] = args.prime
+    return result
 
 
 def summarize(samples: dict[str, list[dict]], *, client: str, numbers: int) -> dict:
@@ -312,7 +350,8 @@ def summarize(samples: dict[str, list[dict]], *, client: str, numbers: int) -> d
 
 
 def print_table(result: dict) -> None:
-    print(f"\nverify load ({result['client']}, {result['numbers']:,} random numbers; median of rounds)\n")
+    state = "primed shared cache" if result["primed"] else "first sight, empty cache"
+    print(f"\nverify load ({result['client']}, {result['numbers']:,} random numbers, {state})\n")
     print(f"{'endpoint':>9} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | non-2xx | rounds req/s")
     for kind, row in result["endpoints"].items():
         print(
