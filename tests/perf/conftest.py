@@ -1,0 +1,38 @@
+import pytest
+
+from certificates.models import User
+from tests.certificates.factories import UserFactory, api_client_for
+from tests.issuance import conftest as issuance_fixtures
+
+# The issuance suite's fixtures: an active key, the issuer and its officer, an exporter, applications.
+_fresh_cache = issuance_fixtures._fresh_cache
+signing_key = issuance_fixtures.signing_key
+issuer = issuance_fixtures.issuer
+officer = issuance_fixtures.officer
+exporter = issuance_fixtures.exporter
+make_submitted = issuance_fixtures.make_submitted
+
+
+@pytest.fixture
+def customs_user(db):
+    return UserFactory(role=User.Role.CUSTOMS)
+
+
+@pytest.fixture
+def exporter_client(exporter):
+    return api_client_for(exporter)
+
+
+@pytest.fixture
+def officer_client(officer):
+    return api_client_for(officer)
+
+
+@pytest.fixture
+def customs_client(customs_user):
+    return api_client_for(customs_user)
+
+
+@pytest.fixture
+def anon_client():
+    return api_client_for(None)
