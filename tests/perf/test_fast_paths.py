@@ -69,24 +69,22 @@ def test_key_compromise_is_visible_at_once_on_a_remembered_certificate(anon_clie
     assert without_receipt(answer) == without_receipt(full_path_answer(certificate.number))
 
 
-def test_a_tampered_record_is_not_answered_from_a_forged_shared_entry(anon_client, certificate):
+def test_an_altered_shared_cache_entry_is_ignored(anon_client, certificate):
     from django.core.cache import cache
 
     verification.verification_caches_clear()
     anon_client.post(VERIFY_URL, {"number": certificate.number}, format="json")
     verification.verification_caches_clear()
-    for key in (
-        cache._cache.get_client().keys("*on-record*")
-        if hasattr(cache, "_cache") and hasattr(cache._cache, "get_client")
-        else []
-    ):
-        stored = cache._cache.get_client().get(key)
-        assert stored is not None
     row = verification._row_read(certificate.number)
     record_key = (row.jws_sha256, row.kid, row.key_public_x, row.log_index)
-    forged = {"text": json.dumps({"record": list(record_key), "summary_tail": {}}), "mac": "0" * 64}
-    cache.set(verification._shared_key(record_key), forged)
+    stored = cache.get(verification._shared_key(record_key))
+    assert verification._on_record_shared_get(record_key) is not None  # the authentic entry is used
+    forged_text = stored["text"].replace(certificate.document["exporter"]["name"], "Someone Else LLC")
+    cache.set(verification._shared_key(record_key), {"text": forged_text, "mac": stored["mac"]})
+    verification.verification_caches_clear()
     assert verification._on_record_shared_get(record_key) is None
+    answer = anon_client.post(VERIFY_URL, {"number": certificate.number}, format="json").json()
+    assert answer["certificate"]["exporter"]["name"] == certificate.document["exporter"]["name"]
 
 
 def test_receipts_follow_a_rotation_at_once(anon_client, certificate):
@@ -160,9 +158,7 @@ def test_offline_document_parsing_accepts_and_refuses_exactly_what_json_does(pay
     assert parsed(_json_document) == expected
 
 
-def test_superseded_and_expired_answers_equal_the_full_path(
-    anon_client, signing_key, officer, make_submitted
-):
+def test_expired_answer_equals_the_full_path(anon_client, signing_key, officer, make_submitted):
     old = issue(make_submitted(items=1), officer)
     anon_client.post(VERIFY_URL, {"number": old.number}, format="json")
     Certificate.objects.filter(pk=old.pk).update(valid_until=timezone.now().date() - timedelta(days=1))
