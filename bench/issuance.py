@@ -1,0 +1,291 @@
+#!/usr/bin/env python
+"""Issuance throughput: approved applications signed by a real Celery worker (prefork, 2 processes).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/certsvc .venv/bin/python bench/issuance.py \
+        [--count 2000] [--concurrency 2] [--broker redis://127.0.0.1:6379/15]
+
+Runs in its own database, ``<DATABASE_URL's database>_issuance`` (created and migrated when
+missing, emptied of applications, certificates and the log at each run). Submitted applications
+are bulk-inserted, then approved through ``application_approve`` (each approval queues its
+signing task after commit) while no worker runs; then the worker starts and the script waits until
+every order is done. The rate is taken between the first and the last certificate's creation
+(worker start-up excluded). It also reports the pool processes' RSS when the first and the last
+certificate are issued, and raw Ed25519 signing of the same documents for comparison. The PDF
+and notification tasks that issuance queues run on the same worker, as in production.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--broker", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15"))
+    parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for every order")
+    return parser.parse_args(argv)
+
+
+def bench_database_url() -> tuple[str, str]:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("bench/issuance.py needs a PostgreSQL DATABASE_URL")
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + "_issuance"
+    return urlunsplit(parts._replace(path=f"/{name}")), name
+
+
+def create_database(url: str, name: str) -> None:
+    import psycopg
+
+    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        try:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        except psycopg.errors.DuplicateDatabase:
+            pass
+
+
+def setup_django(url: str, broker: str) -> None:
+    os.environ.update(
+        DATABASE_URL=url,
+        CELERY_BROKER_URL=broker,
+        DJANGO_SETTINGS_MODULE="certsvc.settings",
+        LOG_LEVEL="WARNING",
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def reset() -> None:
+    from django.db import connection
+
+    from certificates.management.commands.generate_certificates import TABLES
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+
+
+def purge(broker: str) -> None:
+    import redis
+
+    redis.Redis.from_url(broker).flushdb()
+
+
+def submitted_applications(count: int) -> list:
+    """``count`` submitted applications with two goods items, bulk-inserted (their audit chains start
+    at approval: this database only serves the benchmark)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from certificates.models import Application, GoodsItem, Organization, User
+
+    exporter_org, _ = Organization.objects.get_or_create(
+        kind=Organization.Kind.EXPORTER, name="Bench exporter LLC", defaults={"country": "UZ"}
+    )
+    exporter, _ = User.objects.get_or_create(
+        username="bench-exporter", defaults={"role": User.Role.EXPORTER, "organization": exporter_org}
+    )
+    now = timezone.now()
+    applications = Application.objects.bulk_create(
+        Application(
+            exporter=exporter_org,
+            created_by=exporter,
+            type="export",
+            status="submitted",
+            consignee_name=f"Consignee {n} OJSC",
+            consignee_country="BY",
+            consignee_address="10 Nezavisimosti Ave, Minsk",
+            country_of_export="UZ",
+            country_of_destination="BY",
+            transport_mode="road",
+            invoice_number=f"INV-{n:06d}",
+            invoice_date=date(2026, 11, 1),
+            submitted_at=now,
+        )
+        for n in range(count)
+    )
+    GoodsItem.objects.bulk_create(
+        GoodsItem(
+            application=application,
+            line=line,
+            description="Raw cotton",
+            hs_code="520100",
+            quantity="1000.000",
+            unit="KGM",
+            net_weight_kg="1000.000",
+            gross_weight_kg="1050.000",
+            value="2500.00",
+            currency="USD",
+            origin_country="UZ",
+        )
+        for application in applications
+        for line in (1, 2)
+    )
+    return applications
+
+
+def officer():
+    from certificates.models import Organization, User
+
+    issuer, _ = Organization.objects.get_or_create(
+        kind=Organization.Kind.ISSUER, name="Chamber of Commerce (bench)", defaults={"country": "UZ"}
+    )
+    user, _ = User.objects.get_or_create(
+        username="bench-officer", defaults={"role": User.Role.OFFICER, "organization": issuer}
+    )
+    return user
+
+
+def pool_rss_kib(main_pid: int) -> list[int]:
+    """Resident memory of the worker's pool processes (children of the main process), in KiB."""
+    children = []
+    try:
+        for task in os.listdir(f"/proc/{main_pid}/task"):
+            children += Path(f"/proc/{main_pid}/task/{task}/children").read_text().split()
+    except OSError:
+        return []
+    sizes = []
+    for pid in children:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]))
+        except OSError:
+            continue
+    return sizes
+
+
+def start_worker(args: argparse.Namespace, url: str) -> subprocess.Popen:
+    env = dict(os.environ, DATABASE_URL=url, CELERY_BROKER_URL=args.broker, LOG_LEVEL="WARNING")
+    command = [
+        sys.executable, "-m", "celery", "-A", "certsvc", "worker", "--loglevel", "WARNING",
+        "--pool", "prefork", "--concurrency", str(args.concurrency),
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    import signal
+
+    if worker.poll() is None:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+
+
+def raw_signing_rate(samples: int = 2000) -> dict:
+    """In-process: canonicalize + Ed25519 sign of issued documents, as the pipeline does per certificate."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from certificates.models import Certificate
+    from signing.canonical import canonicalize
+
+    documents = list(Certificate.objects.values_list("document", flat=True)[:samples])
+    key = Ed25519PrivateKey.generate()
+    started = time.perf_counter()
+    for document in documents:
+        key.sign(canonicalize(document))
+    canonical_and_sign = (time.perf_counter() - started) / len(documents)
+    payloads = [canonicalize(document) for document in documents]
+    started = time.perf_counter()
+    for payload in payloads:
+        key.sign(payload)
+    sign_only = (time.perf_counter() - started) / len(payloads)
+    return {"sign_us": sign_only * 1e6, "canonicalize_and_sign_us": canonical_and_sign * 1e6}
+
+
+def measure(args: argparse.Namespace) -> dict:
+    from django.db import connection
+
+    from certificates.models import Certificate, IssuanceOrder
+    from certificates.services import application_approve
+    from signing.services import signing_key_ensure_active
+
+    reset()
+    purge(args.broker)
+    signing_key_ensure_active()
+    approver = officer()
+    started = time.perf_counter()
+    applications = submitted_applications(args.count)
+    for application in applications:
+        application_approve(application=application, actor=approver)
+    approve_seconds = time.perf_counter() - started
+    connection.close()
+
+    worker = start_worker(args, os.environ["DATABASE_URL"])
+    rss: dict[str, list[int]] = {}
+    deadline = time.monotonic() + args.timeout
+    try:
+        while time.monotonic() < deadline:
+            done = IssuanceOrder.objects.filter(state=IssuanceOrder.State.DONE).count()
+            if done and "first" not in rss:
+                rss["first"] = pool_rss_kib(worker.pid)
+            if done >= args.count:
+                break
+            if IssuanceOrder.objects.filter(state=IssuanceOrder.State.FAILED).exists():
+                raise SystemExit("an issuance order failed")
+            time.sleep(0.5)
+        rss["last"] = pool_rss_kib(worker.pid)
+    finally:
+        stop_worker(worker)
+    created = sorted(Certificate.objects.values_list("created_at", flat=True))
+    if len(created) < args.count:
+        raise SystemExit(f"only {len(created)} of {args.count} certificates were issued in time")
+    span = (created[-1] - created[0]).total_seconds()
+    rate = (len(created) - 1) / span if span else float("inf")
+    return {
+        "count": args.count,
+        "concurrency": args.concurrency,
+        "approve_seconds": approve_seconds,
+        "issue_seconds": span,
+        "per_second": rate,
+        "worker_ms_per_certificate": args.concurrency / rate * 1000,
+        "rss_kib_first": rss.get("first", []),
+        "rss_kib_last": rss.get("last", []),
+        **raw_signing_rate(),
+    }
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    url, name = bench_database_url()
+    create_database(url, name)
+    setup_django(url, args.broker)
+    result = measure(args)
+    print(
+        f"\nissuance ({result['count']:,} certificates, prefork concurrency {result['concurrency']})\n"
+        f"approve (services, {result['count']:,})   : {result['approve_seconds']:.1f} s\n"
+        f"first to last certificate     : {result['issue_seconds']:.1f} s\n"
+        f"certificates per second       : {result['per_second']:.1f}  (target >= 150)\n"
+        f"worker time per certificate   : {result['worker_ms_per_certificate']:.2f} ms "
+        f"(raw sign {result['sign_us']:.0f} us, "
+        f"canonicalize + sign {result['canonicalize_and_sign_us']:.0f} us)\n"
+        f"pool RSS KiB first / last     : {result['rss_kib_first']} / {result['rss_kib_last']}"
+    )
+    return result
+
+
+if __name__ == "__main__":
+    main()
