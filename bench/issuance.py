@@ -36,6 +36,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--broker", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15"))
     parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for every order")
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="use DATABASE_URL itself, already migrated (its registry tables are emptied): smoke runs",
+    )
     return parser.parse_args(argv)
 
 
@@ -175,7 +180,11 @@ def pool_rss_kib(main_pid: int) -> list[int]:
 
 
 def start_worker(args: argparse.Namespace, url: str) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=url, CELERY_BROKER_URL=args.broker, LOG_LEVEL="WARNING")
+    """Production settings (DEBUG=false: no query log growing in memory), as the load benchmark's server."""
+    from bench.verify_load import parse_args as server_args
+    from bench.verify_load import server_env
+
+    env = dict(server_env(server_args([])), DATABASE_URL=url, CELERY_BROKER_URL=args.broker)
     command = [
         sys.executable, "-m", "celery", "-A", "certsvc", "worker", "--loglevel", "WARNING",
         "--pool", "prefork", "--concurrency", str(args.concurrency),
@@ -270,9 +279,12 @@ def measure(args: argparse.Namespace) -> dict:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    url, name = bench_database_url()
-    create_database(url, name)
-    setup_django(url, args.broker)
+    if args.in_place:
+        os.environ["CELERY_BROKER_URL"] = args.broker
+    else:
+        url, name = bench_database_url()
+        create_database(url, name)
+        setup_django(url, args.broker)
     result = measure(args)
     print(
         f"\nissuance ({result['count']:,} certificates, prefork concurrency {result['concurrency']})\n"

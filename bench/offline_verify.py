@@ -109,7 +109,8 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
     result = measure(args.tokens, args.rounds)
     print(
-        f"offline verification ({result['tokens']:,} tokens, median of {result['rounds']} interleaved rounds)\n"
+        f"offline verification ({result['tokens']:,} tokens, "
+        f"median of {result['rounds']} interleaved rounds)\n"
         f"raw Ed25519 verify : {result['raw_per_s']:>9,.0f} /s\n"
         f"Verifier.verify    : {result['verifier_per_s']:>9,.0f} /s\n"
         f"ratio              : {result['ratio']:.3f}  (target >= 0.8; per round {result['ratios']})"

@@ -1,0 +1,73 @@
+"""Tiny runs of every benchmark script, so that they keep working (a few seconds each)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from certificates.models import Certificate, NumberSequence
+from signing.transparency.models import LogHead, LogLeaf
+from tests.services import database_url_for_subprocess, require_redis
+
+
+@pytest.fixture
+def bench_env(monkeypatch):
+    """The scripts' subprocesses use this test's database and its key-encryption key."""
+    monkeypatch.setenv("DATABASE_URL", database_url_for_subprocess())
+    monkeypatch.setenv("SIGNING_KEK", settings.SIGNING_KEK)
+    monkeypatch.setenv("SIGNING_KEK_ID", settings.SIGNING_KEK_ID)
+
+
+@pytest.mark.postgres
+def test_generator_writes_consistent_certificates_audit_chains_and_log(postgres, capsys):
+    call_command("generate_certificates", count=120, batch=50, workers=2, reset=True, quiet=True)
+    assert Certificate.objects.count() == LogLeaf.objects.count() == 120
+    assert LogHead.objects.get().tree_size == 120
+    assert Certificate.objects.filter(status="revoked").exists()
+    assert Certificate.objects.filter(status="superseded", superseded_by__isnull=False).exists()
+    sequences = dict(NumberSequence.objects.values_list("type", "last"))
+    assert sequences == {"export": 96, "import": 24}
+    call_command("verify_audit")
+    call_command("verify_log")
+    assert "audit OK" in capsys.readouterr().out
+
+
+def test_offline_benchmark_reports_both_rates_and_their_ratio():
+    from bench import offline_verify
+
+    result = offline_verify.main(["--tokens", "40", "--rounds", "1"])
+    assert result["raw_per_s"] > 0
+    assert result["verifier_per_s"] > 0
+    assert 0 < result["ratio"] < 2
+
+
+@pytest.mark.postgres
+def test_verify_load_benchmark_serves_and_measures_every_endpoint(postgres, bench_env):
+    from bench import verify_load
+
+    call_command("generate_certificates", count=60, batch=50, workers=1, reset=True, quiet=True)
+    client = "auto" if shutil.which("wrk") else "python"
+    result = verify_load.main(
+        ["--duration", "1", "--warmup", "0", "--rounds", "1", "--numbers", "30", "--port", "18799",
+         "--cache-url", "locmemcache://smoke", "--client", client, "--prime"]
+    )  # fmt: skip
+    for kind in ("static", "one_row", "verify"):
+        assert result["endpoints"][kind]["rps"] > 0
+        assert result["endpoints"][kind]["non_2xx"] == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.worker
+def test_issuance_benchmark_issues_every_approved_application(postgres, bench_env):
+    from bench import issuance
+
+    broker = require_redis()
+    result = issuance.main(["--count", "4", "--in-place", "--broker", broker, "--timeout", "60"])
+    assert Certificate.objects.count() == 4
+    assert result["per_second"] > 0
+    assert os.environ["DATABASE_URL"].endswith(settings.DATABASES["default"]["NAME"])
