@@ -383,6 +383,10 @@ class _Dates(NamedTuple):
 def _document_dates(document: Any) -> _Dates:
     if not isinstance(document, dict) or not isinstance(document.get("number"), str):
         raise ValueError("the payload is not a certificate document")
+    for member in ("issued_at", "valid_from", "valid_until"):
+        # As the service checks it: a missing or non-text date is a malformed document, not a crash.
+        if not isinstance(document.get(member), str):
+            raise ValueError(f"the document has no {member}")
     return _Dates(
         issued_at=parse_time(document["issued_at"]),
         valid_from=date.fromisoformat(document["valid_from"]),
