@@ -54,7 +54,7 @@ CERTIFICATE_TYP = "certsvc-certificate+jws"
 LOG_EVENT_TYP = "certsvc-log-event+jws"
 TYPE_CODES = {Application.Type.EXPORT: "EX", Application.Type.IMPORT: "IM"}
 # What certificate_number_allocate produces (the prefix is checked in settings); URLs match it.
-NUMBER_PATTERN = r"[A-Z]{2,8}-\d{4}-(?:EX|IM)-\d{6}"
+NUMBER_PATTERN = r"[A-Z]{2,8}-\d{4}-[A-Z]{2}-\d{6}"
 State = IssuanceOrder.State
 CERTIFICATE_STREAM = Stream(CertificateEvent, "certificate")
 
