@@ -212,6 +212,7 @@ def _issue_locked(order_id: int) -> IssueResult:
     order.save(update_fields=["state", "error_code", "error", "updated_at"])
     _emit_issued(certificate)
     transaction.on_commit(lambda: _queue_pdf(certificate.pk))
+    transaction.on_commit(lambda: _prepare_verification(certificate.number))
     logger.info("certificate %s issued for application %s", certificate.number, application.pk)
     return IssueResult(certificate=certificate, created=True)
 
@@ -338,6 +339,16 @@ def certificate_pdf_store(*, certificate: Certificate) -> Certificate:
 
 def certificate_public_url(certificate: Certificate) -> str:
     return f"{settings.PUBLIC_BASE_URL}/v/{certificate.number}"
+
+
+def _prepare_verification(number: str) -> None:
+    """Precompute what never changes about the certificate, so its first verification is fast."""
+    from certificates.verification import verification_on_record_prepare
+
+    try:
+        verification_on_record_prepare(number=number)
+    except Exception:  # a cache outage must not fail an issued certificate
+        logger.warning("could not prepare verification of %s", number, exc_info=True)
 
 
 def _queue_pdf(certificate_id: int) -> None:

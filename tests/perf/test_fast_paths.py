@@ -165,3 +165,25 @@ def test_expired_answer_equals_the_full_path(anon_client, signing_key, officer, 
     answer = anon_client.post(VERIFY_URL, {"number": old.number}, format="json").json()
     assert answer["status"] == "expired"
     assert without_receipt(answer) == without_receipt(full_path_answer(old.number))
+
+
+def test_issuance_prepares_the_first_verification(
+    anon_client,
+    signing_key,
+    officer,
+    make_submitted,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+):
+    from certificates.models import IssuanceOrder
+    from certificates.tasks import sign_certificate
+    from tests.issuance.helpers import approve
+
+    order = approve(make_submitted(), officer)
+    verification.verification_caches_clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        number = sign_certificate.run(order.pk)
+    assert IssuanceOrder.objects.get(pk=order.pk).state == IssuanceOrder.State.DONE
+    with django_assert_num_queries(1):
+        answer = anon_client.post(VERIFY_URL, {"number": number}, format="json").json()
+    assert answer["status"] == "valid"
