@@ -502,7 +502,7 @@ def _row_sql() -> str:
     key = SigningKey._meta.db_table
     # Table names come from the models; every value is a bound parameter.
     return (
-        "SELECT c.id, c.status, c.type, c.issued_at, c.valid_from, c.valid_until, c.revoked_at, "  # noqa: S608
+        "SELECT c.id, c.status, c.type, c.issued_at, c.valid_from, c.valid_until, c.revoked_at, "  # noqa: S608  # nosec B608 - model tables, bound values
         "c.revocation_reason, c.jws_sha256, c.kid, c.log_index, s.number, s.issued_at, "
         "k.public_x, k.compromised_at, a.kid, a.backend, a.key_ref, a.public_x "
         "FROM (SELECT 1 AS one) q "
@@ -638,7 +638,7 @@ def _record_sql() -> str:
     certificate = Certificate._meta.db_table
     leaf = LogLeaf._meta.db_table
     return (
-        f"SELECT c.jws, c.document, l.leaf_hash FROM {certificate} c "  # noqa: S608 - model tables
+        f"SELECT c.jws, c.document, l.leaf_hash FROM {certificate} c "  # noqa: S608  # nosec B608 - model tables
         f'LEFT JOIN {leaf} l ON l."index" = c.log_index WHERE c.id = %s'
     )
 

@@ -408,7 +408,7 @@ def _post_json(url: str, body: dict[str, Any]) -> dict[str, Any]:
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=ONLINE_TIMEOUT_SECONDS) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=ONLINE_TIMEOUT_SECONDS) as response:  # noqa: S310  # nosec B310 - http(s) only
             answer = json.loads(response.read())
     except urllib.error.HTTPError as exc:
         raise VerifierError(f"the service answered {exc.code}: {exc.read()[:300]!r}") from exc
