@@ -18,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
+import re
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -28,7 +30,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
+from redis.exceptions import RedisError
 
+from certificates.issuance import NUMBER_PATTERN
 from certificates.models import Certificate, User
 from certificates.verification_models import Verification
 from certsvc.problems import ServiceUnavailable
@@ -82,6 +86,8 @@ STATUSES = (
 MAX_DOCUMENT_BYTES = 64 * 1024
 BUNDLE_CACHE_KEY = "certsvc:verification:status-bundle"
 FULL_DOCUMENT_ROLES = frozenset({User.Role.CUSTOMS, User.Role.OFFICER})
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -170,7 +176,7 @@ def _parse(outcome: Outcome, token: str) -> ParsedJWS | None:
     try:
         parsed = parse_compact(token)
         _require_certificate(parsed)
-    except (JWSError, ValueError, KeyError, TypeError) as exc:
+    except (JWSError, ValueError, KeyError, TypeError, RecursionError) as exc:
         outcome.add("well_formed", False, MALFORMED, str(exc) or "not a certificate document")
         return None
     outcome.add("well_formed", True, MALFORMED)
@@ -431,11 +437,27 @@ def status_bundle_signed(*, now: datetime | None = None) -> str:
     changed = Certificate.objects.filter(~Q(status=Certificate.Status.ISSUED)).count()
     active = SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).values_list("kid", flat=True).first()
     key = f"{BUNDLE_CACHE_KEY}:{changed}:{active}"
-    token = cache.get(key)
+    token = _cache_get(key)
     if token is None:
         token = _status_bundle_sign(now or timezone.now())
-        cache.set(key, token, timeout=status_bundle_cache_seconds())
+        _cache_set(key, token, timeout=status_bundle_cache_seconds())
     return token
+
+
+def _cache_get(key: str) -> Any:
+    """The cache only saves work here: when it is down, the answer is computed (and not kept)."""
+    try:
+        return cache.get(key)
+    except (RedisError, OSError):
+        logger.warning("cache unavailable; computing without it", exc_info=True)
+        return None
+
+
+def _cache_set(key: str, value: Any, *, timeout: int) -> None:
+    try:
+        cache.set(key, value, timeout=timeout)
+    except (RedisError, OSError):
+        logger.warning("cache unavailable; result not kept", exc_info=True)
 
 
 def _status_bundle_sign(now: datetime) -> str:
@@ -530,6 +552,8 @@ def _row_read(number: str) -> _Row:
     """The certificate's changing parts, its key's compromise time and the active key: one query."""
     from django.db import connection
 
+    if not re.fullmatch(NUMBER_PATTERN, number):
+        number = ""  # no certificate can have it; the query still reads the active key
     with connection.cursor() as cursor:
         cursor.execute(_row_sql(), [number, SigningKey.Status.ACTIVE])
         r = cursor.fetchone()
@@ -664,7 +688,7 @@ def _shared_mac(text: str) -> str:
 
 def _on_record_shared_get(record_key: tuple) -> dict[str, Any] | None:
     """What another process learnt about this JWS on record, if the entry is authentic."""
-    stored = cache.get(_shared_key(record_key))
+    stored = _cache_get(_shared_key(record_key))
     if not isinstance(stored, dict) or not isinstance(stored.get("text"), str):
         return None
     if not hmac.compare_digest(str(stored.get("mac", "")), _shared_mac(stored["text"])):
@@ -690,7 +714,7 @@ def _on_record_shared_set(record_key: tuple, known: dict[str, Any]) -> None:
             "summary_tail": known["summary_tail"],
         }
     )
-    cache.set(
+    _cache_set(
         _shared_key(record_key), {"text": text, "mac": _shared_mac(text)}, timeout=ON_RECORD_CACHE_SECONDS
     )
 

@@ -273,7 +273,7 @@ class Verifier:
                 raise ValueError(f"typ is {parsed.typ!r}, not {TYP_CERTIFICATE!r}")
             document = _json_document(parsed.payload)
             dates = _document_dates(document)
-        except (JWSError, ValueError, KeyError, TypeError) as exc:
+        except (JWSError, ValueError, KeyError, TypeError, RecursionError) as exc:
             checks.add("well_formed", False, "malformed", str(exc) or "not a certificate document")
             return None, None, ""
         checks.add("well_formed", True, "malformed")

@@ -6,6 +6,7 @@ Every registry read fails closed: a ``DatabaseError`` anywhere in a request
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC
 from typing import Any
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from redis.exceptions import RedisError
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -32,6 +34,8 @@ from certificates.api.fields import StrictSerializer
 from certificates.api.problems import ApiProblemSerializer, problems
 from certificates.verification_models import Verification
 from certsvc.problems import PROBLEM_CONTENT_TYPE, ServiceUnavailable
+
+logger = logging.getLogger(__name__)
 
 JOSE_CONTENT_TYPE = "application/jose"
 UNAVAILABLE = {
@@ -103,7 +107,12 @@ class _CountingThrottle(_CurrentRate):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        count, self._retry_after = throttle_hit(self.key, self.duration)
+        try:
+            count, self._retry_after = throttle_hit(self.key, self.duration)
+        except (RedisError, OSError):
+            # Border posts must keep verifying through a cache outage; the registry still answers.
+            logger.warning("verify throttle unavailable; request let through", exc_info=True)
+            return True
         return count <= self.num_requests
 
     def wait(self) -> float | None:
@@ -276,7 +285,7 @@ class VerificationListView(FailClosedMixin, generics.ListAPIView):
         summary="Verifications made by the caller's organization (customs) or by everyone (staff)",
         description="Filters: `number`, `status` (repeatable), `date_from`, `date_to` (dates of the "
         "verification); `ordering=created_at` or `-created_at` (default newest first).",
-        responses={200: VerificationOutputSerializer(many=True), **problems(400, 401, 403)},
+        responses={200: VerificationOutputSerializer(many=True), **problems(400, 401, 403, 404)},
         tags=["verification"],
     )
     def get(self, request, *args, **kwargs):
