@@ -13,6 +13,9 @@ What it checks, in this order (the first failure is the status, as in CONTRACT �
 - ``key_not_revoked``: only with a key list (``--keys``, from ``/api/v1/keys/``): a certificate
   issued at or after the key's ``compromised_at`` is ``key_revoked``; a revoked key that gives no
   ``compromised_at`` makes every certificate it signed ``key_revoked`` (fail closed);
+- ``transparency_log``: only with ``--proof`` (from ``/api/v1/log/inclusion``) and ``--checkpoint``
+  (from ``/api/v1/log/checkpoint``, its signature checked with the JWKS): the JWS bytes are leaf
+  ``leaf_index`` of the signed tree (RFC 9162 §2.1.3.2), else ``registry_mismatch``;
 - ``status``: only with a bundle: ``revoked``/``superseded`` when its ``since`` is not after the
   moment checked;
 - ``validity``: ``not_yet_valid`` before ``issued_at`` or ``valid_from``, ``expired`` after
@@ -27,11 +30,16 @@ answer carries a receipt signed with a key of the JWKS over exactly that answer,
 and adds its ``registry``/``transparency_log``/``status`` findings: this is how
 ``registry_mismatch`` and (with ``--number``) ``not_found`` are seen. The final
 status is the earliest in the precedence of the offline and the online one.
+
+``certsvc-verify log-consistency OLD NEW --proof P --jwks J`` checks that checkpoint NEW
+extends checkpoint OLD (RFC 9162 §2.1.4.2) with a proof from ``/api/v1/log/consistency``,
+so a kept checkpoint shows that the issuer never rewrote what it had logged.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import binascii
 import json
 import sys
@@ -59,15 +67,28 @@ from signing.jws import (
     parse_compact,
     verify_ed25519,
 )
+from signing.transparency import merkle
 
 try:  # optional: only makes batches faster
     from orjson import loads as _orjson_loads
 except ImportError:  # pragma: no cover - the standard library does the same, slower
     _orjson_loads = None
 
-__all__ = ["BundleError", "Result", "StaleBundle", "Verifier", "VerifierError", "main", "verify_certificate"]
+__all__ = [
+    "BundleError",
+    "Checkpoint",
+    "LogProof",
+    "Result",
+    "StaleBundle",
+    "Verifier",
+    "VerifierError",
+    "log_consistency",
+    "main",
+    "verify_certificate",
+]
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+TYP_CHECKPOINT = "certsvc-checkpoint+jws"
 PRECEDENCE = (
     "malformed",
     "bad_signature",
@@ -112,6 +133,51 @@ class Result:
 
     def as_dict(self) -> dict[str, Any]:
         return {"valid": self.valid, "status": self.status, "number": self.number, "checks": self.checks}
+
+
+class Checkpoint(NamedTuple):
+    tree_size: int
+    root_hash: bytes
+    timestamp: str
+
+
+class LogProof(NamedTuple):
+    """An inclusion proof (``/api/v1/log/inclusion``) and the verified checkpoint it is for."""
+
+    inclusion: dict[str, Any]
+    checkpoint: Checkpoint
+
+
+def log_consistency(
+    verifier: Verifier, old: dict[str, Any], new: dict[str, Any], proof: dict[str, Any]
+) -> bool:
+    """Does the newer signed checkpoint extend the older one (RFC 9162 §2.1.4.2)?"""
+    first, second = verifier.checkpoint(old), verifier.checkpoint(new)
+    if first.tree_size > second.tree_size:
+        raise VerifierError("the first checkpoint is newer than the second")
+    try:
+        nodes = [_b64decode(node) for node in proof["proof"]]
+        if (int(proof["first"]), int(proof["second"])) != (first.tree_size, second.tree_size):
+            return False
+    except (KeyError, TypeError, ValueError) as exc:
+        raise VerifierError(f"the consistency proof is not one: {exc}") from exc
+    if first.tree_size == second.tree_size:
+        return first.root_hash == second.root_hash and not nodes
+    return merkle.verify_consistency(
+        first=first.tree_size,
+        second=second.tree_size,
+        first_root=first.root_hash,
+        second_root=second.root_hash,
+        proof=nodes,
+    )
+
+
+def _b64decode(text: str) -> bytes:
+    """Standard base64 with padding, as CONTRACT §5 writes hashes."""
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, TypeError) as exc:
+        raise ValueError(f"not base64: {text!r}") from exc
 
 
 class _Checks:
@@ -217,17 +283,61 @@ class Verifier:
         if since is None or issued_at >= since:
             raise BundleError(f"the status bundle is signed with key {kid}, compromised since then")
 
-    def verify(self, token: str, *, at: datetime | None = None) -> Result:
+    def verify(self, token: str, *, at: datetime | None = None, log_proof: LogProof | None = None) -> Result:
+        """Check a certificate JWS; with ``log_proof``, also that it is in the transparency log."""
         checks = _Checks()
-        parsed, dates, number = self._parse(token.strip(), checks)
+        token = token.strip()
+        parsed, dates, number = self._parse(token, checks)
         if parsed is None or dates is None:
             return checks.result(None)
         if self._signature(parsed, checks):
             moment = at or self.now or datetime.now(UTC)
             self._key_revoked(parsed.kid, dates.issued_at, checks)
+            if log_proof is not None:
+                self._logged(token, log_proof, checks)
             self._status(number, moment, checks)
             _validity(dates, moment, checks)
         return checks.result(number)
+
+    def checkpoint(self, checkpoint: dict[str, Any]) -> Checkpoint:
+        """A log checkpoint whose signature verifies with the published keys; ``VerifierError`` if not."""
+        if not isinstance(checkpoint, dict) or not isinstance(checkpoint.get("signature"), str):
+            raise VerifierError("the checkpoint has no signature")
+        body = {key: value for key, value in checkpoint.items() if key != "signature"}
+        try:
+            parsed = parse_compact(checkpoint["signature"])
+            key = self.keys.get(parsed.kid)
+            if key is None:
+                raise VerifierError(f"the checkpoint is signed with unknown key {parsed.kid!r}")
+            if parsed.typ != TYP_CHECKPOINT:
+                raise VerifierError(f"the checkpoint signature has typ {parsed.typ!r}")
+            verify_ed25519(parsed, key)
+            if parsed.payload != canonicalize(body):
+                raise VerifierError("the checkpoint signature signs something else")
+            return Checkpoint(int(body["tree_size"]), _b64decode(body["root_hash"]), str(body["timestamp"]))
+        except (JWSError, KeyError, TypeError, ValueError) as exc:
+            raise VerifierError(f"the checkpoint does not verify: {exc}") from exc
+
+    def _logged(self, token: str, log_proof: LogProof, checks: _Checks) -> None:
+        """Inclusion of the JWS bytes, by RFC 9162 §2.1.3.2, under a signed checkpoint's root."""
+        proof, checkpoint = log_proof.inclusion, log_proof.checkpoint
+        try:
+            leaf = merkle.leaf_hash(token.encode("ascii"))
+            ok = (
+                int(proof["tree_size"]) == checkpoint.tree_size
+                and _b64decode(proof["leaf_hash"]) == leaf
+                and merkle.verify_inclusion(
+                    leaf_hash=leaf,
+                    leaf_index=int(proof["leaf_index"]),
+                    tree_size=checkpoint.tree_size,
+                    audit_path=[_b64decode(node) for node in proof["audit_path"]],
+                    root_hash=checkpoint.root_hash,
+                )
+            )
+        except (KeyError, TypeError, ValueError):
+            ok = False
+        detail = None if ok else f"not proven in the log of size {checkpoint.tree_size}"
+        checks.add("transparency_log", ok, "registry_mismatch", detail)
 
     def ask_online(self, base_url: str, body: dict[str, Any]) -> Result:
         """The service's answer to ``body`` (``number`` or ``document``), once its receipt verifies."""
@@ -472,8 +582,18 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--number", action="append", default=[], help="with --online: verify this certificate number"
     )
+    parser.add_argument(
+        "--proof", help="an inclusion proof of the certificate, from /api/v1/log/inclusion?number=…"
+    )
+    parser.add_argument(
+        "--checkpoint", help="the log checkpoint the proof is for, from /api/v1/log/checkpoint"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
+    if bool(args.proof) != bool(args.checkpoint):
+        parser.error("--proof and --checkpoint go together")
+    if args.proof and len(args.certificates) != 1:
+        parser.error("--proof checks one certificate file")
     if not args.certificates and not args.number:
         parser.error("name at least one certificate file (or --number with --online)")
     if args.number and not args.online:
@@ -513,9 +633,14 @@ def _build(args: argparse.Namespace) -> tuple[Verifier, datetime | None]:
     return verifier, at
 
 
-def _verify_file(verifier: Verifier, path: str, at: datetime | None, online: str | None) -> Result:
+def _verify_file(verifier: Verifier, path: str, at: datetime | None, args: argparse.Namespace) -> Result:
     token = _read(path)
-    return verifier.verify_online(token, online, at=at) if online else verifier.verify(token, at=at)
+    if args.online:
+        return verifier.verify_online(token, args.online, at=at)
+    log_proof = None
+    if args.proof:
+        log_proof = LogProof(_read_json(args.proof), verifier.checkpoint(_read_json(args.checkpoint)))
+    return verifier.verify(token, at=at, log_proof=log_proof)
 
 
 def _verify_number(verifier: Verifier, number: str, at: datetime | None, online: str) -> Result:
@@ -532,11 +657,37 @@ def _print_text(path: str, result: Result) -> None:
         print(f"  {check['name']}: {mark}{': ' + check['detail'] if check.get('detail') else ''}")
 
 
+def _log_consistency_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="certsvc-verify log-consistency",
+        description="Check that a newer log checkpoint extends an older one. Exit 0: it does; 1: it does "
+        "not; 2: usage or input error.",
+    )
+    parser.add_argument("old_checkpoint", help="the checkpoint kept earlier (JSON)")
+    parser.add_argument("new_checkpoint", help="the newer checkpoint (JSON)")
+    parser.add_argument("--proof", required=True, help="from /api/v1/log/consistency?first=m&second=n")
+    parser.add_argument("--jwks", required=True, help="the published keys, from /.well-known/jwks.json")
+    args = parser.parse_args(argv)
+    try:
+        verifier = Verifier(_read_json(args.jwks))
+        consistent = log_consistency(
+            verifier, _read_json(args.old_checkpoint), _read_json(args.new_checkpoint), _read_json(args.proof)
+        )
+    except VerifierError as exc:
+        print(f"certsvc-verify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print("CONSISTENT: the newer checkpoint extends the older one" if consistent else "NOT CONSISTENT")
+    return EXIT_VALID if consistent else EXIT_INVALID
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["log-consistency"]:
+        return _log_consistency_main(argv[1:])
     args = _arguments(argv)
     try:
         verifier, at = _build(args)
-        results = [(path, _verify_file(verifier, path, at, args.online)) for path in args.certificates]
+        results = [(path, _verify_file(verifier, path, at, args)) for path in args.certificates]
         results += [(number, _verify_number(verifier, number, at, args.online)) for number in args.number]
     except VerifierError as exc:
         print(f"certsvc-verify: {exc}", file=sys.stderr)
