@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from signing.errors import SigningError
-from signing.models import SigningKey
+from signing.models import SigningKey, SigningKeyEvent
 from signing.services import signing_key_create, signing_key_revoke, signing_key_rotate
 
 MANAGE_PERMISSION = "signing.manage_signingkey"
@@ -37,6 +37,20 @@ class CreateForm(forms.Form):
     activate = forms.BooleanField(
         label=_("Activate at once (retires the current active key)"), required=False
     )
+
+
+class SigningKeyEventInline(admin.TabularInline):
+    model = SigningKeyEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(SigningKey)
@@ -60,6 +74,7 @@ class SigningKeyAdmin(admin.ModelAdmin):
         "revocation_reason",
     ]
     readonly_fields = fields
+    inlines = [SigningKeyEventInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -108,13 +123,16 @@ class SigningKeyAdmin(admin.ModelAdmin):
         self._require_manage(request)
         form = CreateForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            return self._run(request, lambda: signing_key_create(activate=form.cleaned_data["activate"]))
+            activate = form.cleaned_data["activate"]
+            return self._run(
+                request, lambda: signing_key_create(activate=activate, actor=request.user.get_username())
+            )
         return self._page(request, "create.html", _("Create a signing key"), form=form)
 
     def rotate_view(self, request: HttpRequest) -> HttpResponse:
         self._require_manage(request)
         if request.method == "POST":
-            return self._run(request, signing_key_rotate)
+            return self._run(request, lambda: signing_key_rotate(actor=request.user.get_username()))
         return self._page(request, "rotate.html", _("Rotate the signing key"))
 
     def revoke_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -126,7 +144,10 @@ class SigningKeyAdmin(admin.ModelAdmin):
             return self._run(
                 request,
                 lambda: signing_key_revoke(
-                    kid=key.kid, compromised_at=data["compromised_at"], reason=data["reason"]
+                    kid=key.kid,
+                    compromised_at=data["compromised_at"],
+                    reason=data["reason"],
+                    actor=request.user.get_username(),
                 ),
             )
         return self._page(request, "revoke.html", _("Revoke signing key"), form=form, key=key)

@@ -81,3 +81,22 @@ class SoftwareKeyMaterial(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kid} (KEK {self.kek_id})"
+
+
+class SigningKeyEvent(models.Model):
+    """Audit row of a key's lifecycle: created, activated, retired, revoked — by whom and why."""
+
+    key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=16)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    # Who acted: a user (admin) or "manage.py <command>"; stored as text so signing needs no user model.
+    actor = models.CharField(max_length=150, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.key.kid} {self.action}: {self.from_status or '-'} → {self.to_status}"

@@ -30,7 +30,7 @@ from signing.jws import (
     sign_compact,
     verify_ed25519,
 )
-from signing.models import SigningKey
+from signing.models import SigningKey, SigningKeyEvent
 from signing.selectors import signing_key_get_active, signing_key_get_for_verification
 from signing.signals import signing_key_activated, signing_key_revoked
 
@@ -69,8 +69,11 @@ class VerifiedJWS:
     key: SigningKey
 
 
-def signing_key_create(*, activate: bool = False, backend: str | None = None) -> SigningKey:
-    """Generate a key in ``backend`` (default ``SIGNING_DEFAULT_BACKEND``); pending unless ``activate``."""
+def signing_key_create(*, activate: bool = False, backend: str | None = None, actor: str = "") -> SigningKey:
+    """Generate a key in ``backend`` (default ``SIGNING_DEFAULT_BACKEND``); pending unless ``activate``.
+
+    ``actor`` names who asked (a username, or the management command) for the key's audit rows.
+    """
     alias = backend or settings.SIGNING_DEFAULT_BACKEND
     with transaction.atomic():
         created = get_backend(alias).create_key()
@@ -80,13 +83,14 @@ def signing_key_create(*, activate: bool = False, backend: str | None = None) ->
             key_ref=created.key_ref,
             public_x=b64url_encode(created.public_x),
         )
+        _record(key, action="created", from_status="", actor=actor)
         logger.info("signing key %s created in backend %s", key.kid, alias)
         if activate:
-            key = signing_key_activate(kid=key.kid)
+            key = signing_key_activate(kid=key.kid, actor=actor)
     return key
 
 
-def signing_key_activate(*, kid: str) -> SigningKey:
+def signing_key_activate(*, kid: str, actor: str = "") -> SigningKey:
     """Make a pending key the one active key; the previously active key becomes retired.
 
     The backend must prove it can sign with the key first, so a key whose private
@@ -102,23 +106,25 @@ def signing_key_activate(*, kid: str) -> SigningKey:
         if previous is not None:
             previous.status, previous.retired_at = Status.RETIRED, now
             previous.save(update_fields=["status", "retired_at"])
+            _record(previous, action="retired", from_status=Status.ACTIVE, actor=actor)
         key.status, key.activated_at = Status.ACTIVE, now
         try:
             with transaction.atomic():
                 key.save(update_fields=["status", "activated_at"])
         except IntegrityError as exc:
             raise SigningKeyStateError("another key was activated at the same time; retry") from exc
+        _record(key, action="activated", from_status=Status.PENDING, actor=actor)
         signing_key_activated.send(sender=SigningKey, key=key, previous=previous)
     logger.info("signing key %s activated (previous: %s)", kid, previous.kid if previous else None)
     return key
 
 
-def signing_key_rotate() -> SigningKey:
+def signing_key_rotate(*, actor: str = "") -> SigningKey:
     """Create a new key and make it active; the previously active key is retired (still verifies)."""
-    return signing_key_create(activate=True)
+    return signing_key_create(activate=True, actor=actor)
 
 
-def signing_key_revoke(*, kid: str, compromised_at: datetime, reason: str) -> SigningKey:
+def signing_key_revoke(*, kid: str, compromised_at: datetime, reason: str, actor: str = "") -> SigningKey:
     """Revoke a key as compromised since ``compromised_at``.
 
     Signatures made by it at or after that moment must be refused by verifiers
@@ -135,9 +141,11 @@ def signing_key_revoke(*, kid: str, compromised_at: datetime, reason: str) -> Si
         key = _locked_key(kid)
         if key.status == Status.REVOKED:
             raise SigningKeyStateError(f"key {kid} is already revoked")
+        from_status = key.status
         key.status, key.revoked_at = Status.REVOKED, timezone.now()
         key.compromised_at, key.revocation_reason = compromised_at, reason.strip()
         key.save(update_fields=["status", "revoked_at", "compromised_at", "revocation_reason"])
+        _record(key, action="revoked", from_status=from_status, actor=actor, reason=key.revocation_reason)
         signing_key_revoked.send(sender=SigningKey, key=key)
     logger.warning("signing key %s revoked, compromised since %s", kid, compromised_at.isoformat())
     return key
@@ -199,6 +207,12 @@ def jws_verify(*, token: str, expected_typ: str | None = None) -> VerifiedJWS:
         raise UnknownKey(f"no published key has kid {parsed.kid!r}")
     verify_ed25519(parsed, key.public_key_bytes)
     return VerifiedJWS(header=parsed.header, payload=parsed.payload, key=key)
+
+
+def _record(key: SigningKey, *, action: str, from_status: str, actor: str, reason: str = "") -> None:
+    SigningKeyEvent.objects.create(
+        key=key, action=action, from_status=from_status, to_status=key.status, actor=actor, reason=reason
+    )
 
 
 def _locked_key(kid: str) -> SigningKey:

@@ -160,3 +160,26 @@ def test_signal_listener_failure_rolls_back_the_activation(kek):
         signing_key_activated.disconnect(broken)
     assert _active() == before
     assert SigningKey.objects.count() == 1
+
+
+def test_every_key_change_leaves_an_audit_row_with_who_and_why(db):
+    from django.utils import timezone
+
+    from signing.models import SigningKeyEvent
+    from signing.services import signing_key_create, signing_key_revoke, signing_key_rotate
+
+    first = signing_key_create(activate=True, actor="alice")
+    second = signing_key_rotate(actor="bob")
+    signing_key_revoke(kid=first.kid, compromised_at=timezone.now(), reason="laptop stolen", actor="carol")
+    rows = [
+        (event.key.kid, event.action, event.from_status, event.to_status, event.actor, event.reason)
+        for event in SigningKeyEvent.objects.select_related("key").order_by("id")
+    ]
+    assert rows == [
+        (first.kid, "created", "", "pending", "alice", ""),
+        (first.kid, "activated", "pending", "active", "alice", ""),
+        (second.kid, "created", "", "pending", "bob", ""),
+        (first.kid, "retired", "active", "retired", "bob", ""),
+        (second.kid, "activated", "pending", "active", "bob", ""),
+        (first.kid, "revoked", "retired", "revoked", "carol", "laptop stolen"),
+    ]

@@ -11,5 +11,5 @@ class Command(BaseCommand):
         parser.add_argument("--backend", default=None, help="backend alias (default SIGNING_BACKEND)")
 
     def handle(self, *args, activate: bool, backend: str | None, **options):
-        key = signing_key_create(activate=activate, backend=backend)
+        key = signing_key_create(activate=activate, backend=backend, actor="manage.py signing_key_create")
         self.stdout.write(f"{key.kid} {key.status}")

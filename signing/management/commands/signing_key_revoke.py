@@ -26,7 +26,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, kid: str, compromised_at: str, reason: str, **options):
         try:
-            key = signing_key_revoke(kid=kid, compromised_at=_rfc3339(compromised_at), reason=reason)
+            key = signing_key_revoke(
+                kid=kid,
+                compromised_at=_rfc3339(compromised_at),
+                reason=reason,
+                actor="manage.py signing_key_revoke",
+            )
         except SigningError as exc:
             raise CommandError(exc.detail) from exc
         self.stdout.write(f"{key.kid} {key.status} compromised_at={key.compromised_at.isoformat()}")

@@ -7,5 +7,5 @@ class Command(BaseCommand):
     help = "Create a new active signing key; the previously active key is retired."
 
     def handle(self, *args, **options):
-        key = signing_key_rotate()
+        key = signing_key_rotate(actor="manage.py signing_key_rotate")
         self.stdout.write(f"{key.kid} {key.status}")
