@@ -5,6 +5,7 @@ Ctrl-C (or SIGTERM) stops both processes and waits for them.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -58,6 +59,14 @@ class Command(BaseCommand):
         self.stdout.write(f"  Admin        {base}/admin/")
         self.stdout.write(f"  Public keys  {base}/.well-known/jwks.json")
         self.stdout.write(f"  Public page  {base}/v/<certificate number>")
+        password_file = settings.VAR_DIR / "demo_password"
+        if os.environ.get("DEMO_PASSWORD"):
+            where = "the value of DEMO_PASSWORD"
+        elif password_file.exists():
+            where = password_file.read_text(encoding="utf-8").strip()
+        else:
+            return
+        self.stdout.write(f"  Demo users   exporter, officer, customs, admin — password: {where}")
 
     def _supervise(self, processes: list[subprocess.Popen]) -> None:
         stopping = False
