@@ -134,7 +134,9 @@ DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
     "django.db.backends.", "django_prometheus.db.backends.", 1
 )
 
-CACHE_URL = env_str("CACHE_URL", "locmemcache://certsvc")
+# The embedded default shares one file cache between the web server and the worker (heartbeats,
+# throttles, cached bundles); production points CACHE_URL at Redis.
+CACHE_URL = env_str("CACHE_URL", f"filecache://{VAR_DIR / 'cache'}")
 CACHES = {"default": environ.Env.cache_url_config(CACHE_URL)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
