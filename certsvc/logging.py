@@ -125,7 +125,11 @@ def logging_config(*, fmt: str, level: str) -> dict[str, Any]:
             }
         },
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"django.db.backends": {"level": "WARNING"}},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            # PDF font subsetting reports every pruned table at INFO: one screen per certificate.
+            "fontTools": {"level": "WARNING"},
+        },
     }
 
 
