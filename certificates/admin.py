@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates import issuance, services
 from certificates.models import (
+    GOODS_ITEM_COLUMNS,
     Application,
     ApplicationEvent,
     Certificate,
@@ -79,18 +80,7 @@ class UserAdmin(BaseUserAdmin):
 
 class GoodsItemInline(ReadOnlyInline):
     model = GoodsItem
-    fields = [
-        "line",
-        "description",
-        "hs_code",
-        "quantity",
-        "unit",
-        "net_weight_kg",
-        "gross_weight_kg",
-        "value",
-        "currency",
-        "origin_country",
-    ]
+    fields = list(GOODS_ITEM_COLUMNS)
     readonly_fields = fields
 
 

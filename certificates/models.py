@@ -160,6 +160,21 @@ OFFICER_VISIBLE_STATUSES = frozenset(set(_S.values) - {_S.DRAFT})
 del _S
 
 
+# The goods table's columns, in the order the certificate prints them (admin and API share it).
+GOODS_ITEM_COLUMNS = (
+    "line",
+    "description",
+    "hs_code",
+    "quantity",
+    "unit",
+    "net_weight_kg",
+    "gross_weight_kg",
+    "value",
+    "currency",
+    "origin_country",
+)
+
+
 class GoodsItem(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="items")
     line = models.PositiveSmallIntegerField(_("line"))

@@ -10,7 +10,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from certificates.api.fields import CountryCodeField, DecimalStringField, StrictSerializer, WholeObjectField
-from certificates.models import Application, ApplicationEvent, Certificate, GoodsItem, Organization
+from certificates.models import (
+    GOODS_ITEM_COLUMNS,
+    Application,
+    ApplicationEvent,
+    Certificate,
+    GoodsItem,
+    Organization,
+)
 from certificates.services.applications import MAX_ITEMS
 from certificates.validators import (
     validate_currency,
@@ -198,18 +205,7 @@ class GoodsItemOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = GoodsItem
-        fields = [
-            "line",
-            "description",
-            "hs_code",
-            "quantity",
-            "unit",
-            "net_weight_kg",
-            "gross_weight_kg",
-            "value",
-            "currency",
-            "origin_country",
-        ]
+        fields = list(GOODS_ITEM_COLUMNS)
 
 
 class ApplicationEventOutputSerializer(serializers.ModelSerializer):
