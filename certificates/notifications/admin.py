@@ -17,6 +17,7 @@ from certificates.notifications.models import (
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
+    WebhookEndpointEvent,
 )
 
 SHOWN_ONCE_TEMPLATE = "notifications/admin/secret_once.html"
@@ -66,7 +67,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             edited = [field for field in self.EDITABLE if field in form.changed_data]
             changes = {field: form.cleaned_data[field] for field in edited}
             current = WebhookEndpoint.objects.get(pk=obj.pk)
-            services.webhook_endpoint_update(endpoint=current, **changes)
+            services.webhook_endpoint_update(endpoint=current, actor=request.user.get_username(), **changes)
             obj.refresh_from_db()
             return
         endpoint, secret = services.webhook_endpoint_create(
@@ -75,6 +76,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             event_types=obj.event_types,
             description=obj.description,
             active=obj.active,
+            actor=request.user.get_username(),
         )
         obj.pk, obj.secret, obj.created_at = endpoint.pk, endpoint.secret, endpoint.created_at
         obj._secret_shown_once = secret
@@ -84,11 +86,11 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         return self._secret_page(request, obj, obj._secret_shown_once, None)
 
     def delete_model(self, request, obj) -> None:
-        services.webhook_endpoint_delete(endpoint=obj)
+        services.webhook_endpoint_delete(endpoint=obj, actor=request.user.get_username())
 
     def delete_queryset(self, request, queryset) -> None:
         for endpoint in queryset:
-            services.webhook_endpoint_delete(endpoint=endpoint)
+            services.webhook_endpoint_delete(endpoint=endpoint, actor=request.user.get_username())
 
     # Rotating reveals the new secret: only for those who may change endpoints, not view them.
     @admin.action(permissions=["change"], description="Rotate the signing secret (shows the new secret once)")
@@ -97,7 +99,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             self.message_user(request, "Select exactly one endpoint to rotate.", messages.WARNING)
             return None
         endpoint = queryset.get()
-        secret, expires_at = services.webhook_endpoint_rotate_secret(endpoint=endpoint)
+        secret, expires_at = services.webhook_endpoint_rotate_secret(
+            endpoint=endpoint, actor=request.user.get_username()
+        )
         return self._secret_page(request, endpoint, secret, expires_at)
 
     def _secret_page(self, request, endpoint, secret, expires_at):
@@ -188,3 +192,21 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_filter = ["email_optional"]
     search_fields = ["user__username", "user__email"]
     raw_id_fields = ["user"]
+
+
+@admin.register(WebhookEndpointEvent)
+class WebhookEndpointEventAdmin(admin.ModelAdmin):
+    """Who registered, changed, rotated, disabled or deleted which endpoint: read-only history."""
+
+    list_display = ["at", "organization", "endpoint_id", "url", "action", "actor"]
+    list_filter = ["action"]
+    search_fields = ["url", "actor", "organization__name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

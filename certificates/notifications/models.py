@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -160,3 +161,27 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"preferences of {self.user_id}"
+
+
+class WebhookEndpointEvent(models.Model):
+    """Audit row of an endpoint's configuration: registered, changed, secret rotated, disabled, deleted.
+
+    It keeps the endpoint's id and URL rather than a foreign key, so the history outlives a deletion.
+    """
+
+    organization = models.ForeignKey(
+        "certificates.Organization", on_delete=models.PROTECT, related_name="webhook_events"
+    )
+    endpoint_id = models.BigIntegerField(db_index=True)
+    url = models.URLField(max_length=500)
+    action = models.CharField(max_length=24)
+    changed = models.JSONField(default=list, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    actor = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} endpoint {self.endpoint_id} ({self.url})"

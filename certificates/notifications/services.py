@@ -41,6 +41,7 @@ from certificates.notifications.models import (
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
+    WebhookEndpointEvent,
 )
 from certificates.notifications.ssrf import UnsafeURLError, check_url
 from certsvc.problems import ProblemError
@@ -247,22 +248,25 @@ def webhook_endpoint_create(
     event_types: list[str],
     description: str = "",
     active: bool = True,
+    actor: str = "",
 ) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint; returns it with its secret, which is shown only this once."""
     webhook_url_check(url=url)
     secret = webhook_secret_generate()
-    endpoint = WebhookEndpoint.objects.create(
-        organization=organization,
-        url=url,
-        description=description,
-        active=active,
-        secret=secret,
-        event_types=webhook_event_types_check(event_types=event_types),
-    )
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.create(
+            organization=organization,
+            url=url,
+            description=description,
+            active=active,
+            secret=secret,
+            event_types=webhook_event_types_check(event_types=event_types),
+        )
+        _audit(endpoint, "registered", actor=actor)
     return endpoint, secret
 
 
-def webhook_endpoint_update(*, endpoint: WebhookEndpoint, **changes: Any) -> WebhookEndpoint:
+def webhook_endpoint_update(*, endpoint: WebhookEndpoint, actor: str = "", **changes: Any) -> WebhookEndpoint:
     allowed = {"url", "event_types", "description", "active"}
     if set(changes) - allowed:
         raise NotificationError(
@@ -274,14 +278,17 @@ def webhook_endpoint_update(*, endpoint: WebhookEndpoint, **changes: Any) -> Web
         changes["event_types"] = webhook_event_types_check(event_types=changes["event_types"])
     if changes.get("active") and not endpoint.active:
         changes.update(failed_events=0, failing_since=None, disabled_at=None, disabled_reason="")
-    for field, value in changes.items():
-        setattr(endpoint, field, value)
-    endpoint.save()
+    with transaction.atomic():
+        changed = sorted(field for field, value in changes.items() if getattr(endpoint, field) != value)
+        for field, value in changes.items():
+            setattr(endpoint, field, value)
+        endpoint.save()
+        _audit(endpoint, "changed", actor=actor, changed=changed)
     return endpoint
 
 
 @transaction.atomic
-def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint) -> tuple[str, datetime]:
+def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, actor: str = "") -> tuple[str, datetime]:
     """A new secret (returned once); the old one still signs deliveries during the overlap."""
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
     secret = webhook_secret_generate()
@@ -289,6 +296,7 @@ def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint) -> tuple[str, d
     endpoint.previous_secret, endpoint.previous_secret_expires_at = endpoint.secret, expires_at
     endpoint.secret = secret
     endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at", "updated_at"])
+    _audit(endpoint, "secret_rotated", actor=actor)
     return secret, expires_at
 
 
@@ -304,7 +312,7 @@ def webhook_signing_secrets(*, endpoint: WebhookEndpoint, now: datetime) -> list
 
 
 @transaction.atomic
-def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor: str = "") -> None:
     """Delete the endpoint together with its deliveries and their attempt log.
 
     The log describes deliveries to this endpoint only, so it goes with it rather than
@@ -314,6 +322,7 @@ def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
     claimed no longer exists to be claimed, so nothing is sent after this commits.
     """
     if _lock(WebhookEndpoint, endpoint.pk):
+        _audit(endpoint, "deleted", actor=actor)
         WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
 
 
@@ -325,6 +334,7 @@ def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> None:
     )
     if not updated:
         return
+    _audit(endpoint, "disabled", actor="certsvc", reason=reason)
     endpoint.deliveries.filter(status=DeliveryStatus.PENDING).update(
         status=DeliveryStatus.CANCELLED, completed_at=timezone.now()
     )
@@ -335,6 +345,20 @@ def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> None:
         for user in users
     )
     transaction.on_commit(lambda: _publish_rows(rows))
+
+
+def _audit(
+    endpoint: WebhookEndpoint, action: str, *, actor: str, changed: list[str] | None = None, reason: str = ""
+) -> None:
+    WebhookEndpointEvent.objects.create(
+        organization_id=endpoint.organization_id,
+        endpoint_id=endpoint.pk,
+        url=endpoint.url,
+        action=action,
+        changed=changed or [],
+        reason=reason[:200],
+        actor=actor,
+    )
 
 
 # --- Webhook delivery -------------------------------------------------------------------

@@ -73,7 +73,9 @@ class WebhookEndpointListView(_WebhookView):
         serializer.is_valid(raise_exception=True)
         with _url_refusal_as_field_error():
             endpoint, secret = services.webhook_endpoint_create(
-                organization=request.user.organization, **serializer.validated_data
+                organization=request.user.organization,
+                actor=request.user.get_username(),
+                **serializer.validated_data,
             )
         endpoint.secret = secret
         return Response(WebhookEndpointCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED)
@@ -104,7 +106,9 @@ class WebhookEndpointDetailView(_WebhookView):
         serializer = WebhookEndpointInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         with _url_refusal_as_field_error():
-            endpoint = services.webhook_endpoint_update(endpoint=endpoint, **serializer.validated_data)
+            endpoint = services.webhook_endpoint_update(
+                endpoint=endpoint, actor=request.user.get_username(), **serializer.validated_data
+            )
         return Response(WebhookEndpointOutputSerializer(endpoint).data)
 
     @extend_schema(
@@ -114,7 +118,9 @@ class WebhookEndpointDetailView(_WebhookView):
         tags=TAGS,
     )
     def delete(self, request: Request, endpoint_id: int) -> Response:
-        services.webhook_endpoint_delete(endpoint=self.get_endpoint(endpoint_id))
+        services.webhook_endpoint_delete(
+            endpoint=self.get_endpoint(endpoint_id), actor=request.user.get_username()
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -131,7 +137,9 @@ class WebhookSecretRotateView(_WebhookView):
         tags=TAGS,
     )
     def post(self, request: Request, endpoint_id: int) -> Response:
-        secret, expires_at = services.webhook_endpoint_rotate_secret(endpoint=self.get_endpoint(endpoint_id))
+        secret, expires_at = services.webhook_endpoint_rotate_secret(
+            endpoint=self.get_endpoint(endpoint_id), actor=request.user.get_username()
+        )
         data = {"secret": secret, "previous_secret_expires_at": expires_at}
         return Response(SecretRotatedSerializer(data).data)
 

@@ -227,3 +227,22 @@ def test_a_refused_url_is_explained_in_russian_when_asked(api):
     assert error["field"] == "url"
     assert error["code"] == "unsafe_url"
     assert error["message"].startswith("Этот адрес вебхука не разрешён")
+
+
+def test_every_endpoint_change_is_audited_and_outlives_the_endpoint(api, exporter):
+    from certificates.notifications.models import WebhookEndpointEvent
+
+    endpoint_id = create(api).json()["id"]
+    api.patch(f"/api/v1/webhooks/{endpoint_id}/", {"description": "ERP"}, format="json")
+    api.post(f"/api/v1/webhooks/{endpoint_id}/rotate-secret/")
+    api.delete(f"/api/v1/webhooks/{endpoint_id}/")
+
+    rows = list(WebhookEndpointEvent.objects.values_list("endpoint_id", "action", "changed", "actor"))
+    who = exporter.get_username()
+    assert rows == [
+        (endpoint_id, "registered", [], who),
+        (endpoint_id, "changed", ["description"], who),
+        (endpoint_id, "secret_rotated", [], who),
+        (endpoint_id, "deleted", [], who),
+    ]
+    assert "whsec_" not in str(list(WebhookEndpointEvent.objects.values()))
