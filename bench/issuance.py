@@ -101,7 +101,8 @@ def submitted_applications(count: int) -> list:
 
     from django.utils import timezone
 
-    from certificates.models import Application, GoodsItem, Organization, User
+    from certificates.accounts.models import Organization, User
+    from certificates.applications.models import Application, GoodsItem
 
     exporter_org, _ = Organization.objects.get_or_create(
         kind=Organization.Kind.EXPORTER, name="Bench exporter LLC", defaults={"country": "UZ"}
@@ -149,7 +150,7 @@ def submitted_applications(count: int) -> list:
 
 
 def officer():
-    from certificates.models import Organization, User
+    from certificates.accounts.models import Organization, User
 
     issuer, _ = Organization.objects.get_or_create(
         kind=Organization.Kind.ISSUER, name="Chamber of Commerce (bench)", defaults={"country": "UZ"}
@@ -208,7 +209,7 @@ def raw_signing_rate(samples: int = 2000) -> dict:
     """In-process: canonicalize + Ed25519 sign of issued documents, as the pipeline does per certificate."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from certificates.models import Certificate
+    from certificates.issuance.models import Certificate
     from signing.canonical import canonicalize
 
     documents = list(Certificate.objects.values_list("document", flat=True)[:samples])
@@ -228,8 +229,8 @@ def raw_signing_rate(samples: int = 2000) -> dict:
 def measure(args: argparse.Namespace) -> dict:
     from django.db import connection
 
-    from certificates.models import Certificate, IssuanceOrder
-    from certificates.services import application_approve
+    from certificates.issuance.models import Certificate, IssuanceOrder
+    from certificates.applications.services import application_approve
     from signing.services import signing_key_ensure_active
 
     reset()

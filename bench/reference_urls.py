@@ -17,7 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certificates.models import Certificate
+from certificates.issuance.models import Certificate
 
 STATIC_BODY = {"service": "certsvc", "ok": True, "detail": "static reference response"}
 

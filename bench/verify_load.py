@@ -273,7 +273,7 @@ def check_answers(args: argparse.Namespace, number: str) -> None:
 PRIME_CODE = """
 import sys, django
 django.setup()
-from certificates.verification import verification_on_record_prepare
+from certificates.verification.services import verification_on_record_prepare
 numbers = open(sys.argv[1]).read().split()
 ok = sum(verification_on_record_prepare(number=n) for n in numbers)
 print(f"primed {ok} of {len(numbers)}", file=sys.stderr)

@@ -6,3 +6,8 @@ class CertificatesConfig(AppConfig):
     name = "certificates"
     verbose_name = _("Certificates")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from certificates.verification import signal_handlers as verification_handlers
+
+        verification_handlers.connect()

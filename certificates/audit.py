@@ -17,10 +17,34 @@ from datetime import UTC
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from certificates.accounts.models import User
 from signing.canonical import canonicalize
 
 GENESIS = "0" * 64
+
+
+class AuditEvent(models.Model):
+    """An audit row: who changed what from which status to which, when and why; hash-chained per owner."""
+
+    # PROTECT: deleting a user would rewrite signed history; deactivate users instead.
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    from_status = models.CharField(_("from status"), max_length=16, blank=True)
+    to_status = models.CharField(_("to status"), max_length=16, blank=True)
+    action = models.CharField(_("action"), max_length=32)
+    reason = models.TextField(_("reason"), blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status} → {self.to_status}"
 
 
 def event_digest(*, stream: str, event: Any) -> str:

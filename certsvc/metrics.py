@@ -114,7 +114,8 @@ class DomainCollector(Collector):
             logger.warning("domain metrics unavailable", exc_info=True)
 
     def _collect(self) -> Iterator[GaugeMetricFamily]:
-        from certificates.models import Application, Certificate
+        from certificates.applications.models import Application
+        from certificates.issuance.models import Certificate
 
         yield _by_label("certsvc_applications", "Applications by status.", "status", Application, "status")
         yield _by_label("certsvc_certificates", "Certificates by status.", "status", Certificate, "status")
@@ -153,7 +154,7 @@ def _verifications() -> Iterator[GaugeMetricFamily]:
 def _issuance() -> Iterator[GaugeMetricFamily]:
     from django.db.models import Min
 
-    from certificates.models import IssuanceOrder
+    from certificates.issuance.models import IssuanceOrder
 
     yield _by_label("certsvc_issuance_orders", "Issuance orders by state.", "state", IssuanceOrder, "state")
     oldest = IssuanceOrder.objects.filter(state=IssuanceOrder.State.PENDING).aggregate(at=Min("created_at"))

@@ -302,7 +302,7 @@ ISSUANCE_STALE_SECONDS = env_int("ISSUANCE_STALE_SECONDS", 120)
 ISSUANCE_SWEEP_BATCH = env_int("ISSUANCE_SWEEP_BATCH", 500)
 # An order that keeps failing unexpectedly is marked failed (with its error) after this many attempts.
 ISSUANCE_MAX_ATTEMPTS = env_int("ISSUANCE_MAX_ATTEMPTS", 8)
-TRANSPARENCY_NUMBER_RESOLVER = "certificates.certificate_selectors.certificate_log_index"
+TRANSPARENCY_NUMBER_RESOLVER = "certificates.issuance.selectors.certificate_log_index"
 STATUS_BUNDLE_TTL_SECONDS = env_int("STATUS_BUNDLE_TTL_SECONDS", 3600)
 # Webhooks to plain-http URLs are refused unless this is set (development only).
 WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", False)

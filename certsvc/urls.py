@@ -11,9 +11,6 @@ urlpatterns = [
     path("", include("signing.urls")),
     path("", include("signing.transparency.urls")),
     path("", include("certificates.urls")),
-    path("", include("certificates.certificate_urls")),
-    path("", include("certificates.notifications.urls")),
-    path("", include("certificates.verification_urls")),
 ]
 
 if os.environ.get("CERTSVC_BENCH_ROUTES", "").lower() == "true":

@@ -25,7 +25,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from certificates.models import IdempotencyKey
+from certificates.api.models import IdempotencyKey
 from certsvc.problems import ProblemError
 
 HEADER = "Idempotency-Key"

@@ -8,6 +8,6 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from certificates.notifications import receivers
+        from certificates.notifications import signal_handlers
 
-        receivers.connect_signing_signals()
+        signal_handlers.connect_signing_signals()

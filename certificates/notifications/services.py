@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook
 
-from certificates.models import Organization, User
+from certificates.accounts.models import Organization, User
 from certificates.notifications import conf, transport
 from certificates.notifications.emails import email_build
 from certificates.notifications.models import (

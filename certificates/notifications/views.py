@@ -14,7 +14,6 @@ from rest_framework.response import Response
 
 from certificates.api.problems import problems
 from certificates.notifications import selectors, services
-from certificates.notifications.permissions import ManagesOrganizationWebhooks
 from certificates.notifications.serializers import (
     NotificationPreferenceSerializer,
     SecretRotatedSerializer,
@@ -23,6 +22,7 @@ from certificates.notifications.serializers import (
     WebhookEndpointInputSerializer,
     WebhookEndpointOutputSerializer,
 )
+from certificates.permissions import ManagesOrganizationWebhooks
 
 TAGS = ["webhooks"]
 

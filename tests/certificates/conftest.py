@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from certificates.models import User
+from certificates.accounts.models import User
 from tests.certificates.factories import ApplicationFactory, OrganizationFactory, UserFactory
 
 

@@ -17,7 +17,8 @@ from django.contrib.auth.hashers import make_password
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from certificates.models import Application, ApplicationEvent, GoodsItem, Organization, User
+from certificates.accounts.models import Organization, User
+from certificates.applications.models import Application, ApplicationEvent, GoodsItem
 
 DEFAULT_PASSWORD = "correct horse battery staple 7"  # test-only credential
 

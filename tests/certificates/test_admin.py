@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from certificates.models import Application, Certificate, IssuanceOrder, User
+from certificates.accounts.models import User
+from certificates.applications.models import Application
+from certificates.issuance.models import Certificate, IssuanceOrder
 from tests.certificates.factories import ApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

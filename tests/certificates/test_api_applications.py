@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from certificates.models import Application, Certificate, GoodsItem, IssuanceOrder
+from certificates.applications.models import Application, GoodsItem
+from certificates.issuance.models import Certificate, IssuanceOrder
 from tests.certificates.factories import (
     ApplicationFactory,
     api_client_for,

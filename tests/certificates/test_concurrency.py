@@ -4,9 +4,11 @@ import threading
 
 from django.db import connection, transaction
 
-from certificates import services
-from certificates.models import Application, IssuanceOrder, User
-from certificates.services import ApplicationError
+from certificates.accounts.models import User
+from certificates.applications import services
+from certificates.applications.models import Application
+from certificates.applications.services import ApplicationError
+from certificates.issuance.models import IssuanceOrder
 from tests.certificates.factories import ApplicationFactory, UserFactory
 
 

@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from certificates.models import Application, IdempotencyKey
+from certificates.api.models import IdempotencyKey
+from certificates.applications.models import Application
 from tests.certificates.factories import UserFactory, api_client_for, application_payload
 
 pytestmark = pytest.mark.django_db

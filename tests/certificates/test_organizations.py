@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from certificates.models import Organization, User
+from certificates.accounts.models import Organization, User
 from tests.certificates.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
-from certificates.pdf import render_certificate_pdf
+from certificates.issuance.pdf import render_certificate_pdf
 
 VERIFY_URL = "https://certs.example.uz/v/UZBY-2026-EX-000123"
 RENDER_SCALE = 200 / 72  # 200 dpi

@@ -2,7 +2,7 @@
 
 import pytest
 
-from certificates.models import Application
+from certificates.applications.models import Application
 from tests.certificates.factories import ApplicationFactory, api_client_for, application_payload
 
 pytestmark = pytest.mark.django_db

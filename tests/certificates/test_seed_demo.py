@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from certificates.models import Organization, User
+from certificates.accounts.models import Organization, User
 
 pytestmark = pytest.mark.django_db
 

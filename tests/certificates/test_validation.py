@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from certificates.models import Application
+from certificates.applications.models import Application
 from certificates.validators import (
     unit_codes,
     validate_currency,

@@ -2,9 +2,10 @@ from decimal import Decimal
 
 import pytest
 
-from certificates import services
-from certificates.models import APPLICATION_TRANSITIONS, Application, ApplicationEvent, IssuanceOrder
-from certificates.services import ApplicationError
+from certificates.applications import services
+from certificates.applications.models import APPLICATION_TRANSITIONS, Application, ApplicationEvent
+from certificates.applications.services import ApplicationError
+from certificates.issuance.models import IssuanceOrder
 from tests.certificates.factories import ApplicationFactory
 
 Status = Application.Status

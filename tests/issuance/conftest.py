@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from certificates.models import Organization, User
+from certificates.accounts.models import Organization, User
 from signing.services import signing_key_ensure_active
 from tests.certificates.factories import ApplicationFactory, IssuerFactory, UserFactory
 

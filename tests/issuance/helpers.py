@@ -3,9 +3,10 @@ from __future__ import annotations
 from joserfc import jws as jose_jws
 from joserfc.jwk import KeySet
 
-from certificates.models import Application, Certificate, IssuanceOrder
-from certificates.services import application_approve
-from certificates.tasks import sign_certificate
+from certificates.applications.models import Application
+from certificates.applications.services import application_approve
+from certificates.issuance.models import Certificate, IssuanceOrder
+from certificates.issuance.tasks import sign_certificate
 
 
 def approve(application: Application, officer) -> IssuanceOrder:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from certificates.models import Certificate, CertificateEvent, IssuanceOrder
-from certificates.tasks import sign_certificate
+from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder
+from certificates.issuance.tasks import sign_certificate
 from signing.services import signing_key_revoke, signing_key_rotate
 from tests.issuance.helpers import approve, issue
 

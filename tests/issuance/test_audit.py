@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from certificates import issuance
-from certificates.models import ApplicationEvent, CertificateEvent
-from certificates.services import application_submit
+from certificates.applications.models import ApplicationEvent
+from certificates.applications.services import application_submit
+from certificates.issuance import services as issuance
+from certificates.issuance.models import CertificateEvent
 from tests.certificates.factories import ApplicationFactory
 from tests.issuance.helpers import issue
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def history(signing_key, officer, exporter):
     """One application through draft → submitted → approved → issued, then revoked."""
-    from certificates.services import application_create
+    from certificates.applications.services import application_create
     from tests.certificates.factories import application_payload
 
     payload = application_payload()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from certificates.models import Application, Certificate, IssuanceOrder, User
-from certificates.tasks import sign_certificate
+from certificates.accounts.models import User
+from certificates.applications.models import Application
+from certificates.issuance.models import Certificate, IssuanceOrder
+from certificates.issuance.tasks import sign_certificate
 from tests.certificates.factories import ApplicationFactory, UserFactory, api_client_for
 from tests.issuance.helpers import issue
 

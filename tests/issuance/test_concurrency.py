@@ -7,8 +7,8 @@ import threading
 import pytest
 from django.db import connection
 
-from certificates.models import Certificate, IssuanceOrder
-from certificates.tasks import sign_certificate
+from certificates.issuance.models import Certificate, IssuanceOrder
+from certificates.issuance.tasks import sign_certificate
 from tests.issuance.helpers import approve
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from certificates import issuance
-from certificates.models import Organization, User
+from certificates.accounts.models import Organization, User
+from certificates.applications.services import application_return, application_submit
+from certificates.issuance import services as issuance
 from certificates.notifications.models import EmailNotification, Event
-from certificates.services import application_return, application_submit
 from tests.certificates.factories import ApplicationFactory, UserFactory
 from tests.issuance.helpers import issue
 

@@ -11,9 +11,10 @@ import pytest
 import rfc8785
 from django.utils import timezone
 
-from certificates import issuance
-from certificates.models import Application, Certificate, CertificateEvent, IssuanceOrder
-from certificates.tasks import issuance_sweep, publish_safely, sign_certificate
+from certificates.applications.models import Application
+from certificates.issuance import services as issuance
+from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder
+from certificates.issuance.tasks import issuance_sweep, publish_safely, sign_certificate
 from signing.services import signing_key_revoke, signing_key_rotate
 from signing.transparency.merkle import leaf_hash
 from signing.transparency.models import LogLeaf

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from certificates.models import Application, Certificate, IssuanceOrder
+from certificates.applications.models import Application
+from certificates.issuance.models import Certificate, IssuanceOrder
 from tests.certificates.factories import api_client_for
 from tests.issuance.helpers import independent_verify
 from tests.services import wait_until

@@ -1,6 +1,6 @@
 import pytest
 
-from certificates.models import Organization, User
+from certificates.accounts.models import Organization, User
 from tests.notifications.factories import OrganizationFactory, UserFactory
 from tests.notifications.servers import ReceiverServer, SMTPServer, WebhookReceiver
 

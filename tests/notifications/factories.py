@@ -1,6 +1,6 @@
 import factory
 
-from certificates.models import Organization, User
+from certificates.accounts.models import Organization, User
 from certificates.notifications.models import WebhookEndpoint
 from certificates.notifications.services import webhook_secret_generate
 

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
 
-from certificates.notifications.receiver import WebhookVerificationError, verify_webhook
+from certificates.notifications.webhook_receiver import WebhookVerificationError, verify_webhook
 
 
 @dataclass

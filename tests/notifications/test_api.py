@@ -2,7 +2,7 @@ import pytest
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from certificates.models import User
+from certificates.accounts.models import User
 from certificates.notifications import services
 from certificates.notifications.models import DeliveryStatus, EventType, WebhookDelivery, WebhookEndpoint
 from tests.notifications.factories import OrganizationFactory, UserFactory, WebhookEndpointFactory

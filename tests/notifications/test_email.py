@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from certificates.models import User
+from certificates.accounts.models import User
 from certificates.notifications import services
 from certificates.notifications.models import DeliveryStatus, EmailNotification, EventType
 from tests.notifications.factories import UserFactory

@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from certificates.models import User
+from certificates.accounts.models import User
 from certificates.notifications import services
 from certificates.notifications.models import (
     DeliveryStatus,

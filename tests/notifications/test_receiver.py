@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from certificates.notifications.receiver import WebhookVerificationError, verify_webhook
 from certificates.notifications.services import webhook_secret_generate
+from certificates.notifications.webhook_receiver import WebhookVerificationError, verify_webhook
 
 BODY = json.dumps(
     {"type": "certificate.revoked", "timestamp": "2026-11-28T10:15:00Z", "data": {"number": "N"}}

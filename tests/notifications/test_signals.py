@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from certificates.models import User
+from certificates.accounts.models import User
 from certificates.notifications.models import EmailNotification, Event, EventType
 from signing.services import signing_key_revoke, signing_key_rotate
 from tests.notifications.factories import UserFactory, WebhookEndpointFactory

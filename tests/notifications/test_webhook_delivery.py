@@ -13,7 +13,7 @@ from certificates.notifications.models import (
     EventType,
     WebhookDelivery,
 )
-from certificates.notifications.receiver import verify_webhook
+from certificates.notifications.webhook_receiver import verify_webhook
 
 pytestmark = pytest.mark.usefixtures("local_webhooks")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from certificates.issuance import certificate_revoke
-from certificates.models import IssuanceOrder
+from certificates.issuance.models import IssuanceOrder
+from certificates.issuance.services import certificate_revoke
 from certsvc.celery import ping
 from signing.transparency.models import LogLeaf
 from tests.certificates.factories import ApplicationFactory, api_client_for

@@ -1,6 +1,6 @@
 import pytest
 
-from certificates.models import User
+from certificates.accounts.models import User
 from tests.certificates.factories import UserFactory, api_client_for
 from tests.issuance import conftest as issuance_fixtures
 

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from certificates.models import Certificate, NumberSequence
+from certificates.issuance.models import Certificate, NumberSequence
 from signing.transparency.models import LogHead, LogLeaf
 from tests.services import database_url_for_subprocess, require_redis
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from certificates import verification
-from certificates.models import Certificate
+from certificates.issuance.models import Certificate
+from certificates.verification import services as verification
 from signing.backends import get_backend
 from signing.backends.software import forget_unwrapped_keys
 from signing.jws import b64url_decode, parse_compact
@@ -51,7 +51,7 @@ def test_fast_answer_equals_the_full_paths_answer_first_time_and_from_memory(ano
 
 
 def test_revocation_is_visible_at_once_on_a_remembered_certificate(anon_client, certificate, officer):
-    from certificates.issuance import certificate_revoke
+    from certificates.issuance.services import certificate_revoke
 
     anon_client.post(VERIFY_URL, {"number": certificate.number}, format="json")
     certificate_revoke(certificate=certificate, actor=officer, reason="wrong HS code")
@@ -175,8 +175,8 @@ def test_issuance_prepares_the_first_verification(
     django_capture_on_commit_callbacks,
     django_assert_num_queries,
 ):
-    from certificates.models import IssuanceOrder
-    from certificates.tasks import sign_certificate
+    from certificates.issuance.models import IssuanceOrder
+    from certificates.issuance.tasks import sign_certificate
     from tests.issuance.helpers import approve
 
     order = approve(make_submitted(), officer)

@@ -12,8 +12,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from certificates.verification import verification_caches_clear
-from certificates.verification_models import Verification
+from certificates.verification.models import Verification
+from certificates.verification.services import verification_caches_clear
 from signing.backends.software import forget_unwrapped_keys
 from tests.issuance.helpers import issue
 from tests.notifications.factories import WebhookEndpointFactory

@@ -7,8 +7,9 @@ import time
 
 from django.conf import settings
 
-from certificates.models import Application, ApplicationEvent, Certificate, CertificateEvent, IssuanceOrder
-from certificates.tasks import issuance_sweep
+from certificates.applications.models import Application, ApplicationEvent
+from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder
+from certificates.issuance.tasks import issuance_sweep
 from signing.transparency.models import LogLeaf
 from tests.services import WorkerProcess, purge_broker, subprocess_env
 

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from certificates.models import Application, IssuanceOrder
+from certificates.applications.models import Application
+from certificates.issuance.models import IssuanceOrder
 from tests.certificates.factories import api_client_for
 from tests.reliability.helpers import (
     assert_each_issued_exactly_once,

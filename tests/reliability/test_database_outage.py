@@ -7,8 +7,8 @@ import time
 import pytest
 from django.db import connection
 
-from certificates.models import IssuanceOrder
-from certificates.services import application_approve
+from certificates.applications.services import application_approve
+from certificates.issuance.models import IssuanceOrder
 from tests.reliability.helpers import (
     assert_each_issued_exactly_once,
     clear_broker,

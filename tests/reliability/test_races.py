@@ -11,8 +11,8 @@ import time
 import pytest
 from django.db import connection
 
-from certificates.models import Certificate, CertificateEvent, IssuanceOrder
-from certificates.tasks import sign_certificate
+from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder
+from certificates.issuance.tasks import sign_certificate
 from signing.transparency.models import LogLeaf
 from tests.certificates.factories import api_client_for
 from tests.issuance.helpers import approve, issue

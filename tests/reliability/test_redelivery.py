@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from certificates.services import application_approve
-from certificates.tasks import sign_certificate
+from certificates.applications.services import application_approve
+from certificates.issuance.tasks import sign_certificate
 from tests.reliability.helpers import (
     assert_each_issued_exactly_once,
     clear_broker,

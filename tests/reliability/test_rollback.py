@@ -8,8 +8,9 @@ import pytest
 import redis
 from django.db import transaction
 
-from certificates.models import Application, Certificate, IssuanceOrder
-from certificates.services import application_approve
+from certificates.applications.models import Application
+from certificates.applications.services import application_approve
+from certificates.issuance.models import Certificate, IssuanceOrder
 from tests.reliability.helpers import clear_broker
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from certificates.models import Certificate, IssuanceOrder
-from certificates.services import application_approve
-from certificates.tasks import issuance_sweep
+from certificates.applications.services import application_approve
+from certificates.issuance.models import Certificate, IssuanceOrder
+from certificates.issuance.tasks import issuance_sweep
 from tests.reliability.helpers import (
     assert_each_issued_exactly_once,
     clear_broker,

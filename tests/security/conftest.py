@@ -10,7 +10,9 @@ from django.core.cache import cache
 from django.utils import timezone
 from knox.models import AuthToken
 
-from certificates.models import Application, Certificate, Organization, User
+from certificates.accounts.models import Organization, User
+from certificates.applications.models import Application
+from certificates.issuance.models import Certificate
 from certificates.notifications.models import WebhookDelivery, WebhookEndpoint
 from signing.services import signing_key_ensure_active
 from tests.certificates.factories import ApplicationFactory, IssuerFactory, OrganizationFactory, UserFactory

@@ -15,7 +15,8 @@ from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from certificates.models import Application, User
+from certificates.accounts.models import User
+from certificates.applications.models import Application
 from signing.transparency.models import LogLeaf
 from tests.certificates.factories import (
     DEFAULT_PASSWORD,

@@ -9,7 +9,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import connection
 
-from certificates.models import Application, Certificate, IssuanceOrder
+from certificates.applications.models import Application
+from certificates.issuance.models import Certificate, IssuanceOrder
 from signing.errors import KeyUnavailable
 from signing.jws import TYP_CERTIFICATE
 from signing.models import SigningKey
@@ -69,7 +70,7 @@ def test_signing_with_a_wrong_kek_raises_key_unavailable(db, kek, settings):
 
 
 def test_issuance_with_a_wrong_kek_fails_closed_and_signs_nothing(db, kek, settings):
-    from certificates.tasks import sign_certificate
+    from certificates.issuance.tasks import sign_certificate
 
     officer = UserFactory(role="officer", organization=IssuerFactory(country="UZ", tax_id=""))
     signing_key_ensure_active()

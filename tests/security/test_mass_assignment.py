@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.forms.models import model_to_dict
 
-from certificates.models import Application
+from certificates.applications.models import Application
 from certificates.notifications.models import WebhookEndpoint
 from tests.certificates.factories import api_client_for, application_payload
 

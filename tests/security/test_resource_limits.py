@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from certificates.models import Application
+from certificates.applications.models import Application
 from certsvc.parsers import json_depth
 from tests.certificates.factories import ApplicationFactory, api_client_for, application_payload, item_payload
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from certificates.verification_models import Verification
+from certificates.verification.models import Verification
 from tests.certificates.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

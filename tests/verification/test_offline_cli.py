@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from certificates import verification
-from certificates.issuance import certificate_revoke
-from certificates.models import Certificate
+from certificates.issuance.models import Certificate
+from certificates.issuance.services import certificate_revoke
+from certificates.verification import services as verification
 from signing.canonical import canonicalize
 from signing.jws import TYP_CERTIFICATE
 from signing.services import jws_sign, signing_key_revoke, signing_key_rotate

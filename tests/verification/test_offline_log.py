@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from certificates import issuance
+from certificates.issuance import services as issuance
 from tests.issuance.helpers import issue
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from certificates.issuance import certificate_revoke
-from certificates.models import Certificate
+from certificates.issuance.models import Certificate
+from certificates.issuance.services import certificate_revoke
 from tests.issuance.helpers import issue
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.utils import timezone
 from joserfc import jws as jose_jws
 from joserfc.jwk import KeySet
 
-from certificates.models import User
-from certificates.verification_models import Verification
+from certificates.accounts.models import User
+from certificates.verification.models import Verification
 from signing.models import SigningKey
 from signing.services import signing_key_revoke
 from tests.certificates.factories import UserFactory, api_client_for

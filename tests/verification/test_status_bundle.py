@@ -11,7 +11,7 @@ from django.utils import timezone
 from joserfc import jws as jose_jws
 from joserfc.jwk import KeySet
 
-from certificates.issuance import certificate_revoke
+from certificates.issuance.services import certificate_revoke
 from signing.services import signing_key_revoke, signing_key_rotate
 from tests.issuance.helpers import issue
 from tests.verification.helpers import parts

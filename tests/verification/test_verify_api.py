@@ -9,9 +9,9 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
-from certificates.issuance import certificate_revoke
-from certificates.models import Certificate
-from certificates.verification import STATUSES
+from certificates.issuance.models import Certificate
+from certificates.issuance.services import certificate_revoke
+from certificates.verification.services import STATUSES
 from signing.services import signing_key_revoke, signing_key_rotate
 from tests.issuance.helpers import issue
 from tests.verification.helpers import (

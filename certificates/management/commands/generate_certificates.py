@@ -136,7 +136,7 @@ def _truncate() -> None:
 
 
 def _registry_in_use() -> bool:
-    from certificates.models import Certificate
+    from certificates.issuance.models import Certificate
     from signing.transparency.models import LogLeaf
 
     return Certificate.objects.exists() or LogLeaf.objects.exists()
@@ -146,7 +146,9 @@ def _prepare(*, count: int, seed: int) -> dict:
     """Organizations, users, the key and the id ranges; everything the workers share."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from certificates.models import Application, Certificate, Organization, User
+    from certificates.accounts.models import Organization, User
+    from certificates.applications.models import Application
+    from certificates.issuance.models import Certificate
     from signing.jws import jwk_thumbprint
     from signing.models import SigningKey
     from signing.services import signing_key_ensure_active
@@ -235,7 +237,7 @@ def _progress(done: int, total: int, started: float) -> None:
 
 def _finish(plan: dict, leaf_hashes: list[bytes]) -> None:
     """Log nodes and head, number sequences, id sequences, statistics."""
-    from certificates.models import NumberSequence
+    from certificates.issuance.models import NumberSequence
     from signing.transparency.merkle import node_hash
     from signing.transparency.models import LogHead
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from certificates.models import Organization, User
+from certificates.accounts.models import Organization, User
 
 Kind = Organization.Kind
 Role = User.Role

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from certificates.applications.models import Application
+from certificates.applications.services import APPLICATION_STREAM
 from certificates.audit import audit_verify
-from certificates.issuance import CERTIFICATE_STREAM
-from certificates.models import Application, Certificate
-from certificates.services.applications import APPLICATION_STREAM
+from certificates.issuance.models import Certificate
+from certificates.issuance.services import CERTIFICATE_STREAM
 
 
 class Command(BaseCommand):

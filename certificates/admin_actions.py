@@ -1,0 +1,50 @@
+"""Admin actions that run a domain service per selected row, asking for a reason where it needs one."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from certsvc.problems import ProblemError
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
+
+
+def _application(service):
+    return lambda application, actor, **kwargs: service(application=application, actor=actor, **kwargs)
+
+
+class DecisionActionsMixin:
+    """Admin actions that call a domain service per selected row, some asking for a reason first."""
+
+    decision_errors: tuple[type[Exception], ...] = (ProblemError,)
+
+    def _decide_with_reason(self, request, queryset, action, service, title):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._decide(request, queryset, service, reason=form.cleaned_data["reason"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "form": form,
+            "objects": queryset,
+            "action": action,
+        }
+        return TemplateResponse(request, "admin/certificates/application/decision_reason.html", context)
+
+    def _decide(self, request, queryset, service, **kwargs) -> None:
+        done = 0
+        for obj in queryset:
+            try:
+                service(obj, request.user, **kwargs)
+                done += 1
+            except self.decision_errors as error:
+                self.message_user(request, f"{obj}: {error.detail}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(count)d record(s) updated.") % {"count": done}, messages.SUCCESS)

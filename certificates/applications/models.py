@@ -1,0 +1,148 @@
+"""Applications, their goods items and their audit rows; the workflow as data."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from certificates.accounts.models import Organization, User
+from certificates.audit import AuditEvent
+
+
+class Application(models.Model):
+    """An exporter's request for a certificate: parties, route, invoice and goods items."""
+
+    class Type(models.TextChoices):
+        EXPORT = "export", _("Export")
+        IMPORT = "import", _("Import")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for corrections")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        ISSUED = "issued", _("Issued")
+
+    class TransportMode(models.TextChoices):
+        ROAD = "road", _("Road")
+        RAIL = "rail", _("Rail")
+        AIR = "air", _("Air")
+        SEA = "sea", _("Sea")
+        MULTIMODAL = "multimodal", _("Multimodal")
+
+    exporter = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="applications", verbose_name=_("exporter")
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="applications_created", verbose_name=_("created by")
+    )
+    type = models.CharField(_("type"), max_length=8, choices=Type.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    consignee_name = models.CharField(_("consignee name"), max_length=255)
+    consignee_country = CountryField(_("consignee country"))
+    consignee_address = models.CharField(_("consignee address"), max_length=500)
+    consignee_tax_id = models.CharField(_("consignee tax id"), max_length=32, blank=True)
+    country_of_export = CountryField(_("country of export"))
+    country_of_destination = CountryField(_("country of destination"))
+    transport_mode = models.CharField(_("transport mode"), max_length=16, choices=TransportMode.choices)
+    transport_details = models.CharField(_("transport details"), max_length=500, blank=True)
+    invoice_number = models.CharField(_("invoice number"), max_length=64)
+    invoice_date = models.DateField(_("invoice date"))
+    replaces = models.ForeignKey(
+        "Certificate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacement_applications",
+        verbose_name=_("replaces certificate"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="application_status_queue"),
+            models.Index(fields=["exporter", "-created_at"], name="application_exporter_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_type_display()} {self.invoice_number} ({self.status})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+# The workflow as data: each status lists the statuses it may move to.
+_S = Application.Status
+APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    _S.DRAFT: frozenset({_S.SUBMITTED, _S.WITHDRAWN}),
+    _S.SUBMITTED: frozenset({_S.RETURNED, _S.APPROVED, _S.REJECTED, _S.WITHDRAWN}),
+    _S.RETURNED: frozenset({_S.SUBMITTED, _S.WITHDRAWN}),
+    _S.APPROVED: frozenset({_S.ISSUED}),
+    _S.REJECTED: frozenset(),
+    _S.WITHDRAWN: frozenset(),
+    _S.ISSUED: frozenset(),
+}
+EDITABLE_STATUSES = frozenset({_S.DRAFT, _S.RETURNED})
+# Officers review from submission on; drafts are the exporter's private business.
+OFFICER_VISIBLE_STATUSES = frozenset(set(_S.values) - {_S.DRAFT})
+del _S
+
+
+# The goods table's columns, in the order the certificate prints them (admin and API share it).
+GOODS_ITEM_COLUMNS = (
+    "line",
+    "description",
+    "hs_code",
+    "quantity",
+    "unit",
+    "net_weight_kg",
+    "gross_weight_kg",
+    "value",
+    "currency",
+    "origin_country",
+)
+
+
+class GoodsItem(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="items")
+    line = models.PositiveSmallIntegerField(_("line"))
+    description = models.CharField(_("description"), max_length=1000)
+    hs_code = models.CharField(_("HS code"), max_length=10, db_index=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=3)
+    net_weight_kg = models.DecimalField(_("net weight, kg"), max_digits=15, decimal_places=3)
+    gross_weight_kg = models.DecimalField(_("gross weight, kg"), max_digits=15, decimal_places=3)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    origin_country = CountryField(_("country of origin"))
+
+    class Meta:
+        ordering = ["application", "line"]
+        verbose_name = _("goods item")
+        verbose_name_plural = _("goods items")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "line"], name="goods_item_unique_line"),
+            models.CheckConstraint(condition=models.Q(line__gte=1), name="goods_item_line_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line}. {self.hs_code} {self.description[:40]}"
+
+
+class ApplicationEvent(AuditEvent):
+    """One audit row per state change or edit of an application."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(AuditEvent.Meta):
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")

@@ -1,0 +1,320 @@
+"""The application workflow: one guarded function per transition.
+
+Every function locks the application row, checks the current status against
+``APPLICATION_TRANSITIONS`` and the actor's role, changes it, and writes an
+``ApplicationEvent`` in the same transaction. A disallowed move raises
+``ApplicationError`` (HTTP 409 unless the code says otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+
+from certificates.accounts.models import User
+from certificates.applications.models import APPLICATION_TRANSITIONS, Application, ApplicationEvent, GoodsItem
+from certificates.audit import Stream, audit_record
+from certificates.issuance.models import IssuanceOrder
+from certificates.notifications.services import event_emit
+from certsvc.problems import ProblemError
+
+Status = Application.Status
+APPLICATION_STREAM = Stream(ApplicationEvent, "application")
+
+# Fields an exporter may set on an application; everything else is the workflow's.
+APPLICATION_FIELDS = frozenset(
+    {
+        "type",
+        "consignee_name",
+        "consignee_country",
+        "consignee_address",
+        "consignee_tax_id",
+        "country_of_export",
+        "country_of_destination",
+        "transport_mode",
+        "transport_details",
+        "invoice_number",
+        "invoice_date",
+        "replaces",
+    }
+)
+ITEM_FIELDS = frozenset(
+    {
+        "description",
+        "hs_code",
+        "quantity",
+        "unit",
+        "net_weight_kg",
+        "gross_weight_kg",
+        "value",
+        "currency",
+        "origin_country",
+    }
+)
+MAX_ITEMS = 500
+
+
+class ApplicationError(ProblemError):
+    """A workflow rule was broken; ``code`` names which one."""
+
+    default_title = _("The application cannot be changed this way")
+
+
+def application_create(
+    *, actor: User, fields: Mapping[str, Any], items: Sequence[Mapping[str, Any]]
+) -> Application:
+    """Create a draft for the actor's organization with goods items numbered 1..n in the given order."""
+    _require_exporter(actor)
+    with transaction.atomic():
+        application = Application(exporter_id=actor.organization_id, created_by=actor, **_only(fields))
+        application.save()
+        _replace_items(application, items)
+        _record(application, actor=actor, action="created", from_status="", to_status=Status.DRAFT)
+    return application
+
+
+def application_update(
+    *,
+    application: Application,
+    actor: User,
+    fields: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]] | None = None,
+) -> Application:
+    """Change a draft or returned application; ``items``, when given, replace the whole list."""
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_own_exporter(actor, locked)
+        _require_editable(locked)
+        for name, value in _only(fields).items():
+            setattr(locked, name, value)
+        locked.save()
+        if items is not None:
+            _replace_items(locked, items)
+        _record(locked, actor=actor, action="updated", from_status=locked.status, to_status=locked.status)
+    return locked
+
+
+def application_delete(*, application: Application, actor: User) -> None:
+    """Delete a draft or returned application with its items and history."""
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_own_exporter(actor, locked)
+        _require_editable(locked)
+        locked.delete()
+
+
+def application_submit(*, application: Application, actor: User) -> Application:
+    """Send a draft (or a corrected returned application) to the officers' queue."""
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_own_exporter(actor, locked)
+        if not locked.items.exists():
+            raise ApplicationError("no_items", str(_("An application needs at least one goods item.")))
+        locked.submitted_at = timezone.now()
+        return _move(locked, to=Status.SUBMITTED, actor=actor, action="submitted")
+
+
+def application_withdraw(*, application: Application, actor: User) -> Application:
+    """The exporter takes the application back before a decision."""
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_own_exporter(actor, locked)
+        return _move(locked, to=Status.WITHDRAWN, actor=actor, action="withdrawn")
+
+
+def application_approve(*, application: Application, actor: User) -> Application:
+    """Approve and queue issuance: the outbox row commits with the approval, the task is sent after."""
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_officer(actor)
+        _move(locked, to=Status.APPROVED, actor=actor, action="approved")
+        order = IssuanceOrder.objects.create(application=locked, state=IssuanceOrder.State.PENDING)
+        transaction.on_commit(lambda: _enqueue_issuance(order.pk))
+    return locked
+
+
+def application_reject(*, application: Application, actor: User, reason: str) -> Application:
+    """Refuse the application for good; the reason is shown to the exporter."""
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_officer(actor)
+        return _move(locked, to=Status.REJECTED, actor=actor, action="rejected", reason=_reason(reason))
+
+
+def application_return(*, application: Application, actor: User, reason: str) -> Application:
+    """Send the application back to the exporter for corrections, saying what to correct."""
+    with transaction.atomic():
+        locked = _lock(application)
+        _require_officer(actor)
+        return _move(locked, to=Status.RETURNED, actor=actor, action="returned", reason=_reason(reason))
+
+
+def application_mark_issued(*, application: Application, actor: User | None = None) -> Application:
+    """Approved → issued, called by the signing pipeline inside its own transaction (nests as a savepoint)."""
+    with transaction.atomic():
+        locked = _lock(application)
+        return _move(locked, to=Status.ISSUED, actor=actor, action="issued")
+
+
+def application_items_replace(*, application: Application, items: Sequence[Mapping[str, Any]]) -> None:
+    """Replace all goods items, numbering them 1..n in the given order; the caller holds the row lock."""
+    _replace_items(application, items)
+
+
+# --- helpers ---------------------------------------------------------------------
+
+
+def _lock(application: Application) -> Application:
+    """Re-read the row under ``SELECT … FOR UPDATE``: guards see the committed status, not a stale copy."""
+    try:
+        return Application.objects.select_for_update().get(pk=application.pk)
+    except Application.DoesNotExist as exc:
+        raise ApplicationError(
+            "not_found", str(_("The application does not exist.")), status_code=status.HTTP_404_NOT_FOUND
+        ) from exc
+
+
+def _move(
+    application: Application, *, to: str, actor: User | None, action: str, reason: str = ""
+) -> Application:
+    current = application.status
+    if to not in APPLICATION_TRANSITIONS[current]:
+        raise ApplicationError(
+            "invalid_transition",
+            str(
+                _("The application is %(current)s; it cannot become %(target)s.")
+                % {"current": Status(current).label, "target": Status(to).label}
+            ),
+        )
+    application.status = to
+    application.save()
+    _record(application, actor=actor, action=action, from_status=current, to_status=to, reason=reason)
+    _notify(application, to=to, reason=reason)
+    return application
+
+
+# Who hears of which decision: the issuer's officers of a submission, the exporter of the rest.
+_EVENT_OF_STATUS = {
+    Status.SUBMITTED: "application.submitted",
+    Status.RETURNED: "application.returned",
+    Status.REJECTED: "application.rejected",
+    Status.APPROVED: "application.approved",
+}
+
+
+def _notify(application: Application, *, to: str, reason: str) -> None:
+    event_type = _EVENT_OF_STATUS.get(to)
+    if event_type is None:
+        return
+    data = {
+        "application_id": application.pk,
+        "reference": application.invoice_number,
+        "exporter": application.exporter.name,
+        **({"reason": reason} if reason else {}),
+    }
+    if to == Status.SUBMITTED:
+        event_emit(type=event_type, data=data, roles=[User.Role.OFFICER], subscribers_of_kind="issuer")
+    else:
+        event_emit(
+            type=event_type, data=data, organizations=[application.exporter], roles=[User.Role.EXPORTER]
+        )
+
+
+def _record(
+    application: Application,
+    *,
+    actor: User | None,
+    action: str,
+    from_status: str,
+    to_status: str,
+    reason: str = "",
+) -> ApplicationEvent:
+    return audit_record(
+        stream=APPLICATION_STREAM,
+        owner=application,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+
+
+def _replace_items(application: Application, items: Sequence[Mapping[str, Any]]) -> None:
+    if not 1 <= len(items) <= MAX_ITEMS:
+        raise ApplicationError(
+            "item_count",
+            str(_("An application has between 1 and %(max)d goods items.") % {"max": MAX_ITEMS}),
+            status_code=status.HTTP_400_BAD_REQUEST,
+        )
+    application.items.all().delete()
+    GoodsItem.objects.bulk_create(
+        GoodsItem(application=application, line=position, **{k: item[k] for k in ITEM_FIELDS})
+        for position, item in enumerate(items, start=1)
+    )
+
+
+def _only(fields: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - APPLICATION_FIELDS
+    if unknown:
+        raise ValueError(f"not application fields: {sorted(unknown)}")
+    return dict(fields)
+
+
+def _reason(reason: str) -> str:
+    cleaned = (reason or "").strip()
+    if not cleaned:
+        raise ApplicationError(
+            "reason_required",
+            str(_("A reason is required.")),
+            status_code=status.HTTP_400_BAD_REQUEST,
+        )
+    return cleaned
+
+
+def _require_exporter(actor: User) -> None:
+    if not actor.is_exporter:
+        raise ApplicationError(
+            "not_exporter",
+            str(_("Only exporters can do this.")),
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+
+
+def _require_own_exporter(actor: User, application: Application) -> None:
+    _require_exporter(actor)
+    if actor.organization_id != application.exporter_id:
+        # Another organization's application does not exist as far as this caller knows.
+        raise ApplicationError(
+            "not_found", str(_("The application does not exist.")), status_code=status.HTTP_404_NOT_FOUND
+        )
+
+
+def _require_officer(actor: User) -> None:
+    if not actor.is_officer:
+        raise ApplicationError(
+            "not_officer",
+            str(_("Only certification officers can do this.")),
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+
+
+def _require_editable(application: Application) -> None:
+    if not application.is_editable:
+        raise ApplicationError(
+            "not_editable",
+            str(_("Only draft or returned applications can be changed or deleted.")),
+        )
+
+
+def _enqueue_issuance(order_id: int) -> None:
+    from certificates.issuance import (
+        tasks,  # the task module imports the signing pipeline; load it only when needed
+    )
+
+    tasks.enqueue_issuance(order_id)

@@ -1,0 +1,98 @@
+"""Certificates, signing orders and number sequences in the admin; revoke and retry call the services."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from certificates.admin_actions import DecisionActionsMixin
+from certificates.issuance import services as issuance
+from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder, NumberSequence
+from certsvc.admin_base import ReadOnlyAdmin, ReadOnlyInline
+
+
+class CertificateEventInline(ReadOnlyInline):
+    model = CertificateEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
+    readonly_fields = fields
+
+
+@admin.register(Certificate)
+class CertificateAdmin(DecisionActionsMixin, ReadOnlyAdmin):
+    list_display = ["number", "status", "type", "issued_at", "valid_from", "valid_until", "kid"]
+    list_filter = ["status", "type", "issued_at"]
+    list_select_related = ["application__exporter"]
+    search_fields = ["number", "application__exporter__name", "application__invoice_number"]
+    date_hierarchy = "issued_at"
+    # The canonical bytes are not shown; their hash and the JWS identify what was signed.
+    fields = [
+        "number",
+        "status",
+        "type",
+        "application",
+        "issued_at",
+        "valid_from",
+        "valid_until",
+        "kid",
+        "jws_sha256",
+        "jws",
+        "document",
+        "log_index",
+        "replaces",
+        "superseded_by",
+        "revoked_at",
+        "revocation_reason",
+        "pdf",
+    ]
+    readonly_fields = [*fields, "signed_document"]
+    inlines = [CertificateEventInline]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, "signed_document"]
+
+    @admin.display(description=_("Signed document"))
+    def signed_document(self, certificate: Certificate) -> str:
+        links = [
+            (f"/api/v1/certificates/{certificate.number}/document", _("JWS")),
+            (f"/api/v1/certificates/{certificate.number}/pdf", _("PDF")),
+            (f"/v/{certificate.number}", _("Public page")),
+        ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or request.user.is_officer
+
+    @admin.action(description=_("Revoke selected certificates…"), permissions=["revoke"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]):
+        def revoke_one(certificate, actor, *, reason):
+            return issuance.certificate_revoke(certificate=certificate, actor=actor, reason=reason)
+
+        return self._decide_with_reason(request, queryset, "revoke", revoke_one, _("Revoke"))
+
+
+@admin.register(IssuanceOrder)
+class IssuanceOrderAdmin(DecisionActionsMixin, ReadOnlyAdmin):
+    """Issuance failures (``state=failed``) with their error, and a retry once the cause is fixed."""
+
+    list_display = ["application", "state", "attempts", "error_code", "queued_at", "updated_at"]
+    list_filter = ["state", "error_code"]
+    readonly_fields = ["application", "state", "attempts", "error_code", "error", "queued_at", "created_at"]
+    actions = ["retry"]
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or request.user.is_officer
+
+    @admin.action(description=_("Retry selected failed issuances"), permissions=["retry"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[IssuanceOrder]) -> None:
+        self._decide(
+            request, queryset, lambda order, actor: issuance.issuance_order_retry(order=order, actor=actor)
+        )
+
+
+@admin.register(NumberSequence)
+class NumberSequenceAdmin(ReadOnlyAdmin):
+    list_display = ["year", "type", "last"]

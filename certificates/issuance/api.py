@@ -1,0 +1,217 @@
+"""Issued certificates: list, detail, the signed document (JWS), the PDF, revocation and replacement."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import FileResponse, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import renderers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from certificates.api.fields import StrictSerializer
+from certificates.api.problems import problems
+from certificates.applications.api.serializers import (
+    ApplicationDetailOutputSerializer,
+    ApplicationInputSerializer,
+)
+from certificates.applications.models import GoodsItem
+from certificates.issuance import services as issuance
+from certificates.issuance.models import Certificate, CertificateEvent
+from certificates.issuance.selectors import certificate_detail_for, certificate_list_for
+from certificates.issuance.services import NUMBER_PATTERN
+from certificates.permissions import IsCertificateReader, IsOfficer
+
+
+class JOSERenderer(renderers.BaseRenderer):
+    media_type = "application/jose"
+    format = "jose"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        # Success bodies are bytes; errors (problem dicts) are rendered as JSON.
+        if isinstance(data, bytes):
+            return data
+        return renderers.JSONRenderer().render(data)
+
+
+class PDFRenderer(renderers.BaseRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return renderers.JSONRenderer().render(data)
+
+
+class CertificateFilter(django_filters.FilterSet):
+    number = django_filters.CharFilter(lookup_expr="startswith")
+    status = django_filters.MultipleChoiceFilter(choices=Certificate.Status.choices)
+    type = django_filters.CharFilter()
+    issued_after = django_filters.DateFilter(field_name="issued_at", lookup_expr="date__gte")
+    issued_before = django_filters.DateFilter(field_name="issued_at", lookup_expr="date__lte")
+    exporter = django_filters.NumberFilter(field_name="application__exporter_id")
+    hs_code = django_filters.CharFilter(method="filter_hs_code", label="HS code prefix of any goods item.")
+
+    class Meta:
+        model = Certificate
+        fields = ["number", "status", "type", "issued_after", "issued_before", "exporter", "hs_code"]
+
+    def filter_hs_code(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        items = GoodsItem.objects.filter(application=OuterRef("application_id"), hs_code__startswith=value)
+        return queryset.filter(Exists(items))
+
+
+class CertificateEventOutputSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
+
+    class Meta:
+        model = CertificateEvent
+        fields = ["at", "action", "from_status", "to_status", "reason", "actor"]
+
+
+class CertificateOutputSerializer(serializers.ModelSerializer):
+    exporter = serializers.CharField(source="application.exporter.name")
+    application = serializers.IntegerField(source="application_id")
+    replaces = serializers.CharField(source="replaces.number", default=None, allow_null=True)
+    superseded_by = serializers.CharField(source="superseded_by.number", default=None, allow_null=True)
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "number",
+            "type",
+            "status",
+            "issued_at",
+            "valid_from",
+            "valid_until",
+            "exporter",
+            "application",
+            "kid",
+            "jws_sha256",
+            "log_index",
+            "revoked_at",
+            "revocation_reason",
+            "replaces",
+            "superseded_by",
+        ]
+
+
+class CertificateDetailOutputSerializer(CertificateOutputSerializer):
+    document = serializers.JSONField()
+    events = CertificateEventOutputSerializer(many=True)
+    links = serializers.SerializerMethodField()
+
+    class Meta(CertificateOutputSerializer.Meta):
+        fields = [*CertificateOutputSerializer.Meta.fields, "document", "events", "links"]
+
+    def get_links(self, certificate: Certificate) -> dict[str, str]:
+        base = f"/api/v1/certificates/{certificate.number}"
+        return {"document": f"{base}/document", "pdf": f"{base}/pdf", "public": f"/v/{certificate.number}"}
+
+
+class RevokeInputSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List certificates",
+        description="Exporters see their organization's certificates; officers and customs see all.",
+        responses={200: CertificateOutputSerializer(many=True), **problems(400, 401, 403, 404)},
+    ),
+    retrieve=extend_schema(
+        summary="A certificate with its document and history",
+        responses={200: CertificateDetailOutputSerializer, **problems(401, 403, 404)},
+    ),
+)
+class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "number"
+    lookup_value_regex = NUMBER_PATTERN
+    filterset_class = CertificateFilter
+    ordering_fields = ["issued_at", "number"]
+    ordering = ["-issued_at", "-id"]
+    permission_classes = [IsCertificateReader]
+
+    def get_queryset(self) -> QuerySet[Certificate]:
+        if getattr(self, "swagger_fake_view", False):
+            return Certificate.objects.none()
+        if self.action == "list":
+            return certificate_list_for(user=self.request.user).defer("document", "jws")
+        return certificate_detail_for(user=self.request.user)
+
+    def get_renderers(self):
+        # CONTRACT §7 names these two without a trailing slash, so they are routed by hand (urls).
+        if self.action == "document":
+            return [JOSERenderer(), renderers.JSONRenderer()]
+        if self.action == "pdf":
+            return [PDFRenderer(), renderers.JSONRenderer()]
+        return super().get_renderers()
+
+    def get_serializer_class(self):
+        return CertificateOutputSerializer if self.action == "list" else CertificateDetailOutputSerializer
+
+    @extend_schema(
+        summary="The signed certificate (JWS compact serialization, CONTRACT §2)",
+        responses={(200, "application/jose"): OpenApiTypes.STR, **problems(401, 403, 404)},
+    )
+    def document(self, request: Request, number: str) -> HttpResponse:
+        certificate = self.get_object()
+        response = HttpResponse(certificate.jws.encode("ascii"), content_type="application/jose")
+        response["Content-Disposition"] = f'inline; filename="{certificate.number}.jws"'
+        return response
+
+    @extend_schema(
+        summary="The printable certificate (PDF with QR code)",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY, **problems(401, 403, 404)},
+    )
+    def pdf(self, request: Request, number: str) -> FileResponse:
+        certificate = self.get_object()
+        if not certificate.pdf:
+            # Normally rendered by the worker after issuance; a fresh certificate is rendered now.
+            certificate = issuance.certificate_pdf_store(certificate=certificate)
+        return FileResponse(
+            certificate.pdf.open("rb"), content_type="application/pdf", filename=f"{certificate.number}.pdf"
+        )
+
+    @extend_schema(
+        summary="Revoke an issued certificate with a reason (officers)",
+        request=RevokeInputSerializer,
+        responses={200: CertificateDetailOutputSerializer, **problems(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsOfficer])
+    def revoke(self, request: Request, number: str) -> Response:
+        serializer = RevokeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        certificate = issuance.certificate_revoke(
+            certificate=self.get_object(), actor=request.user, reason=serializer.validated_data["reason"]
+        )
+        return Response(self._detail(certificate))
+
+    @extend_schema(
+        summary="Replace an issued certificate with a corrected one (officers)",
+        description="Creates an approved application copied from the certificate's, with the members sent "
+        "here replacing the copied ones, and queues its issuance. When the replacement is issued the old "
+        "certificate becomes `superseded` and the new document names it in `replaces`.",
+        request=ApplicationInputSerializer,
+        responses={202: ApplicationDetailOutputSerializer, **problems(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsOfficer])
+    def replace(self, request: Request, number: str) -> Response:
+        certificate = self.get_object()
+        serializer = ApplicationInputSerializer(data=request.data, partial=True, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        fields, items = serializer.to_service_arguments()
+        application = issuance.certificate_replace(
+            certificate=certificate, actor=request.user, fields=fields, items=items
+        )
+        return Response(ApplicationDetailOutputSerializer(application).data, status=status.HTTP_202_ACCEPTED)
+
+    def _detail(self, certificate: Certificate) -> dict:
+        fresh = certificate_detail_for(user=self.request.user).get(pk=certificate.pk)
+        return CertificateDetailOutputSerializer(fresh).data

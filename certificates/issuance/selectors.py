@@ -1,0 +1,32 @@
+"""Reads of issued certificates shared by the API and the admin, each a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from certificates.accounts.models import User
+from certificates.issuance.models import Certificate, CertificateEvent
+
+
+def certificate_list_for(*, user: User) -> QuerySet[Certificate]:
+    """Exporters see their organization's certificates; officers and customs see all of them."""
+    queryset = Certificate.objects.select_related("application__exporter", "replaces", "superseded_by").defer(
+        "canonical"
+    )
+    if user.is_exporter:
+        return queryset.filter(application__exporter_id=user.organization_id)
+    if user.is_officer or user.is_customs or user.is_staff:
+        return queryset
+    return queryset.none()
+
+
+def certificate_detail_for(*, user: User) -> QuerySet[Certificate]:
+    from django.db.models import Prefetch
+
+    events = CertificateEvent.objects.select_related("actor").order_by("at", "id")
+    return certificate_list_for(user=user).prefetch_related(Prefetch("events", queryset=events))
+
+
+def certificate_log_index(number: str) -> int | None:
+    """The transparency-log leaf of a certificate's JWS (``TRANSPARENCY_NUMBER_RESOLVER``)."""
+    return Certificate.objects.filter(number=number).values_list("log_index", flat=True).first()

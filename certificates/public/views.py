@@ -1,0 +1,191 @@
+"""The public page the certificate's QR code opens: ``/v/{number}``.
+
+It shows what the anonymous verification summary shows and no more, in Russian,
+Uzbek or English, without JavaScript (a Content-Security-Policy forbids scripts),
+and is throttled per client.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language_from_request
+from django.views import View
+from rest_framework.throttling import SimpleRateThrottle
+
+from certificates.issuance.services import NUMBER_PATTERN
+from certificates.verification import services as v
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
+)
+LANGUAGES = ("ru", "uz", "en")
+GREEN, AMBER, RED = "green", "amber", "red"
+COLOURS = {v.VALID: GREEN, v.SUPERSEDED: AMBER, v.EXPIRED: AMBER, v.NOT_YET_VALID: AMBER}
+# Statuses shown by their own word; every other failure reads "invalid".
+OWN_WORD = frozenset({v.VALID, v.REVOKED, v.SUPERSEDED, v.EXPIRED, v.NOT_YET_VALID, v.NOT_FOUND})
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Certificate verification",
+        "valid": "VALID",
+        "revoked": "REVOKED",
+        "superseded": "SUPERSEDED",
+        "expired": "EXPIRED",
+        "not_yet_valid": "NOT YET VALID",
+        "invalid": "INVALID",
+        "not_found": "NOT FOUND",
+        "not_found_text": "No certificate with this number is registered.",
+        "throttled": "Too many requests. Please try again in a minute.",
+        "unavailable": "The registry cannot be checked right now. Please try again later.",
+        "number": "Number",
+        "type": "Type",
+        "export": "Export",
+        "import": "Import",
+        "issued_at": "Issued",
+        "valid_from": "Valid from",
+        "valid_until": "Valid until",
+        "exporter": "Exporter",
+        "goods": "Goods",
+        "items": "items",
+        "checked_at": "Checked at",
+    },
+    "ru": {
+        "title": "Проверка сертификата",
+        "valid": "ДЕЙСТВИТЕЛЕН",
+        "revoked": "ОТОЗВАН",
+        "superseded": "ЗАМЕНЁН",
+        "expired": "СРОК ДЕЙСТВИЯ ИСТЁК",
+        "not_yet_valid": "ЕЩЁ НЕ ДЕЙСТВУЕТ",
+        "invalid": "НЕДЕЙСТВИТЕЛЕН",
+        "not_found": "НЕ НАЙДЕН",
+        "not_found_text": "Сертификат с таким номером не зарегистрирован.",
+        "throttled": "Слишком много запросов. Повторите через минуту.",
+        "unavailable": "Реестр сейчас недоступен. Повторите позже.",
+        "number": "Номер",
+        "type": "Вид",
+        "export": "Экспорт",
+        "import": "Импорт",
+        "issued_at": "Выдан",
+        "valid_from": "Действует с",
+        "valid_until": "Действует до",
+        "exporter": "Экспортёр",
+        "goods": "Товары",
+        "items": "позиций",
+        "checked_at": "Проверено",
+    },
+    "uz": {
+        "title": "Sertifikatni tekshirish",
+        "valid": "HAQIQIY",
+        "revoked": "BEKOR QILINGAN",
+        "superseded": "ALMASHTIRILGAN",
+        "expired": "MUDDATI O‘TGAN",
+        "not_yet_valid": "HALI KUCHGA KIRMAGAN",
+        "invalid": "YAROQSIZ",
+        "not_found": "TOPILMADI",
+        "not_found_text": "Bunday raqamli sertifikat ro‘yxatga olinmagan.",
+        "throttled": "So‘rovlar juda ko‘p. Bir daqiqadan keyin qayta urinib ko‘ring.",
+        "unavailable": "Reyestrni hozir tekshirib bo‘lmaydi. Keyinroq urinib ko‘ring.",
+        "number": "Raqami",
+        "type": "Turi",
+        "export": "Eksport",
+        "import": "Import",
+        "issued_at": "Berilgan",
+        "valid_from": "Amal qilish boshlanishi",
+        "valid_until": "Amal qilish muddati",
+        "exporter": "Eksportyor",
+        "goods": "Tovarlar",
+        "items": "ta pozitsiya",
+        "checked_at": "Tekshirilgan vaqt",
+    },
+}
+
+
+class PublicPageThrottle(SimpleRateThrottle):
+    """Per client address; the rate is read when the request comes, so it follows the settings."""
+
+    scope = "public_page"
+
+    def get_rate(self) -> str | None:
+        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def page_language(request: HttpRequest) -> str:
+    """``?lang=`` when it names one of the three languages, else the browser's choice, else English."""
+    chosen = request.GET.get("lang", "")
+    if chosen in LANGUAGES:
+        return chosen
+    detected = (get_language_from_request(request) or "en").split("-")[0]
+    return detected if detected in LANGUAGES else "en"
+
+
+class PublicCertificateView(View):
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, number: str) -> HttpResponse:
+        language = page_language(request)
+        throttle = PublicPageThrottle()
+        if not throttle.allow_request(request, self):
+            response = _page(request, language, status=429, message="throttled")
+            response["Retry-After"] = str(int(throttle.wait() or 60))
+            return response
+        if not re.fullmatch(NUMBER_PATTERN, number):
+            return _page(request, language, status=404, message="not_found_text", word="not_found")
+        try:
+            outcome = v.verification_by_number(number=number, moment=timezone.now())
+        except DatabaseError:
+            return _page(request, language, status=503, message="unavailable")
+        if outcome.certificate is None:
+            return _page(request, language, status=404, message="not_found_text", word="not_found")
+        return _page(request, language, status=200, outcome=outcome)
+
+
+def _page(
+    request: HttpRequest,
+    language: str,
+    *,
+    status: int,
+    message: str | None = None,
+    word: str | None = None,
+    outcome: v.Outcome | None = None,
+) -> HttpResponse:
+    texts = TEXTS[language]
+    context: dict[str, Any] = {
+        "t": texts,
+        "lang": language,
+        "languages": LANGUAGES,
+        "path": request.path,
+        "message": texts[message] if message else None,
+        "word": texts[word] if word else None,
+        "colour": RED,
+    }
+    if outcome is not None:
+        context.update(_outcome_context(outcome, texts))
+    response = render(request, "certificates/public_page.html", context, status=status)
+    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response["Content-Language"] = language
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _outcome_context(outcome: v.Outcome, texts: dict[str, str]) -> dict[str, Any]:
+    status = outcome.status
+    summary = v.certificate_summary(certificate=outcome.certificate)
+    return {
+        "word": texts[status if status in OWN_WORD else "invalid"],
+        "colour": COLOURS.get(status, RED),
+        "summary": summary,
+        "type_label": texts.get(summary["type"], summary["type"]),
+        "checked_at": v.rfc3339(timezone.now()),
+    }
