@@ -21,8 +21,8 @@ from certificates.applications.api.serializers import (
 from certificates.applications.models import GoodsItem
 from certificates.issuance import services as issuance
 from certificates.issuance.models import Certificate, CertificateEvent
+from certificates.issuance.numbering import NUMBER_PATTERN
 from certificates.issuance.selectors import certificate_detail_for, certificate_list_for
-from certificates.issuance.services import NUMBER_PATTERN
 from certificates.permissions import IsCertificateReader, IsOfficer
 
 

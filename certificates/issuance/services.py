@@ -33,7 +33,8 @@ from certificates.applications.services import (
     application_mark_issued,
 )
 from certificates.audit import Stream, audit_record
-from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder, NumberSequence
+from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder
+from certificates.issuance.numbering import certificate_number_allocate
 from certificates.issuance.signals import certificate_issued
 from certificates.notifications.services import event_emit
 from certsvc.problems import ProblemError
@@ -47,9 +48,6 @@ logger = logging.getLogger(__name__)
 DOCUMENT_SCHEMA = "certsvc.certificate.v1"
 CERTIFICATE_TYP = "certsvc-certificate+jws"
 LOG_EVENT_TYP = "certsvc-log-event+jws"
-TYPE_CODES = {Application.Type.EXPORT: "EX", Application.Type.IMPORT: "IM"}
-# What certificate_number_allocate produces (the prefix is checked in settings); URLs match it.
-NUMBER_PATTERN = r"[A-Z]{2,8}-\d{4}-[A-Z]{2}-\d{6}"
 State = IssuanceOrder.State
 CERTIFICATE_STREAM = Stream(CertificateEvent, "certificate")
 
@@ -62,19 +60,6 @@ class IssuanceFailure(ProblemError):
 class IssueResult:
     certificate: Certificate | None
     created: bool
-
-
-# --- numbering -------------------------------------------------------------------------
-
-
-def certificate_number_allocate(*, year: int, type: str) -> tuple[int, str]:
-    """The next number of ``year`` and ``type``: gapless because it commits or rolls back with the issue."""
-    NumberSequence.objects.bulk_create([NumberSequence(year=year, type=type)], ignore_conflicts=True)
-    sequence = NumberSequence.objects.select_for_update().get(year=year, type=type)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    number = f"{settings.CERTIFICATE_NUMBER_PREFIX}-{year}-{TYPE_CODES[type]}-{sequence.last:06d}"
-    return sequence.last, number
 
 
 # --- the document (CONTRACT §1) ----------------------------------------------------------

@@ -1,7 +1,8 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
-from certificates.issuance.api import NUMBER_PATTERN, CertificateViewSet
+from certificates.issuance.api import CertificateViewSet
+from certificates.issuance.numbering import NUMBER_PATTERN
 
 router = SimpleRouter()
 router.register("certificates", CertificateViewSet, basename="certificate")

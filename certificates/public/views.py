@@ -19,7 +19,7 @@ from django.utils.translation import get_language_from_request
 from django.views import View
 from rest_framework.throttling import SimpleRateThrottle
 
-from certificates.issuance.services import NUMBER_PATTERN
+from certificates.issuance.numbering import NUMBER_PATTERN
 from certificates.verification import services as v
 
 CONTENT_SECURITY_POLICY = (

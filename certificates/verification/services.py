@@ -34,7 +34,7 @@ from redis.exceptions import RedisError
 
 from certificates.accounts.models import User
 from certificates.issuance.models import Certificate
-from certificates.issuance.services import NUMBER_PATTERN
+from certificates.issuance.numbering import NUMBER_PATTERN
 from certificates.verification.models import Verification
 from certsvc.problems import ServiceUnavailable
 from signing.backends import get_backend
