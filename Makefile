@@ -22,11 +22,14 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## Static checks: ruff (lint + format) and bandit (no medium or high findings).
+## Static checks: ruff (lint + format), bandit (no medium or high findings), the architecture
+## contracts (import-linter) and the types (mypy, strict for signing/).
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/bandit -q -c pyproject.toml -r certsvc certificates signing --severity-level medium
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 messages: $(VENV)/.runtime
 	cd certsvc && ../$(PY) ../manage.py compilemessages
