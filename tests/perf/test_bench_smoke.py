@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from bench import generate
 from certificates.issuance.models import Certificate, NumberSequence
 from signing.transparency.models import LogHead, LogLeaf
 from tests.services import database_url_for_subprocess, require_redis
@@ -24,7 +25,7 @@ def bench_env(monkeypatch):
 
 @pytest.mark.postgres
 def test_generator_writes_consistent_certificates_audit_chains_and_log(postgres, capsys):
-    call_command("generate_certificates", count=120, batch=50, workers=2, reset=True, quiet=True)
+    generate.main(["--count", "120", "--batch", "50", "--workers", "2", "--reset", "--quiet"])
     assert Certificate.objects.count() == LogLeaf.objects.count() == 120
     assert LogHead.objects.get().tree_size == 120
     assert Certificate.objects.filter(status="revoked").exists()
@@ -49,7 +50,7 @@ def test_offline_benchmark_reports_both_rates_and_their_ratio():
 def test_verify_load_benchmark_serves_and_measures_every_endpoint(postgres, bench_env):
     from bench import verify_load
 
-    call_command("generate_certificates", count=60, batch=50, workers=1, reset=True, quiet=True)
+    generate.main(["--count", "60", "--batch", "50", "--workers", "1", "--reset", "--quiet"])
     client = "auto" if shutil.which("wrk") else "python"
     result = verify_load.main(
         ["--duration", "1", "--warmup", "0", "--rounds", "1", "--numbers", "30", "--port", "18799",
