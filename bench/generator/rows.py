@@ -56,6 +56,8 @@ CERTIFICATE_COLUMNS = (
 EVENT_COLUMNS = ["at", "from_status", "to_status", "action", "reason", "actor_id", "prev_hash", "hash"]
 LEAF_COLUMNS = ["index", "leaf_hash", "entry", "created_at"]
 Step = tuple[datetime, str, str, str, str, int | None]  # at, from, to, action, reason, actor
+REVOCATION_REASON = "wrong HS code"
+_NOT_REVOKED = {"revoked_at": None, "revocation_reason": "", "superseded_by_id": None}
 
 
 class EventRow(NamedTuple):
@@ -235,32 +237,44 @@ class CertificateRows:
     ) -> dict[str, Any]:
         year, type_, sequence = numbering(self.plan, i)
         issued_at = application["updated_at"]
-        dates = {"issued_at": issued_at, "valid_from": issued_at.date()}
-        dates["valid_until"] = dates["valid_from"] + timedelta(days=self.plan.validity_days)
-        replaces = number_of(self.plan, i - 1) if application["replaces_id"] else None
-        document = self._document(
-            application, items, number=number_of(self.plan, i), replaces=replaces, **dates
-        )
-        canonical = canonicalize(document)
-        jws = sign_compact(payload=canonical, header=self._header, signer=self._sign)
         return {
-            **dates,
+            **self._signed(i, application, items),
             **self._after_issue(i, issued_at),
             "id": self._certificate_id(i),
-            "number": document["number"],
             "type": type_,
             "year": year,
             "sequence": sequence,
-            "document": canonical.decode("utf-8"),
-            "canonical": canonical,
-            "jws": jws,
-            "jws_sha256": hashlib.sha256(jws.encode("ascii")).hexdigest(),
-            "kid": self.plan.kid,
+            "issued_at": issued_at,
+            "valid_from": issued_at.date(),
+            "valid_until": issued_at.date() + timedelta(days=self.plan.validity_days),
             "log_index": i,
             "pdf": "",
             "created_at": issued_at,
             "application_id": application["id"],
             "replaces_id": application["replaces_id"],
+        }
+
+    def _signed(self, i: int, application: dict[str, Any], items: list[dict[str, Any]]) -> dict[str, Any]:
+        """The document, its RFC 8785 bytes and their JWS, as ``certificate_issue`` makes them."""
+        issued_at = application["updated_at"]
+        document = self._document(
+            application,
+            items,
+            number=number_of(self.plan, i),
+            issued_at=issued_at,
+            valid_from=issued_at.date(),
+            valid_until=issued_at.date() + timedelta(days=self.plan.validity_days),
+            replaces=number_of(self.plan, i - 1) if application["replaces_id"] else None,
+        )
+        canonical = canonicalize(document)
+        jws = sign_compact(payload=canonical, header=self._header, signer=self._sign)
+        return {
+            "number": document["number"],
+            "document": canonical.decode("utf-8"),
+            "canonical": canonical,
+            "jws": jws,
+            "jws_sha256": hashlib.sha256(jws.encode("ascii")).hexdigest(),
+            "kid": self.plan.kid,
         }
 
     def _document(
@@ -279,40 +293,48 @@ class CertificateRows:
         fate, status = Fate.of(self.plan, i), Certificate.Status
         if fate.revoked:
             revoked_at = min(issued_at + timedelta(days=1), self.plan.now - timedelta(minutes=1))
-            return {"status": status.REVOKED, "revoked_at": revoked_at, "revocation_reason": "wrong HS code",
-                    "superseded_by_id": None}  # fmt: skip
-        superseded_by = self._certificate_id(i + 1) if fate.superseded else None
-        return {"status": status.SUPERSEDED if fate.superseded else status.ISSUED, "revoked_at": None,
-                "revocation_reason": "", "superseded_by_id": superseded_by}  # fmt: skip
+            return {
+                **_NOT_REVOKED,
+                "status": status.REVOKED,
+                "revoked_at": revoked_at,
+                "revocation_reason": REVOCATION_REASON,
+            }
+        if fate.superseded:
+            return {
+                **_NOT_REVOKED,
+                "status": status.SUPERSEDED,
+                "superseded_by_id": self._certificate_id(i + 1),
+            }
+        return {**_NOT_REVOKED, "status": status.ISSUED}
 
     def _certificate_events(self, i: int, certificate: dict[str, Any]) -> list[EventRow]:
+        steps: list[Step] = [(certificate["issued_at"], "", Certificate.Status.ISSUED, "issued", "", None)]
+        later = self._after_issue_step(i, certificate)
+        return chain(CERTIFICATE_STREAM, certificate["id"], steps if later is None else [*steps, later])
+
+    def _after_issue_step(self, i: int, certificate: dict[str, Any]) -> Step | None:
         status = Certificate.Status
-        steps: list[Step] = [(certificate["issued_at"], "", status.ISSUED, "issued", "", None)]
         if certificate["status"] == status.REVOKED:
-            reason = certificate["revocation_reason"]
-            steps.append(
-                (
-                    certificate["revoked_at"],
-                    status.ISSUED,
-                    status.REVOKED,
-                    "revoked",
-                    reason,
-                    self.plan.officer_id,
-                )
+            officer = self.plan.officer_id
+            return (
+                certificate["revoked_at"],
+                status.ISSUED,
+                status.REVOKED,
+                "revoked",
+                REVOCATION_REASON,
+                officer,
             )
-        elif certificate["status"] == status.SUPERSEDED:
+        if certificate["status"] == status.SUPERSEDED:
             replacement = number_of(self.plan, i + 1)
-            steps.append(
-                (
-                    issued_at_of(self.plan, i + 1),
-                    status.ISSUED,
-                    status.SUPERSEDED,
-                    "superseded",
-                    replacement,
-                    None,
-                )
+            return (
+                issued_at_of(self.plan, i + 1),
+                status.ISSUED,
+                status.SUPERSEDED,
+                "superseded",
+                replacement,
+                None,
             )
-        return chain(CERTIFICATE_STREAM, certificate["id"], steps)
+        return None
 
 
 def chain(stream: Stream, owner_id: int, steps: list[Step]) -> list[EventRow]:
