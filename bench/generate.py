@@ -20,7 +20,8 @@ Signatures are real: a fresh Ed25519 key is generated in memory, registered as a
 ``SigningKey`` (so the JWKS publishes it and verification accepts it) and its private half is
 dropped when the generator ends. The service's own active key (for receipts) is ensured too.
 
-``--reset`` empties the registry tables first (benchmark databases only).
+``--reset`` empties the registry tables first (benchmark databases only). Without a PostgreSQL
+DATABASE_URL it writes the same rows with plain INSERTs in one process (smoke runs only).
 """
 
 from __future__ import annotations
