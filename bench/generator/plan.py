@@ -141,4 +141,4 @@ def _register_key(private: Ed25519PrivateKey, *, now: datetime) -> str:
 
 
 def _last_id(model: type[models.Model]) -> int:
-    return model.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return model._default_manager.order_by("-id").values_list("id", flat=True).first() or 0

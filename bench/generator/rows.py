@@ -100,7 +100,7 @@ class Fate:
         return cls(replaces_previous, superseded, revoked)
 
 
-def numbering(plan: Plan, i: int) -> tuple[int, str, int]:
+def numbering(plan: Plan, i: int) -> tuple[int, Application.Type, int]:
     """(year, type, sequence) of certificate ``i``: one import in five, gapless per type this year."""
     if i % 5 == 4:
         return plan.now.year, Application.Type.IMPORT, i // 5 + 1
