@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from bench.generator.plan import Exporter, Plan
+from bench.generator.plan import CITIES, Exporter, Plan
 from certificates.accounts.models import Organization
 from certificates.applications.models import Application, GoodsItem
 from certificates.applications.services import APPLICATION_STREAM
@@ -38,7 +38,6 @@ from signing.transparency.merkle import leaf_hash
 CHUNK_ALIGN = 50
 HS_CODES = ("520100", "080610", "081090", "610910", "870323", "271019", "100199", "310520")
 GOODS = ("Raw cotton", "Fresh grapes", "Dried apricots", "Cotton T-shirts", "Cars", "Fuel oil", "Wheat")
-CITIES = ("Tashkent", "Samarkand", "Bukhara", "Minsk", "Brest", "Gomel", "Andijan", "Namangan")
 APPLICATION_COLUMNS = (
     "id type status consignee_name consignee_country consignee_address consignee_tax_id country_of_export "
     "country_of_destination transport_mode transport_details invoice_number invoice_date submitted_at "
@@ -174,8 +173,9 @@ class CertificateRows:
         rows.certificates.append(tuple(certificate[column] for column in CERTIFICATE_COLUMNS))
         rows.application_events.extend(self._application_events(application))
         rows.certificate_events.extend(self._certificate_events(i, certificate))
-        leaf = leaf_hash(certificate["jws"].encode("ascii"))
-        rows.leaves.append((i, leaf, certificate["jws"].encode("ascii"), certificate["issued_at"]))
+        entry = certificate["jws"].encode("ascii")
+        leaf = leaf_hash(entry)
+        rows.leaves.append((i, leaf, entry, certificate["issued_at"]))
         return leaf
 
     # --- the application ---------------------------------------------------------------
