@@ -80,12 +80,9 @@ def setup_django(url: str, broker: str) -> None:
 
 
 def reset() -> None:
-    from django.db import connection
+    from bench.generator.run import registry_truncate
 
-    from certificates.management.commands.generate_certificates import TABLES
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    registry_truncate()
 
 
 def purge(broker: str) -> None:
@@ -229,8 +226,8 @@ def raw_signing_rate(samples: int = 2000) -> dict:
 def measure(args: argparse.Namespace) -> dict:
     from django.db import connection
 
-    from certificates.issuance.models import Certificate, IssuanceOrder
     from certificates.applications.services import application_approve
+    from certificates.issuance.models import Certificate, IssuanceOrder
     from signing.services import signing_key_ensure_active
 
     reset()

@@ -3,13 +3,14 @@
 
     .venv/bin/python bench/offline_verify.py [--tokens 2000] [--rounds 5]
 
-Tokens are certificate JWS built like the registry's (``generate_certificates``' documents, 1–3
+Tokens are certificate JWS built like the registry's (``bench/generate.py``'s documents, 1–3
 goods items, signed with a fresh Ed25519 key). Each round times, interleaved:
 
 - raw: ``Ed25519PublicKey.verify(signature, signing_input)`` with both already decoded;
 - verifier: ``Verifier(jwks).verify(token)``: parsing, every check, the result.
 
-Prints the median rate of each and their ratio (target: verifier >= 0.8 x raw). Needs no database.
+Prints the median rate of each and their ratio (target: verifier >= 0.8 x raw). Needs no database
+(Django is set up only for the models the document builder reads; nothing is queried).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import random
 import statistics
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,33 +29,17 @@ sys.path.insert(0, str(ROOT))
 def make_tokens(count: int) -> tuple[list[str], dict]:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from certificates.management.commands import generate_certificates as generator
-    from signing.jws import jwk_thumbprint, public_jwk
+    from bench.generator.plan import plan_for_tokens
+    from bench.generator.rows import CertificateRows, Rows
+    from signing.jws import public_jwk
 
-    private = Ed25519PrivateKey.generate()
-    public_x = private.public_key().public_bytes_raw()
-    kid = jwk_thumbprint(public_x)
-    plan = {
-        "count": count,
-        "seed": 1,
-        "now": datetime.now(UTC).replace(microsecond=0),
-        "private": private.private_bytes_raw(),
-        "kid": kid,
-        "issuer": {"name": "Chamber of Commerce (bench)", "country": "UZ"},
-        "officer": 1,
-        "exporters": [(n, n, f"Exporter {n:03d} LLC", f"{n} Navoi street, Tashkent") for n in range(1, 21)],
-        "application_base": 0,
-        "certificate_base": 0,
-        "prefix": "UZBY",
-        "validity_days": 365,
-    }
-    generator._worker_init(plan)
-    rows = {name: [] for name in ("app", "item", "cert", "app_event", "cert_event", "leaf")}
-    rng = random.Random(7)
+    plan = plan_for_tokens(count=count)
+    builder, rows, rng = CertificateRows(plan), Rows(), random.Random(7)
     for i in range(count):
-        generator._certificate_rows(i, rng, rows, check_canonical=i == 0)
-    tokens = [row[8] for row in rows["cert"]]
-    return tokens, {"keys": [public_jwk(public_x, kid)]}
+        builder.add(i, rng, rows)
+    tokens = [leaf[2].decode("ascii") for leaf in rows.leaves]
+    public_x = Ed25519PrivateKey.from_private_bytes(plan.private_key).public_key().public_bytes_raw()
+    return tokens, {"keys": [public_jwk(public_x, plan.kid)]}
 
 
 def rate_raw(prepared, key) -> float:
@@ -119,4 +103,7 @@ def main(argv=None) -> dict:
 
 
 if __name__ == "__main__":
+    from bench.generate import setup_django
+
+    setup_django()
     main()

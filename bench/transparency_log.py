@@ -19,7 +19,6 @@ Without a PostgreSQL DATABASE_URL it runs on a temporary SQLite file (smoke runs
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import random
 import statistics
@@ -112,39 +111,28 @@ def entry_bytes(index: int) -> bytes:
     return f"bench entry {index:012d}".encode()
 
 
-def complete_levels(leaf_hashes: list[bytes]) -> list[list[bytes]]:
-    from signing.transparency.merkle import node_hash
-
-    levels = [leaf_hashes]
-    while len(levels[-1]) >= 2:
-        below = levels[-1]
-        levels.append([node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)])
-    return levels
-
-
 def build(size: int) -> float:
     """Fill the log with ``size`` leaves and all their complete subtrees; returns seconds."""
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from bench.log_tree import complete_levels, node_rows
+    from signing.transparency.merkle import leaf_hash
     from signing.transparency.models import LogHead
 
     started = time.perf_counter()
     truncate()
     entries = [entry_bytes(i) for i in range(size)]
-    leaf_hashes = [hashlib.sha256(b"\x00" + e).digest() for e in entries]
+    leaf_hashes = [leaf_hash(e) for e in entries]
     levels = complete_levels(leaf_hashes)
     now = timezone.now()
     leaf_rows = ((i, leaf_hashes[i], entries[i], now) for i in range(size))
-    node_rows = (
-        (level, index, value) for level in range(1, len(levels)) for index, value in enumerate(levels[level])
-    )
     with transaction.atomic():
         if connection.vendor == "postgresql":
             copy_rows("transparency_logleaf", ("index", "leaf_hash", "entry", "created_at"), leaf_rows)
-            copy_rows("transparency_lognode", ("level", "index", "hash"), node_rows)
+            copy_rows("transparency_lognode", ("level", "index", "hash"), node_rows(levels))
         else:
-            bulk_rows(leaf_rows, node_rows)
+            bulk_rows(leaf_rows, node_rows(levels))
         LogHead.objects.update_or_create(id=LogHead.SINGLETON_ID, defaults={"tree_size": size})
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -160,15 +148,13 @@ def copy_rows(table: str, columns: tuple[str, ...], rows) -> None:
             copy.write_row(row)
 
 
-def bulk_rows(leaf_rows, node_rows) -> None:
+def bulk_rows(leaf_rows, nodes) -> None:
     from signing.transparency.models import LogLeaf, LogNode
 
     LogLeaf.objects.bulk_create(
         (LogLeaf(index=i, leaf_hash=h, entry=e, created_at=t) for i, h, e, t in leaf_rows), batch_size=5000
     )
-    LogNode.objects.bulk_create(
-        (LogNode(level=lv, index=i, hash=h) for lv, i, h in node_rows), batch_size=5000
-    )
+    LogNode.objects.bulk_create((LogNode(level=lv, index=i, hash=h) for lv, i, h in nodes), batch_size=5000)
 
 
 # --- measuring -----------------------------------------------------------------------
@@ -205,7 +191,7 @@ def measure_proofs(size: int, count: int, rng: random.Random) -> dict[str, list[
         started = time.perf_counter()
         path = services.log_inclusion_proof(leaf_index=index, tree_size=size)
         inclusion.append((time.perf_counter() - started) * 1000)
-        leaf = hashlib.sha256(b"\x00" + entry_bytes(index)).digest()
+        leaf = merkle.leaf_hash(entry_bytes(index))
         ok = merkle.verify_inclusion(
             leaf_hash=leaf, leaf_index=index, tree_size=size, audit_path=path, root_hash=root
         )

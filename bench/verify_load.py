@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Load benchmark of ``POST /api/v1/verify/`` against the framework floor, on a generated registry.
 
-    .venv/bin/python manage.py generate_certificates --count 1000000 --reset   # DATABASE_URL=…/certsvc_bench
+    .venv/bin/python -m bench.generate --count 1000000 --reset   # DATABASE_URL=…/certsvc_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/certsvc_bench .venv/bin/python bench/verify_load.py
 
 Starts gunicorn (sync workers) serving the real service in production settings (DEBUG=false) with
@@ -158,7 +158,7 @@ def random_numbers(count: int) -> list[str]:
     with psycopg.connect(url) as conn:
         low, high = conn.execute("SELECT MIN(id), MAX(id) FROM certificates_certificate").fetchone()
         if low is None:
-            raise SystemExit("the registry is empty: run manage.py generate_certificates first")
+            raise SystemExit("the registry is empty: run python -m bench.generate first")
         rng = random.Random(20261128)
         ids = [rng.randint(low, high) for _ in range(count)]
         rows = conn.execute(

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from bench import generate
 from certificates.issuance.models import Certificate, NumberSequence
 from signing.transparency.models import LogHead, LogLeaf
 from tests.services import database_url_for_subprocess, require_redis
@@ -24,13 +25,25 @@ def bench_env(monkeypatch):
 
 @pytest.mark.postgres
 def test_generator_writes_consistent_certificates_audit_chains_and_log(postgres, capsys):
-    call_command("generate_certificates", count=120, batch=50, workers=2, reset=True, quiet=True)
+    generate.main(["--count", "120", "--batch", "50", "--workers", "2", "--reset", "--quiet"])
     assert Certificate.objects.count() == LogLeaf.objects.count() == 120
     assert LogHead.objects.get().tree_size == 120
     assert Certificate.objects.filter(status="revoked").exists()
     assert Certificate.objects.filter(status="superseded", superseded_by__isnull=False).exists()
     sequences = dict(NumberSequence.objects.values_list("type", "last"))
     assert sequences == {"export": 96, "import": 24}
+    call_command("verify_audit")
+    call_command("verify_log")
+    assert "audit OK" in capsys.readouterr().out
+
+
+def test_generator_writes_consistent_rows_on_any_database(transactional_db, capsys):
+    generate.main(["--count", "60", "--batch", "50", "--reset", "--quiet"])
+    assert Certificate.objects.count() == LogLeaf.objects.count() == LogHead.objects.get().tree_size == 60
+    assert dict(NumberSequence.objects.values_list("type", "last")) == {"export": 48, "import": 12}
+    replacement = Certificate.objects.get(replaces__isnull=False)
+    assert replacement.replaces.superseded_by == replacement
+    assert replacement.document["replaces"] == replacement.replaces.number
     call_command("verify_audit")
     call_command("verify_log")
     assert "audit OK" in capsys.readouterr().out
@@ -49,7 +62,7 @@ def test_offline_benchmark_reports_both_rates_and_their_ratio():
 def test_verify_load_benchmark_serves_and_measures_every_endpoint(postgres, bench_env):
     from bench import verify_load
 
-    call_command("generate_certificates", count=60, batch=50, workers=1, reset=True, quiet=True)
+    generate.main(["--count", "60", "--batch", "50", "--workers", "1", "--reset", "--quiet"])
     client = "auto" if shutil.which("wrk") else "python"
     result = verify_load.main(
         ["--duration", "1", "--warmup", "0", "--rounds", "1", "--numbers", "30", "--port", "18799",
