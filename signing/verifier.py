@@ -67,6 +67,7 @@ from signing.jws import (
     parse_compact,
     verify_ed25519,
 )
+from signing.times import rfc3339, rfc3339_or_date_parse
 from signing.transparency import merkle
 
 try:  # optional: only makes batches faster
@@ -198,14 +199,6 @@ class _Checks:
         return Result(valid=self.status == "valid", status=self.status, number=number, checks=self.items)
 
 
-def parse_time(text: str) -> datetime:
-    """RFC 3339 (``2026-11-28T10:15:00Z``) or a plain date (midnight UTC)."""
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
-
-
 def load_keys(jwks: dict[str, Any]) -> dict[str, Ed25519PublicKey]:
     """The JWKS's Ed25519 keys by ``kid``, loaded once; other kinds of key are skipped."""
     if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list):
@@ -227,7 +220,7 @@ def load_compromises(key_list: Sequence[dict[str, Any]]) -> dict[str, datetime |
             raise VerifierError("the key list is not a list of keys")
         if key.get("status") == "revoked" or key.get("compromised_at"):
             when = key.get("compromised_at")
-            compromised[str(key.get("kid"))] = parse_time(when) if when else None
+            compromised[str(key.get("kid"))] = rfc3339_or_date_parse(when) if when else None
     return compromised
 
 
@@ -261,8 +254,8 @@ class Verifier:
                 raise BundleError(f"the bundle is signed with an unknown key {parsed.kid}")
             verify_ed25519(parsed, key)
             body = json.loads(parsed.payload)
-            next_update = parse_time(body["next_update"])
-            self._refuse_compromised_signer(parsed.kid, parse_time(body["issued_at"]))
+            next_update = rfc3339_or_date_parse(body["next_update"])
+            self._refuse_compromised_signer(parsed.kid, rfc3339_or_date_parse(body["issued_at"]))
             entries = {entry["number"]: entry for entry in body["entries"]}
         except JWSError as exc:
             raise BundleError(f"the status bundle does not verify: {exc}") from exc
@@ -357,7 +350,7 @@ class Verifier:
             return offline
         body: dict[str, Any] = {"document": token.strip()}
         if at is not None:
-            body["at"] = _rfc3339(at)
+            body["at"] = rfc3339(at)
         online = self.ask_online(base_url, body)
         status = min(offline.status, online.status, key=_rank)
         seen = {check["name"] for check in offline.checks}
@@ -448,7 +441,7 @@ class Verifier:
         if self.bundle_entries is None:
             return
         entry = self.bundle_entries.get(number)
-        if entry is None or parse_time(entry["since"]) > moment:
+        if entry is None or rfc3339_or_date_parse(entry["since"]) > moment:
             checks.add("status", True, "valid")
             return
         checks.add("status", False, entry["status"], f"{entry['status']} since {entry['since']}")
@@ -498,7 +491,7 @@ def _document_dates(document: Any) -> _Dates:
         if not isinstance(document.get(member), str):
             raise ValueError(f"the document has no {member}")
     return _Dates(
-        issued_at=parse_time(document["issued_at"]),
+        issued_at=rfc3339_or_date_parse(document["issued_at"]),
         valid_from=date.fromisoformat(document["valid_from"]),
         valid_until=date.fromisoformat(document["valid_until"]),
     )
@@ -532,7 +525,7 @@ def _post_json(url: str, body: dict[str, Any]) -> dict[str, Any]:
 def _validity(dates: _Dates, moment: datetime, checks: _Checks) -> None:
     day = moment.astimezone(UTC).date()
     if moment < dates.issued_at:
-        checks.add("validity", False, "not_yet_valid", f"not issued until {_rfc3339(dates.issued_at)}")
+        checks.add("validity", False, "not_yet_valid", f"not issued until {rfc3339(dates.issued_at)}")
     elif day < dates.valid_from:
         checks.add("validity", False, "not_yet_valid", f"valid from {dates.valid_from.isoformat()}")
     elif day > dates.valid_until:
@@ -540,10 +533,6 @@ def _validity(dates: _Dates, moment: datetime, checks: _Checks) -> None:
     else:
         period = f"{dates.valid_from.isoformat()} to {dates.valid_until.isoformat()}"
         checks.add("validity", True, "valid", f"valid {period}")
-
-
-def _rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def verify_certificate(
@@ -620,7 +609,7 @@ def _build(args: argparse.Namespace) -> tuple[Verifier, datetime | None]:
     at = None
     if args.at:
         try:
-            at = parse_time(args.at)
+            at = rfc3339_or_date_parse(args.at)
         except ValueError as exc:
             raise VerifierError(f"--at {args.at!r} is not an RFC 3339 time or a date") from exc
     keys = _read_json(args.keys) if args.keys else None
@@ -646,7 +635,7 @@ def _verify_file(verifier: Verifier, path: str, at: datetime | None, args: argpa
 def _verify_number(verifier: Verifier, number: str, at: datetime | None, online: str) -> Result:
     body: dict[str, Any] = {"number": number}
     if at is not None:
-        body["at"] = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        body["at"] = rfc3339(at)
     return verifier.ask_online(online, body)
 
 

@@ -19,7 +19,7 @@ import base64
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -32,6 +32,7 @@ from rest_framework import status
 from certsvc.problems import ProblemError, ServiceUnavailable
 from signing.canonical import canonicalize
 from signing.services import NoActiveKey, jws_sign
+from signing.times import rfc3339
 from signing.transparency import merkle
 from signing.transparency.models import Checkpoint, LogHead, LogLeaf, LogNode
 
@@ -44,7 +45,6 @@ __all__ = [
     "checkpoint_latest",
     "checkpoint_published",
     "encode_hash",
-    "format_timestamp",
     "log_append",
     "log_consistency_proof",
     "log_inclusion",
@@ -77,10 +77,6 @@ class LogCorrupted(Exception):
 def encode_hash(value: bytes) -> str:
     """Standard base64 with padding, as CONTRACT §5 fixes for the log."""
     return base64.b64encode(value).decode("ascii")
-
-
-def format_timestamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --- appending -----------------------------------------------------------------------
@@ -249,7 +245,7 @@ def checkpoint_body(*, tree_size: int, root_hash: bytes, timestamp: datetime) ->
     return {
         "tree_size": tree_size,
         "root_hash": encode_hash(root_hash),
-        "timestamp": format_timestamp(timestamp),
+        "timestamp": rfc3339(timestamp),
     }
 
 

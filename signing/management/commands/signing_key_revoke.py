@@ -4,16 +4,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 from signing.errors import SigningError
 from signing.services import signing_key_revoke
+from signing.times import MissingTimeZone, rfc3339_parse
 
 
-def _rfc3339(value: str) -> datetime:
+def _compromise_time(value: str) -> datetime:
     try:
-        moment = datetime.fromisoformat(value)
+        return rfc3339_parse(value)
+    except MissingTimeZone as exc:
+        raise CommandError("--compromised-at needs a time zone (e.g. Z or +05:00)") from exc
     except ValueError as exc:
         raise CommandError(f"--compromised-at must be RFC 3339 (2026-11-28T10:15:00Z): {value!r}") from exc
-    if moment.tzinfo is None:
-        raise CommandError("--compromised-at needs a time zone (e.g. Z or +05:00)")
-    return moment
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         try:
             key = signing_key_revoke(
                 kid=kid,
-                compromised_at=_rfc3339(compromised_at),
+                compromised_at=_compromise_time(compromised_at),
                 reason=reason,
                 actor="manage.py signing_key_revoke",
             )
