@@ -26,6 +26,7 @@ __all__ = [
     "ACCEPTED_ED25519_ALGS",
     "ALG_EDDSA",
     "TYP_CERTIFICATE",
+    "TYP_CHECKPOINT",
     "TYP_RECEIPT",
     "TYP_STATUS",
     "BadSignature",
@@ -48,6 +49,7 @@ __all__ = [
 ALG_EDDSA = "EdDSA"
 ACCEPTED_ED25519_ALGS = frozenset({"EdDSA", "Ed25519"})
 TYP_CERTIFICATE = "certsvc-certificate+jws"
+TYP_CHECKPOINT = "certsvc-checkpoint+jws"
 TYP_RECEIPT = "certsvc-receipt+jws"
 TYP_STATUS = "certsvc-status+jws"
 

@@ -31,6 +31,7 @@ from rest_framework import status
 
 from certsvc.problems import ProblemError, ServiceUnavailable
 from signing.canonical import canonicalize
+from signing.jws import TYP_CHECKPOINT
 from signing.services import NoActiveKey, jws_sign
 from signing.times import rfc3339
 from signing.transparency import merkle
@@ -57,7 +58,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-CHECKPOINT_TYP = "certsvc-checkpoint+jws"
+CHECKPOINT_TYP = TYP_CHECKPOINT
 CHECKPOINT_CACHE_PREFIX = "transparency:checkpoint"
 CHECKPOINT_CACHE_SECONDS = 300
 
