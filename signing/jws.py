@@ -87,11 +87,13 @@ class ParsedJWS:
 
     @property
     def alg(self) -> str:
-        return self.header["alg"]
+        alg: str = self.header["alg"]  # parse_compact refuses a header whose alg is not a string
+        return alg
 
     @property
     def kid(self) -> str:
-        return self.header["kid"]
+        kid: str = self.header["kid"]  # parse_compact refuses a header whose kid is not a key id
+        return kid
 
     @property
     def typ(self) -> str | None:

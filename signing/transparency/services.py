@@ -31,8 +31,9 @@ from rest_framework import status
 
 from certsvc.problems import ProblemError, ServiceUnavailable
 from signing.canonical import canonicalize
+from signing.errors import NoActiveKey
 from signing.jws import TYP_CHECKPOINT
-from signing.services import NoActiveKey, jws_sign
+from signing.services import jws_sign
 from signing.times import rfc3339
 from signing.transparency import merkle
 from signing.transparency.models import Checkpoint, LogHead, LogLeaf, LogNode
@@ -94,8 +95,9 @@ def log_append(*, entry: bytes) -> LogLeaf:
         raise transaction.TransactionManagementError("log_append must run inside transaction.atomic()")
     head, _ = LogHead.objects.select_for_update().get_or_create(id=LogHead.SINGLETON_ID)
     index = head.tree_size
-    leaf = LogLeaf.objects.create(index=index, leaf_hash=merkle.leaf_hash(entry), entry=entry)
-    LogNode.objects.bulk_create(_closed_nodes(index, leaf.leaf_hash))
+    leaf_hash = merkle.leaf_hash(entry)
+    leaf = LogLeaf.objects.create(index=index, leaf_hash=leaf_hash, entry=entry)
+    LogNode.objects.bulk_create(_closed_nodes(index, leaf_hash))
     head.tree_size = index + 1
     head.updated_at = timezone.now()
     head.save(update_fields=["tree_size", "updated_at"])
@@ -134,7 +136,7 @@ def log_index_for_number(*, number: str) -> int:
     ``(number: str) -> int | None``) belongs to whoever appends them.
     """
     resolver_path = getattr(settings, "TRANSPARENCY_NUMBER_RESOLVER", "")
-    index = import_string(resolver_path)(number) if resolver_path else None
+    index: int | None = import_string(resolver_path)(number) if resolver_path else None
     if index is None:
         raise ProblemError(
             "log_number_unknown", f"no log entry is known for number {number!r}", status_code=404
