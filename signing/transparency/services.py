@@ -163,6 +163,17 @@ def log_inclusion(*, leaf_index: int, tree_size: int | None = None) -> Inclusion
 
     Without ``tree_size`` the proof is against the current tree.
     """
+    tree_size = _inclusion_tree_size(leaf_index, tree_size)
+    leaf_hash, audit_path = _compose(
+        lambda subtree: (subtree(0, leaf_index), merkle.inclusion_path(leaf_index, tree_size, subtree))
+    )
+    return InclusionProof(
+        leaf_index=leaf_index, tree_size=tree_size, leaf_hash=leaf_hash, audit_path=audit_path
+    )
+
+
+def _inclusion_tree_size(leaf_index: int, tree_size: int | None) -> int:
+    """``tree_size``, or the current size when it is ``None``, once the leaf is known to lie within it."""
     if tree_size is None:
         tree_size = log_size()
     else:
@@ -172,12 +183,7 @@ def log_inclusion(*, leaf_index: int, tree_size: int | None = None) -> Inclusion
         "log_index_out_of_range",
         f"leaf_index must be at least 0 and smaller than tree_size ({tree_size})",
     )
-    leaf_hash, audit_path = _compose(
-        lambda subtree: (subtree(0, leaf_index), merkle.inclusion_path(leaf_index, tree_size, subtree))
-    )
-    return InclusionProof(
-        leaf_index=leaf_index, tree_size=tree_size, leaf_hash=leaf_hash, audit_path=audit_path
-    )
+    return tree_size
 
 
 def log_inclusion_proof(*, leaf_index: int, tree_size: int) -> list[bytes]:
@@ -216,22 +222,28 @@ def _hashes(keys: set[merkle.NodeKey]) -> dict[merkle.NodeKey, bytes]:
     """
     if not keys:
         return {}
+    sql, params = _subtrees_query(keys)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {(level, index): bytes(value) for level, index, value in cursor.fetchall()}
+    missing = keys - found.keys()
+    if missing:
+        raise LogCorrupted(f"stored subtrees missing (level, index): {sorted(missing)[:5]}")
+    return found
+
+
+def _subtrees_query(keys: set[merkle.NodeKey]) -> tuple[str, list[int]]:
     leaf_indexes = [index for level, index in keys if level == 0]
     node_keys = [(level, index) for level, index in keys if level > 0]
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[int] = []
     if leaf_indexes:
         parts.append(_LEAF_SQL.format(marks=", ".join(["%s"] * len(leaf_indexes))))
         params += leaf_indexes
     if node_keys:
         parts.append(_NODE_SQL.format(terms=" OR ".join([_NODE_TERM] * len(node_keys))))
         params += [value for key in node_keys for value in key]
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        found = {(level, index): bytes(value) for level, index, value in cursor.fetchall()}
-    missing = keys - found.keys()
-    if missing:
-        raise LogCorrupted(f"stored subtrees missing (level, index): {sorted(missing)[:5]}")
-    return found
+    return " UNION ALL ".join(parts), params
 
 
 # Only placeholders are ever formatted in; every value travels as a query parameter.
