@@ -169,6 +169,11 @@ def _parse_header(raw: bytes) -> dict[str, Any]:
         raise MalformedJWS("the header is not UTF-8 JSON") from exc
     if not isinstance(header, dict):
         raise MalformedJWS("the header is not a JSON object")
+    _check_header_members(header)
+    return header
+
+
+def _check_header_members(header: dict[str, Any]) -> None:
     if "crit" in header:
         # No extension is understood, so every critical one must be refused (RFC 7515 §4.1.11).
         raise MalformedJWS("critical header extensions are not supported")
@@ -180,7 +185,6 @@ def _parse_header(raw: bytes) -> dict[str, Any]:
         raise MalformedJWS("the header's kid is not a key id")
     if "typ" in header and not isinstance(header["typ"], str):
         raise MalformedJWS("the header's typ is not a string")
-    return header
 
 
 def verify_ed25519(parsed: ParsedJWS, public_key: Ed25519PublicKey | bytes) -> None:

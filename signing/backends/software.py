@@ -148,14 +148,16 @@ class SoftwareBackend(SigningBackend):
         count = 0
         with transaction.atomic():
             for material in SoftwareKeyMaterial.objects.select_for_update().exclude(kek_id=current_id):
-                aad = material.kid.encode("ascii")
-                data_key = self._unwrap(material)
-                material.wrapped_data_key = _seal(current, data_key, aad)
-                material.kek_id = current_id
-                material.rewrapped_at = timezone.now()
-                material.save(update_fields=["wrapped_data_key", "kek_id", "rewrapped_at"])
+                self._rewrap(material, kek_id=current_id, kek=current)
                 count += 1
         return count
+
+    def _rewrap(self, material: SoftwareKeyMaterial, *, kek_id: str, kek: bytes) -> None:
+        data_key = self._unwrap(material)
+        material.wrapped_data_key = _seal(kek, data_key, material.kid.encode("ascii"))
+        material.kek_id = kek_id
+        material.rewrapped_at = timezone.now()
+        material.save(update_fields=["wrapped_data_key", "kek_id", "rewrapped_at"])
 
     def _material(self, key_ref: str) -> SoftwareKeyMaterial:
         from signing.models import SoftwareKeyMaterial
