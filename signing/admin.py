@@ -6,15 +6,19 @@ Private key material is never shown: ``SoftwareKeyMaterial`` is not registered.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +27,13 @@ from signing.models import SigningKey, SigningKeyEvent
 from signing.services import signing_key_create, signing_key_revoke, signing_key_rotate
 
 MANAGE_PERMISSION = "signing.manage_signingkey"
+
+if TYPE_CHECKING:
+    _EventInlineBase = admin.TabularInline[SigningKeyEvent, SigningKey]
+    _SigningKeyAdminBase = admin.ModelAdmin[SigningKey]
+else:  # the admin classes take type arguments only in django-stubs
+    _EventInlineBase = admin.TabularInline
+    _SigningKeyAdminBase = admin.ModelAdmin
 
 
 class RevokeForm(forms.Form):
@@ -39,57 +50,65 @@ class CreateForm(forms.Form):
     )
 
 
-class SigningKeyEventInline(admin.TabularInline):
+# One tuple is both fields and readonly_fields: the stubs type the two differently, so neither
+# can be assigned from the other.
+_EVENT_FIELDS = ("at", "action", "from_status", "to_status", "actor", "reason")
+
+
+class SigningKeyEventInline(_EventInlineBase):
     model = SigningKeyEvent
-    fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
-    readonly_fields = fields
+    fields = _EVENT_FIELDS
+    readonly_fields = _EVENT_FIELDS
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: SigningKey | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: SigningKey | None = None) -> bool:
         return False
+
+
+_KEY_FIELDS = (
+    "kid",
+    "status",
+    "backend",
+    "key_ref",
+    "public_jwk_display",
+    "created_at",
+    "activated_at",
+    "retired_at",
+    "revoked_at",
+    "compromised_at",
+    "revocation_reason",
+)
 
 
 @admin.register(SigningKey)
-class SigningKeyAdmin(admin.ModelAdmin):
+class SigningKeyAdmin(_SigningKeyAdminBase):
     list_display = ["kid", "status", "backend", "created_at", "activated_at", "retired_at", "revoked_at"]
     list_filter = ["status", "backend"]
     search_fields = ["kid"]
     ordering = ["-created_at"]
     actions = ["revoke_selected"]
-    fields = [
-        "kid",
-        "status",
-        "backend",
-        "key_ref",
-        "public_jwk_display",
-        "created_at",
-        "activated_at",
-        "retired_at",
-        "revoked_at",
-        "compromised_at",
-        "revocation_reason",
-    ]
-    readonly_fields = fields
+    fields = _KEY_FIELDS
+    readonly_fields = _KEY_FIELDS
     inlines = [SigningKeyEventInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: SigningKey | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: SigningKey | None = None) -> bool:
         return False
 
     @admin.display(description=_("Public JWK"))
     def public_jwk_display(self, obj: SigningKey) -> str:
         return format_html("<pre>{}</pre>", json.dumps(obj.public_jwk, indent=2))
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         own = [
             path("create/", self.admin_site.admin_view(self.create_view), name="signing_signingkey_create"),
             path("rotate/", self.admin_site.admin_view(self.rotate_view), name="signing_signingkey_rotate"),
@@ -101,16 +120,28 @@ class SigningKeyAdmin(admin.ModelAdmin):
         ]
         return own + super().get_urls()
 
-    def changelist_view(self, request: HttpRequest, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_manage_keys": request.user.has_perm(MANAGE_PERMISSION)}
-        return super().changelist_view(request, extra_context)
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        return super().changelist_view(request, self._with_manage_flag(request, extra_context))
 
-    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "can_manage_keys": request.user.has_perm(MANAGE_PERMISSION)}
-        return super().change_view(request, object_id, form_url, extra_context)
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        return super().change_view(
+            request, object_id, form_url, self._with_manage_flag(request, extra_context)
+        )
+
+    def _with_manage_flag(self, request: HttpRequest, extra_context: dict[str, Any] | None) -> dict[str, Any]:
+        """The templates show the create, rotate and revoke buttons only to those who may use them."""
+        return {**(extra_context or {}), "can_manage_keys": request.user.has_perm(MANAGE_PERMISSION)}
 
     @admin.action(description=_("Revoke the selected key…"), permissions=["manage"])
-    def revoke_selected(self, request: HttpRequest, queryset):
+    def revoke_selected(self, request: HttpRequest, queryset: QuerySet[SigningKey]) -> HttpResponse | None:
         if queryset.count() != 1:
             self.message_user(request, _("Select exactly one key to revoke."), messages.WARNING)
             return None
@@ -156,7 +187,7 @@ class SigningKeyAdmin(admin.ModelAdmin):
         if not self.has_manage_permission(request):
             raise PermissionDenied
 
-    def _run(self, request: HttpRequest, action) -> HttpResponse:
+    def _run(self, request: HttpRequest, action: Callable[[], SigningKey]) -> HttpResponse:
         try:
             key = action()
         except SigningError as exc:
@@ -167,7 +198,9 @@ class SigningKeyAdmin(admin.ModelAdmin):
             )
         return HttpResponseRedirect(reverse("admin:signing_signingkey_changelist"))
 
-    def _page(self, request: HttpRequest, template: str, title, **context) -> TemplateResponse:
+    def _page(
+        self, request: HttpRequest, template: str, title: str | Promise, **context: Any
+    ) -> TemplateResponse:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -26,6 +26,7 @@ __all__ = [
     "ACCEPTED_ED25519_ALGS",
     "ALG_EDDSA",
     "TYP_CERTIFICATE",
+    "TYP_CHECKPOINT",
     "TYP_RECEIPT",
     "TYP_STATUS",
     "BadSignature",
@@ -48,6 +49,7 @@ __all__ = [
 ALG_EDDSA = "EdDSA"
 ACCEPTED_ED25519_ALGS = frozenset({"EdDSA", "Ed25519"})
 TYP_CERTIFICATE = "certsvc-certificate+jws"
+TYP_CHECKPOINT = "certsvc-checkpoint+jws"
 TYP_RECEIPT = "certsvc-receipt+jws"
 TYP_STATUS = "certsvc-status+jws"
 
@@ -85,11 +87,13 @@ class ParsedJWS:
 
     @property
     def alg(self) -> str:
-        return self.header["alg"]
+        alg: str = self.header["alg"]  # parse_compact refuses a header whose alg is not a string
+        return alg
 
     @property
     def kid(self) -> str:
-        return self.header["kid"]
+        kid: str = self.header["kid"]  # parse_compact refuses a header whose kid is not a key id
+        return kid
 
     @property
     def typ(self) -> str | None:
@@ -165,6 +169,11 @@ def _parse_header(raw: bytes) -> dict[str, Any]:
         raise MalformedJWS("the header is not UTF-8 JSON") from exc
     if not isinstance(header, dict):
         raise MalformedJWS("the header is not a JSON object")
+    _check_header_members(header)
+    return header
+
+
+def _check_header_members(header: dict[str, Any]) -> None:
     if "crit" in header:
         # No extension is understood, so every critical one must be refused (RFC 7515 §4.1.11).
         raise MalformedJWS("critical header extensions are not supported")
@@ -176,7 +185,6 @@ def _parse_header(raw: bytes) -> dict[str, Any]:
         raise MalformedJWS("the header's kid is not a key id")
     if "typ" in header and not isinstance(header["typ"], str):
         raise MalformedJWS("the header's typ is not a string")
-    return header
 
 
 def verify_ed25519(parsed: ParsedJWS, public_key: Ed25519PublicKey | bytes) -> None:

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
+# What these serializers read and write: plain JSON objects, never model instances.
+JSONObject = dict[str, Any]
 
-class JWKSerializer(serializers.Serializer):
+
+class JWKSerializer(serializers.Serializer[JSONObject]):
     kty = serializers.CharField(help_text="Always `OKP`.")
     crv = serializers.CharField(help_text="Always `Ed25519`.")
     x = serializers.CharField(help_text="Public key, base64url without padding.")
@@ -12,7 +17,7 @@ class JWKSerializer(serializers.Serializer):
     alg = serializers.CharField(help_text="Always `EdDSA`.")
 
 
-class JWKSSerializer(serializers.Serializer):
+class JWKSSerializer(serializers.Serializer[JSONObject]):
     keys = JWKSerializer(many=True)
 
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from signing.backends import get_backend
+from signing.backends import CreatedKey, get_backend
 from signing.errors import NoActiveKey, SigningKeyNotFound, SigningKeyStateError
 from signing.jws import (
     BadSignature,
@@ -76,18 +76,22 @@ def signing_key_create(*, activate: bool = False, backend: str | None = None, ac
     """
     alias = backend or settings.SIGNING_DEFAULT_BACKEND
     with transaction.atomic():
-        created = get_backend(alias).create_key()
-        key = SigningKey.objects.create(
-            kid=jwk_thumbprint(created.public_x),
-            backend=alias,
-            key_ref=created.key_ref,
-            public_x=b64url_encode(created.public_x),
-        )
+        key = _key_store(alias, get_backend(alias).create_key())
         _record(key, action="created", from_status="", actor=actor)
         logger.info("signing key %s created in backend %s", key.kid, alias)
         if activate:
             key = signing_key_activate(kid=key.kid, actor=actor)
     return key
+
+
+def _key_store(alias: str, created: CreatedKey) -> SigningKey:
+    """The pending row of a key the backend ``alias`` just made: its public half and reference."""
+    return SigningKey.objects.create(
+        kid=jwk_thumbprint(created.public_x),
+        backend=alias,
+        key_ref=created.key_ref,
+        public_x=b64url_encode(created.public_x),
+    )
 
 
 def signing_key_activate(*, kid: str, actor: str = "") -> SigningKey:
@@ -102,21 +106,31 @@ def signing_key_activate(*, kid: str, actor: str = "") -> SigningKey:
             raise SigningKeyStateError(f"key {kid} is {key.status}; only a pending key can be activated")
         get_backend(key.backend).check_usable(key.key_ref)
         now = timezone.now()
-        previous = SigningKey.objects.select_for_update().filter(status=Status.ACTIVE).first()
-        if previous is not None:
-            previous.status, previous.retired_at = Status.RETIRED, now
-            previous.save(update_fields=["status", "retired_at"])
-            _record(previous, action="retired", from_status=Status.ACTIVE, actor=actor)
-        key.status, key.activated_at = Status.ACTIVE, now
-        try:
-            with transaction.atomic():
-                key.save(update_fields=["status", "activated_at"])
-        except IntegrityError as exc:
-            raise SigningKeyStateError("another key was activated at the same time; retry") from exc
+        previous = _retire_active_key(now=now, actor=actor)
+        _mark_active(key, now=now)
         _record(key, action="activated", from_status=Status.PENDING, actor=actor)
         signing_key_activated.send(sender=SigningKey, key=key, previous=previous)
     logger.info("signing key %s activated (previous: %s)", kid, previous.kid if previous else None)
     return key
+
+
+def _retire_active_key(*, now: datetime, actor: str) -> SigningKey | None:
+    """The active key, now retired and locked until the transaction ends; ``None`` if there was none."""
+    previous = SigningKey.objects.select_for_update().filter(status=Status.ACTIVE).first()
+    if previous is not None:
+        previous.status, previous.retired_at = Status.RETIRED, now
+        previous.save(update_fields=["status", "retired_at"])
+        _record(previous, action="retired", from_status=Status.ACTIVE, actor=actor)
+    return previous
+
+
+def _mark_active(key: SigningKey, *, now: datetime) -> None:
+    key.status, key.activated_at = Status.ACTIVE, now
+    try:
+        with transaction.atomic():
+            key.save(update_fields=["status", "activated_at"])
+    except IntegrityError as exc:
+        raise SigningKeyStateError("another key was activated at the same time; retry") from exc
 
 
 def signing_key_rotate(*, actor: str = "") -> SigningKey:
@@ -131,24 +145,32 @@ def signing_key_revoke(*, kid: str, compromised_at: datetime, reason: str, actor
     (``SigningKey.was_compromised_at``). Revoking the active key leaves NO active
     key: nothing is signed until the next ``signing_key_rotate``.
     """
+    _check_revocation(compromised_at=compromised_at, reason=reason)
+    with transaction.atomic():
+        key = _locked_key(kid)
+        if key.status == Status.REVOKED:
+            raise SigningKeyStateError(f"key {kid} is already revoked")
+        from_status = key.status
+        _mark_revoked(key, compromised_at=compromised_at, reason=reason.strip())
+        _record(key, action="revoked", from_status=from_status, actor=actor, reason=key.revocation_reason)
+        signing_key_revoked.send(sender=SigningKey, key=key)
+    logger.warning("signing key %s revoked, compromised since %s", kid, compromised_at.isoformat())
+    return key
+
+
+def _check_revocation(*, compromised_at: datetime, reason: str) -> None:
     if timezone.is_naive(compromised_at):
         raise SigningKeyStateError("the compromise time needs a time zone", code="invalid_compromise_time")
     if compromised_at > timezone.now():
         raise SigningKeyStateError("the compromise time is in the future", code="invalid_compromise_time")
     if not reason.strip():
         raise SigningKeyStateError("a revocation needs a reason", code="reason_required")
-    with transaction.atomic():
-        key = _locked_key(kid)
-        if key.status == Status.REVOKED:
-            raise SigningKeyStateError(f"key {kid} is already revoked")
-        from_status = key.status
-        key.status, key.revoked_at = Status.REVOKED, timezone.now()
-        key.compromised_at, key.revocation_reason = compromised_at, reason.strip()
-        key.save(update_fields=["status", "revoked_at", "compromised_at", "revocation_reason"])
-        _record(key, action="revoked", from_status=from_status, actor=actor, reason=key.revocation_reason)
-        signing_key_revoked.send(sender=SigningKey, key=key)
-    logger.warning("signing key %s revoked, compromised since %s", kid, compromised_at.isoformat())
-    return key
+
+
+def _mark_revoked(key: SigningKey, *, compromised_at: datetime, reason: str) -> None:
+    key.status, key.revoked_at = Status.REVOKED, timezone.now()
+    key.compromised_at, key.revocation_reason = compromised_at, reason
+    key.save(update_fields=["status", "revoked_at", "compromised_at", "revocation_reason"])
 
 
 def signing_key_ensure_active() -> SigningKey:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
@@ -10,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from signing.models import SigningKey
 from signing.selectors import jwks_document, signing_key_list_published
 from signing.serializers import JWKSSerializer, SigningKeyOutputSerializer
 
@@ -21,7 +25,7 @@ class _PublicKeysView(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
 
-    def finalize_response(self, request, response, *args, **kwargs):
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == 200:
             patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
@@ -50,15 +54,18 @@ class SigningKeyListView(_PublicKeysView):
         tags=["keys"],
     )
     def get(self, request: Request) -> Response:
-        keys = [
-            {
-                **key.public_jwk,
-                "status": key.status,
-                "activated_at": key.activated_at,
-                "retired_at": key.retired_at,
-                "revoked_at": key.revoked_at,
-                "compromised_at": key.compromised_at,
-            }
-            for key in signing_key_list_published()
-        ]
-        return Response(SigningKeyOutputSerializer(keys, many=True).data)
+        keys = [_key_with_status(key) for key in signing_key_list_published()]
+        # The DRF stubs type the instance of a serializer as one object, even with many=True.
+        serializer = SigningKeyOutputSerializer(keys, many=True)  # type: ignore[arg-type]
+        return Response(serializer.data)
+
+
+def _key_with_status(key: SigningKey) -> dict[str, str | datetime | None]:
+    return {
+        **key.public_jwk,
+        "status": key.status,
+        "activated_at": key.activated_at,
+        "retired_at": key.retired_at,
+        "revoked_at": key.revoked_at,
+        "compromised_at": key.compromised_at,
+    }

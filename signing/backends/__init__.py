@@ -17,4 +17,5 @@ def get_backend(alias: str | None = None) -> SigningBackend:
         path = settings.SIGNING_BACKENDS[alias]
     except KeyError as exc:
         raise KeyUnavailable(f"signing backend {alias!r} is not configured in SIGNING_BACKENDS") from exc
-    return import_string(path)(alias)
+    backend_class: type[SigningBackend] = import_string(path)
+    return backend_class(alias)

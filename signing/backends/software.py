@@ -15,6 +15,7 @@ import hashlib
 import os
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -26,6 +27,9 @@ from django.utils import timezone
 from signing.backends.base import CreatedKey, SigningBackend
 from signing.errors import KeyUnavailable
 from signing.jws import b64url_decode, b64url_encode, jwk_thumbprint
+
+if TYPE_CHECKING:
+    from signing.models import SoftwareKeyMaterial
 
 NONCE_LENGTH = 12
 _PROBE = b"certsvc signing backend probe"
@@ -144,16 +148,18 @@ class SoftwareBackend(SigningBackend):
         count = 0
         with transaction.atomic():
             for material in SoftwareKeyMaterial.objects.select_for_update().exclude(kek_id=current_id):
-                aad = material.kid.encode("ascii")
-                data_key = self._unwrap(material)
-                material.wrapped_data_key = _seal(current, data_key, aad)
-                material.kek_id = current_id
-                material.rewrapped_at = timezone.now()
-                material.save(update_fields=["wrapped_data_key", "kek_id", "rewrapped_at"])
+                self._rewrap(material, kek_id=current_id, kek=current)
                 count += 1
         return count
 
-    def _material(self, key_ref: str):
+    def _rewrap(self, material: SoftwareKeyMaterial, *, kek_id: str, kek: bytes) -> None:
+        data_key = self._unwrap(material)
+        material.wrapped_data_key = _seal(kek, data_key, material.kid.encode("ascii"))
+        material.kek_id = kek_id
+        material.rewrapped_at = timezone.now()
+        material.save(update_fields=["wrapped_data_key", "kek_id", "rewrapped_at"])
+
+    def _material(self, key_ref: str) -> SoftwareKeyMaterial:
         from signing.models import SoftwareKeyMaterial
 
         try:
@@ -161,7 +167,7 @@ class SoftwareBackend(SigningBackend):
         except SoftwareKeyMaterial.DoesNotExist as exc:
             raise KeyUnavailable(f"software backend holds no key {key_ref!r}") from exc
 
-    def _unwrap(self, material) -> bytes:
+    def _unwrap(self, material: SoftwareKeyMaterial) -> bytes:
         try:
             kek = _kek(material.kek_id)
             return _open(kek, bytes(material.wrapped_data_key), material.kid.encode("ascii"))
@@ -171,7 +177,7 @@ class SoftwareBackend(SigningBackend):
                 f"{material.kek_id!r}"
             ) from exc
 
-    def _private_key(self, material) -> Ed25519PrivateKey:
+    def _private_key(self, material: SoftwareKeyMaterial) -> Ed25519PrivateKey:
         data_key = self._unwrap(material)
         try:
             raw = _open(data_key, bytes(material.encrypted_private_key), material.kid.encode("ascii"))

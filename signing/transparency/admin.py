@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 import base64
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from signing.transparency.models import Checkpoint, LogLeaf
 
+if TYPE_CHECKING:
+    _LogLeafAdminBase = admin.ModelAdmin[LogLeaf]
+    _CheckpointAdminBase = admin.ModelAdmin[Checkpoint]
+else:  # ModelAdmin takes a type argument only in django-stubs
+    _LogLeafAdminBase = _CheckpointAdminBase = admin.ModelAdmin
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
+
+class _ReadOnlyAdmin:
+    """Put first among the bases, so that these answers win over ModelAdmin's."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
 @admin.register(LogLeaf)
-class LogLeafAdmin(_ReadOnlyAdmin):
+class LogLeafAdmin(_ReadOnlyAdmin, _LogLeafAdminBase):
     list_display = ["index", "leaf_hash_base64", "entry_length", "created_at"]
     fields = ["index", "leaf_hash_base64", "entry_length", "created_at"]
     show_full_result_count = False
@@ -36,7 +47,7 @@ class LogLeafAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(Checkpoint)
-class CheckpointAdmin(_ReadOnlyAdmin):
+class CheckpointAdmin(_ReadOnlyAdmin, _CheckpointAdminBase):
     list_display = ["tree_size", "root_hash_base64", "timestamp", "kid"]
     fields = ["tree_size", "root_hash_base64", "timestamp", "kid", "signature", "created_at"]
     show_full_result_count = False

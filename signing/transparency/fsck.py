@@ -51,11 +51,13 @@ def _check_leaves(size: int) -> None:
 
 
 def _hashes_at(level: int) -> Iterator[tuple[int, bytes]]:
+    """(index, hash) of the stored subtrees at ``level`` in index order; level 0 is the leaves."""
     if level == 0:
-        rows = LogLeaf.objects.order_by("index").values_list("index", "leaf_hash")
+        rows = LogLeaf.objects.order_by("index").values_list("index", "leaf_hash").iterator(CHUNK)
     else:
-        rows = LogNode.objects.filter(level=level).order_by("index").values_list("index", "hash")
-    return ((index, bytes(value)) for index, value in rows.iterator(CHUNK))
+        nodes = LogNode.objects.filter(level=level).order_by("index")
+        rows = nodes.values_list("index", "hash").iterator(CHUNK)
+    return ((index, bytes(value)) for index, value in rows)
 
 
 def _check_level(level: int, size: int) -> int:

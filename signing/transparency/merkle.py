@@ -169,13 +169,18 @@ def verify_consistency(
     path = list(proof)
     if first & (first - 1) == 0:
         path.insert(0, first_root)
+    return _consistency_roots(first, second, path) == (first_root, second_root)
+
+
+def _consistency_roots(first: int, second: int, path: Sequence[bytes]) -> tuple[bytes, bytes] | None:
+    """The roots ``path`` leads to (RFC 9162 §2.1.4.2 steps 3-7); ``None`` if its length does not fit."""
     fn, sn = first - 1, second - 1
     while fn & 1:
         fn, sn = fn >> 1, sn >> 1
     fr = sr = path[0]
     for c in path[1:]:
         if sn == 0:
-            return False
+            return None
         if fn & 1 or fn == sn:
             fr, sr = node_hash(c, fr), node_hash(c, sr)
             while not fn & 1 and fn != 0:
@@ -183,4 +188,4 @@ def verify_consistency(
         else:
             sr = node_hash(sr, c)
         fn, sn = fn >> 1, sn >> 1
-    return sn == 0 and fr == first_root and sr == second_root
+    return (fr, sr) if sn == 0 else None

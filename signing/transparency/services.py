@@ -19,7 +19,7 @@ import base64
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -31,7 +31,10 @@ from rest_framework import status
 
 from certsvc.problems import ProblemError, ServiceUnavailable
 from signing.canonical import canonicalize
-from signing.services import NoActiveKey, jws_sign
+from signing.errors import NoActiveKey
+from signing.jws import TYP_CHECKPOINT
+from signing.services import jws_sign
+from signing.times import rfc3339
 from signing.transparency import merkle
 from signing.transparency.models import Checkpoint, LogHead, LogLeaf, LogNode
 
@@ -44,7 +47,6 @@ __all__ = [
     "checkpoint_latest",
     "checkpoint_published",
     "encode_hash",
-    "format_timestamp",
     "log_append",
     "log_consistency_proof",
     "log_inclusion",
@@ -57,7 +59,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-CHECKPOINT_TYP = "certsvc-checkpoint+jws"
+CHECKPOINT_TYP = TYP_CHECKPOINT
 CHECKPOINT_CACHE_PREFIX = "transparency:checkpoint"
 CHECKPOINT_CACHE_SECONDS = 300
 
@@ -79,10 +81,6 @@ def encode_hash(value: bytes) -> str:
     return base64.b64encode(value).decode("ascii")
 
 
-def format_timestamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 # --- appending -----------------------------------------------------------------------
 
 
@@ -97,8 +95,9 @@ def log_append(*, entry: bytes) -> LogLeaf:
         raise transaction.TransactionManagementError("log_append must run inside transaction.atomic()")
     head, _ = LogHead.objects.select_for_update().get_or_create(id=LogHead.SINGLETON_ID)
     index = head.tree_size
-    leaf = LogLeaf.objects.create(index=index, leaf_hash=merkle.leaf_hash(entry), entry=entry)
-    LogNode.objects.bulk_create(_closed_nodes(index, leaf.leaf_hash))
+    leaf_hash = merkle.leaf_hash(entry)
+    leaf = LogLeaf.objects.create(index=index, leaf_hash=leaf_hash, entry=entry)
+    LogNode.objects.bulk_create(_closed_nodes(index, leaf_hash))
     head.tree_size = index + 1
     head.updated_at = timezone.now()
     head.save(update_fields=["tree_size", "updated_at"])
@@ -137,7 +136,7 @@ def log_index_for_number(*, number: str) -> int:
     ``(number: str) -> int | None``) belongs to whoever appends them.
     """
     resolver_path = getattr(settings, "TRANSPARENCY_NUMBER_RESOLVER", "")
-    index = import_string(resolver_path)(number) if resolver_path else None
+    index: int | None = import_string(resolver_path)(number) if resolver_path else None
     if index is None:
         raise ProblemError(
             "log_number_unknown", f"no log entry is known for number {number!r}", status_code=404
@@ -164,6 +163,17 @@ def log_inclusion(*, leaf_index: int, tree_size: int | None = None) -> Inclusion
 
     Without ``tree_size`` the proof is against the current tree.
     """
+    tree_size = _inclusion_tree_size(leaf_index, tree_size)
+    leaf_hash, audit_path = _compose(
+        lambda subtree: (subtree(0, leaf_index), merkle.inclusion_path(leaf_index, tree_size, subtree))
+    )
+    return InclusionProof(
+        leaf_index=leaf_index, tree_size=tree_size, leaf_hash=leaf_hash, audit_path=audit_path
+    )
+
+
+def _inclusion_tree_size(leaf_index: int, tree_size: int | None) -> int:
+    """``tree_size``, or the current size when it is ``None``, once the leaf is known to lie within it."""
     if tree_size is None:
         tree_size = log_size()
     else:
@@ -173,12 +183,7 @@ def log_inclusion(*, leaf_index: int, tree_size: int | None = None) -> Inclusion
         "log_index_out_of_range",
         f"leaf_index must be at least 0 and smaller than tree_size ({tree_size})",
     )
-    leaf_hash, audit_path = _compose(
-        lambda subtree: (subtree(0, leaf_index), merkle.inclusion_path(leaf_index, tree_size, subtree))
-    )
-    return InclusionProof(
-        leaf_index=leaf_index, tree_size=tree_size, leaf_hash=leaf_hash, audit_path=audit_path
-    )
+    return tree_size
 
 
 def log_inclusion_proof(*, leaf_index: int, tree_size: int) -> list[bytes]:
@@ -217,22 +222,28 @@ def _hashes(keys: set[merkle.NodeKey]) -> dict[merkle.NodeKey, bytes]:
     """
     if not keys:
         return {}
+    sql, params = _subtrees_query(keys)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {(level, index): bytes(value) for level, index, value in cursor.fetchall()}
+    missing = keys - found.keys()
+    if missing:
+        raise LogCorrupted(f"stored subtrees missing (level, index): {sorted(missing)[:5]}")
+    return found
+
+
+def _subtrees_query(keys: set[merkle.NodeKey]) -> tuple[str, list[int]]:
     leaf_indexes = [index for level, index in keys if level == 0]
     node_keys = [(level, index) for level, index in keys if level > 0]
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[int] = []
     if leaf_indexes:
         parts.append(_LEAF_SQL.format(marks=", ".join(["%s"] * len(leaf_indexes))))
         params += leaf_indexes
     if node_keys:
         parts.append(_NODE_SQL.format(terms=" OR ".join([_NODE_TERM] * len(node_keys))))
         params += [value for key in node_keys for value in key]
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        found = {(level, index): bytes(value) for level, index, value in cursor.fetchall()}
-    missing = keys - found.keys()
-    if missing:
-        raise LogCorrupted(f"stored subtrees missing (level, index): {sorted(missing)[:5]}")
-    return found
+    return " UNION ALL ".join(parts), params
 
 
 # Only placeholders are ever formatted in; every value travels as a query parameter.
@@ -249,7 +260,7 @@ def checkpoint_body(*, tree_size: int, root_hash: bytes, timestamp: datetime) ->
     return {
         "tree_size": tree_size,
         "root_hash": encode_hash(root_hash),
-        "timestamp": format_timestamp(timestamp),
+        "timestamp": rfc3339(timestamp),
     }
 
 

@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from signing.services import NoActiveKey
+from signing.errors import NoActiveKey
 from signing.transparency.services import checkpoint_latest
 
 logger = logging.getLogger(__name__)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -8,7 +10,7 @@ from signing.services import signing_kek_rewrap
 class Command(BaseCommand):
     help = "Re-wrap every data key from the old KEKs (SIGNING_OLD_KEKS) under the current SIGNING_KEK."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             results = signing_kek_rewrap()
         except SigningError as exc:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from signing.transparency.fsck import LogInconsistent, log_verify
@@ -9,7 +11,7 @@ class Command(BaseCommand):
         "Exits non-zero at the first inconsistency."
     )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             summary = log_verify()
         except LogInconsistent as exc:

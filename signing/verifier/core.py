@@ -1,0 +1,112 @@
+"""The ``Verifier``: keys and bundle loaded once, then each certificate checked in CONTRACT §4's order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from signing.times import rfc3339
+from signing.verifier.bundle import BundleEntries, check_status, load_bundle
+from signing.verifier.compact import Headers
+from signing.verifier.document import SignedCertificate, check_signature, check_validity, parse_certificate
+from signing.verifier.keys import check_key_not_revoked, load_compromises, load_keys
+from signing.verifier.log import Checkpoint, LogProof, check_logged, checkpoint_extends, verify_checkpoint
+from signing.verifier.online import ask_service, merged
+from signing.verifier.results import Checks, Result
+
+__all__ = ["Verifier", "log_consistency", "verify_certificate"]
+
+# First in precedence: no answer of the service could change these statuses, so it is not asked.
+_UNTRUSTED_DOCUMENT = ("malformed", "bad_signature", "unknown_key")
+
+
+class Verifier:
+    """Verifies many certificates against one JWKS (and bundle), parsing those only once."""
+
+    def __init__(
+        self,
+        jwks: dict[str, Any],
+        bundle: str | None = None,
+        *,
+        keys: Sequence[dict[str, Any]] | None = None,
+        now: datetime | None = None,
+        allow_stale_bundle: bool = False,
+    ) -> None:
+        self.keys = load_keys(jwks)
+        self.compromised = load_compromises(keys) if keys is not None else None
+        self.now = now
+        self._headers: Headers = {}
+        self.bundle_entries: BundleEntries | None = None
+        if bundle is not None:
+            self.bundle_entries = load_bundle(
+                bundle, keys=self.keys, compromised=self.compromised, now=now, allow_stale=allow_stale_bundle
+            )
+
+    def verify(self, token: str, *, at: datetime | None = None, log_proof: LogProof | None = None) -> Result:
+        """Check a certificate JWS; with ``log_proof``, also that it is in the transparency log."""
+        checks = Checks()
+        token = token.strip()
+        certificate = parse_certificate(token, self._headers, checks)
+        if certificate is None:
+            return checks.result(None)
+        if check_signature(certificate.jws, self.keys, checks):
+            moment = at or self.now or datetime.now(UTC)
+            self._check_standing(token, certificate, moment, log_proof, checks)
+        return checks.result(certificate.number)
+
+    def _check_standing(
+        self,
+        token: str,
+        certificate: SignedCertificate,
+        moment: datetime,
+        log_proof: LogProof | None,
+        checks: Checks,
+    ) -> None:
+        """What a good signature does not settle: the key, the log, the status and the dates."""
+        check_key_not_revoked(self.compromised, certificate.jws.kid, certificate.dates.issued_at, checks)
+        if log_proof is not None:
+            check_logged(token, log_proof, checks)
+        check_status(self.bundle_entries, certificate.number, moment, checks)
+        check_validity(certificate.dates, moment, checks)
+
+    def checkpoint(self, checkpoint: dict[str, Any]) -> Checkpoint:
+        """A log checkpoint whose signature verifies with the published keys; ``VerifierError`` if not."""
+        return verify_checkpoint(self.keys, checkpoint)
+
+    def ask_online(self, base_url: str, body: dict[str, Any]) -> Result:
+        """The service's answer to ``body`` (``number`` or ``document``), once its receipt verifies."""
+        return ask_service(base_url, body, self.keys)
+
+    def verify_online(self, token: str, base_url: str, *, at: datetime | None = None) -> Result:
+        """Offline checks, then the registry's answer merged in (the earlier status in precedence wins)."""
+        offline = self.verify(token, at=at)
+        if offline.status in _UNTRUSTED_DOCUMENT:
+            return offline
+        body: dict[str, Any] = {"document": token.strip()}
+        if at is not None:
+            body["at"] = rfc3339(at)
+        return merged(offline, self.ask_online(base_url, body))
+
+
+def verify_certificate(
+    token: str,
+    *,
+    jwks: dict[str, Any],
+    bundle: str | None = None,
+    at: datetime | None = None,
+    now: datetime | None = None,
+    allow_stale_bundle: bool = False,
+    keys: Sequence[dict[str, Any]] | None = None,
+) -> Result:
+    """Verify one certificate; for many, make one ``Verifier`` and call ``verify`` on each."""
+    verifier = Verifier(jwks, bundle, keys=keys, now=now, allow_stale_bundle=allow_stale_bundle)
+    return verifier.verify(token, at=at)
+
+
+def log_consistency(
+    verifier: Verifier, old: dict[str, Any], new: dict[str, Any], proof: dict[str, Any]
+) -> bool:
+    """Does the newer signed checkpoint extend the older one (RFC 9162 §2.1.4.2)?"""
+    older, newer = verifier.checkpoint(old), verifier.checkpoint(new)
+    return checkpoint_extends(newer=newer, older=older, proof=proof)

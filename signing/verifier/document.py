@@ -1,0 +1,133 @@
+"""One certificate: its JWS and document (``well_formed``), its signature and its validity dates."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any, NamedTuple
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from signing.jws import ACCEPTED_ED25519_ALGS, ED25519_SIGNATURE_LENGTH, TYP_CERTIFICATE, JWSError, ParsedJWS
+from signing.times import rfc3339, rfc3339_or_date_parse
+from signing.verifier.compact import Headers, parse_compact_cached
+from signing.verifier.keys import PublicKeys
+from signing.verifier.results import Checks
+
+__all__ = [
+    "CertificateDates",
+    "SignedCertificate",
+    "check_signature",
+    "check_validity",
+    "document_dates",
+    "json_document",
+    "parse_certificate",
+]
+
+_orjson_loads: Callable[[bytes], Any] | None
+try:  # optional: only makes batches faster
+    from orjson import loads as _orjson_loads
+except ImportError:  # pragma: no cover - the standard library does the same, slower
+    _orjson_loads = None
+
+
+class CertificateDates(NamedTuple):
+    issued_at: datetime
+    valid_from: date
+    valid_until: date
+
+
+class SignedCertificate(NamedTuple):
+    """A well-formed certificate JWS, its signature not checked yet."""
+
+    jws: ParsedJWS
+    dates: CertificateDates
+    number: str
+
+
+def parse_certificate(token: str, headers: Headers, checks: Checks) -> SignedCertificate | None:
+    """``well_formed``: a compact JWS of typ ``certsvc-certificate+jws`` over a certificate document."""
+    try:
+        parsed = parse_compact_cached(token, headers)
+        if parsed.typ != TYP_CERTIFICATE:
+            raise ValueError(f"typ is {parsed.typ!r}, not {TYP_CERTIFICATE!r}")
+        document = json_document(parsed.payload)
+        dates = document_dates(document)
+    except (JWSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        checks.add("well_formed", False, "malformed", str(exc) or "not a certificate document")
+        return None
+    checks.add("well_formed", True, "malformed")
+    return SignedCertificate(parsed, dates, document["number"])
+
+
+def json_document(payload: bytes) -> Any:
+    """``json.loads`` of UTF-8 bytes; with orjson installed, tried first (4x faster on documents).
+
+    Whatever orjson refuses (integers beyond 64 bits, lone surrogates, ``NaN``…) is left to
+    ``json.loads``, so the verdict is always the standard library's.
+    """
+    if _orjson_loads is not None:
+        try:
+            return _orjson_loads(payload)
+        except ValueError:
+            pass
+    return json.loads(payload.decode("utf-8"))
+
+
+def document_dates(document: Any) -> CertificateDates:
+    """The dates of a certificate document; ``ValueError`` if it is not one."""
+    if not isinstance(document, dict) or not isinstance(document.get("number"), str):
+        raise ValueError("the payload is not a certificate document")
+    for member in ("issued_at", "valid_from", "valid_until"):
+        # As the service checks it: a missing or non-text date is a malformed document, not a crash.
+        if not isinstance(document.get(member), str):
+            raise ValueError(f"the document has no {member}")
+    return CertificateDates(
+        issued_at=rfc3339_or_date_parse(document["issued_at"]),
+        valid_from=date.fromisoformat(document["valid_from"]),
+        valid_until=date.fromisoformat(document["valid_until"]),
+    )
+
+
+def check_signature(parsed: ParsedJWS, keys: PublicKeys, checks: Checks) -> bool:
+    """``algorithm``, ``key_known`` and ``signature``; true when all three pass."""
+    alg_ok = parsed.alg in ACCEPTED_ED25519_ALGS
+    checks.add("algorithm", alg_ok, "bad_signature", None if alg_ok else f"alg {parsed.alg!r} refused")
+    if not alg_ok:
+        return False
+    key = keys.get(parsed.kid)
+    checks.add("key_known", key is not None, "unknown_key", f"kid {parsed.kid} is not in the JWKS")
+    if key is None:
+        return False
+    verified = _ed25519_verifies(parsed, key)
+    return checks.add(
+        "signature", verified, "bad_signature", None if verified else "the signature does not verify"
+    )
+
+
+def _ed25519_verifies(parsed: ParsedJWS, key: Ed25519PublicKey) -> bool:
+    # The algorithm was checked before and the key is Ed25519 by construction (load_keys), which is
+    # what verify_ed25519 would check again; calling the key directly keeps batches fast.
+    if len(parsed.signature) != ED25519_SIGNATURE_LENGTH:
+        return False
+    try:
+        key.verify(parsed.signature, parsed.signing_input)
+    except InvalidSignature:
+        return False
+    return True
+
+
+def check_validity(dates: CertificateDates, moment: datetime, checks: Checks) -> None:
+    """``validity``: issued, and ``moment``'s UTC day within ``valid_from`` … ``valid_until``."""
+    day = moment.astimezone(UTC).date()
+    if moment < dates.issued_at:
+        checks.add("validity", False, "not_yet_valid", f"not issued until {rfc3339(dates.issued_at)}")
+    elif day < dates.valid_from:
+        checks.add("validity", False, "not_yet_valid", f"valid from {dates.valid_from.isoformat()}")
+    elif day > dates.valid_until:
+        checks.add("validity", False, "expired", f"expired after {dates.valid_until.isoformat()}")
+    else:
+        period = f"{dates.valid_from.isoformat()} to {dates.valid_until.isoformat()}"
+        checks.add("validity", True, "valid", f"valid {period}")
