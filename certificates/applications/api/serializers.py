@@ -13,7 +13,6 @@ from certificates.accounts.models import Organization
 from certificates.api.fields import CountryCodeField, DecimalStringField, StrictSerializer, WholeObjectField
 from certificates.applications.models import GOODS_ITEM_COLUMNS, Application, ApplicationEvent, GoodsItem
 from certificates.applications.services import MAX_ITEMS
-from certificates.issuance.models import Certificate
 from certificates.validators import (
     validate_currency,
     validate_hs_code,
@@ -124,6 +123,11 @@ class ItemsField(serializers.Field):
         return value
 
 
+@extend_schema_field({"type": "string", "minLength": 1})
+class CertificateNumberField(serializers.CharField):
+    """A certificate's number, a non-empty string; which certificates it may name is the service's rule."""
+
+
 class ApplicationInputSerializer(StrictSerializer):
     """The document's fields an exporter sends; the exporter itself is the caller's organization."""
 
@@ -134,22 +138,12 @@ class ApplicationInputSerializer(StrictSerializer):
     transport = TransportField()
     invoice = InvoiceField()
     items = ItemsField()
-    replaces = serializers.SlugRelatedField(
-        slug_field="number",
-        queryset=Certificate.objects.none(),
+    # Only a number: which certificates the caller may replace is the service's rule.
+    replaces = CertificateNumberField(
         required=False,
         allow_null=True,
         help_text="Number of the organization's issued certificate that this application replaces.",
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        organization_id = getattr(getattr(request, "user", None), "organization_id", None)
-        # Only the caller's own, still valid certificates can be replaced.
-        self.fields["replaces"].queryset = Certificate.objects.filter(
-            application__exporter_id=organization_id, status=Certificate.Status.ISSUED
-        )
 
     def to_service_arguments(self) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
         """Split validated data into model fields and the items list (``None`` when not sent)."""

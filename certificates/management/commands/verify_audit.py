@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from certificates.applications.models import Application
 from certificates.applications.services import APPLICATION_STREAM
 from certificates.audit import audit_verify
+from certificates.issuance.history import CERTIFICATE_STREAM
 from certificates.issuance.models import Certificate
-from certificates.issuance.services import CERTIFICATE_STREAM
 
 
 class Command(BaseCommand):

@@ -8,38 +8,44 @@ Latin (Oʻzbekiston, Gʻ) print and extract correctly on any machine.
 
 from __future__ import annotations
 
-import functools
-import gettext
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
-import pycountry
 import segno
 from fpdf import FPDF
-from fpdf.enums import Align, TableCellFillMode, XPos, YPos
+from fpdf.enums import Align, TableCellFillMode
 from fpdf.fonts import FontFace
 from fpdf.table import Table
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONT = "DejaVuSans"
-
-PAGE_W, MARGIN = 210.0, 10.0
-CONTENT_W = PAGE_W - 2 * MARGIN
-LEFT_W = 112.0  # boxes 1-3; the right column holds the title and the QR code
-RIGHT_W = CONTENT_W - LEFT_W
-LABEL_W = 23.0  # caption column inside a box
-QR_SIZE = 38.0
-QR_QUIET_MODULES = 4  # ISO/IEC 18004 quiet zone
-
-INK = (0, 0, 0)
-MUTED = (85, 85, 85)
-RULE = (60, 60, 60)
-ACCENT = (16, 52, 110)
-ALERT = (180, 20, 20)
-HEAD_FILL = (232, 236, 242)
+from certificates.issuance.pdf.drawing import (
+    ACCENT,
+    ALERT,
+    CONTENT_W,
+    FONT,
+    FONT_DIR,
+    HEAD_FILL,
+    INK,
+    LEFT_W,
+    MARGIN,
+    MUTED,
+    PAGE_W,
+    QR_QUIET_MODULES,
+    QR_SIZE,
+    RIGHT_W,
+    RULE,
+    Line,
+    box_height,
+    country,
+    draw_box,
+    draw_lines,
+    draw_status_banner,
+    format_date,
+    format_instant,
+    frame,
+    parse_instant,
+    section_label,
+    text,
+)
 
 TRANSPORT_MODES = {
     "road": "Автомобильный / Road",
@@ -75,18 +81,7 @@ GOODS_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class _Line:
-    """One row inside a box: an optional bilingual caption and its value."""
-
-    text: str
-    label: str = ""
-    bold: bool = False
-    size: float = 8.5
-    color: tuple[int, int, int] = INK
-
-
-def render_certificate_pdf(*, document: dict, verify_url: str, status_label: str | None = None) -> bytes:
+def certificate_pdf_render(*, document: dict, verify_url: str, status_label: str | None = None) -> bytes:
     """Render the certificate document as a printable A4 PDF.
 
     The QR code encodes `verify_url` exactly. `status_label` (e.g. "АННУЛИРОВАН / REVOKED")
@@ -114,7 +109,7 @@ class _CertificatePDF(FPDF):
         self._set_metadata(document)
 
     def _set_metadata(self, document: dict) -> None:
-        self.set_creation_date(_parse_instant(document["issued_at"]))
+        self.set_creation_date(parse_instant(document["issued_at"]))
         self.set_title(f"Сертификат № {self.number} / Certificate No. {self.number}")
         self.set_author(document["issuer"]["name"])
         self.set_subject(CERTIFICATE_TYPES.get(document["type"], document["type"]))
@@ -123,22 +118,22 @@ class _CertificatePDF(FPDF):
 
     def header(self) -> None:
         if self.page_no() > 1:
-            _text(self, f"Сертификат № {self.number} — продолжение / continued", size=8, bold=True)
+            text(self, f"Сертификат № {self.number} — продолжение / continued", size=8, bold=True)
             self.set_draw_color(*RULE)
             self.line(MARGIN, MARGIN + 5, PAGE_W - MARGIN, MARGIN + 5)
             self.set_y(MARGIN + 7)
         if self.status_label:
-            _draw_status_banner(self, self.status_label)
+            draw_status_banner(self, self.status_label)
 
     def footer(self) -> None:
         self.set_y(-13)
         self.set_draw_color(*RULE)
         self.line(MARGIN, self.get_y(), PAGE_W - MARGIN, self.get_y())
         self.set_y(-12)
-        _text(self, f"Сертификат № {self.number} · Проверка / Verify: {self.verify_url}", size=6.5)
+        text(self, f"Сертификат № {self.number} · Проверка / Verify: {self.verify_url}", size=6.5)
         self.set_xy(MARGIN, -12)
         page = f"Стр. {self.page_no()} из {{nb}} / Page {self.page_no()} of {{nb}}"
-        _text(self, page, size=6.5, align=Align.R)
+        text(self, page, size=6.5, align=Align.R)
 
 
 # --- head: boxes 1-4 -------------------------------------------------------------------
@@ -147,12 +142,12 @@ class _CertificatePDF(FPDF):
 def _draw_head(pdf: FPDF, document: dict, verify_url: str) -> None:
     top = pdf.get_y()
     left = [_exporter_box(document), _consignee_box(document), _transport_box(document)]
-    left_heights = [_box_height(pdf, lines, LEFT_W) for _, _, _, lines in left]
+    left_heights = [box_height(pdf, lines, LEFT_W) for _, _, _, lines in left]
     right_heights = [_title_height(pdf, document), _official_use_min_height()]
     _equalize(left_heights, right_heights)
     y = top
     for (number, ru, en, lines), height in zip(left, left_heights, strict=True):
-        _draw_box(pdf, MARGIN, y, LEFT_W, height, number, ru, en, lines)
+        draw_box(pdf, MARGIN, y, LEFT_W, height, number, ru, en, lines)
         y += height
     _draw_title(pdf, document, MARGIN + LEFT_W, top, right_heights[0])
     _draw_official_use(pdf, verify_url, MARGIN + LEFT_W, top + right_heights[0], right_heights[1])
@@ -168,51 +163,51 @@ def _equalize(left: list[float], right: list[float]) -> None:
         left[-1] -= gap
 
 
-def _party_lines(party: dict) -> list[_Line]:
+def _party_lines(party: dict) -> list[Line]:
     return [
-        _Line(party["name"], bold=True, size=9.5),
-        _Line(party.get("address") or "—", label="Адрес\nAddress"),
-        _Line(_country(party.get("country", "")), label="Страна\nCountry"),
-        _Line(party.get("tax_id") or "—", label="ИНН\nTax ID"),
+        Line(party["name"], bold=True, size=9.5),
+        Line(party.get("address") or "—", label="Адрес\nAddress"),
+        Line(country(party.get("country", "")), label="Страна\nCountry"),
+        Line(party.get("tax_id") or "—", label="ИНН\nTax ID"),
     ]
 
 
-def _exporter_box(document: dict) -> tuple[str, str, str, list[_Line]]:
+def _exporter_box(document: dict) -> tuple[str, str, str, list[Line]]:
     return "1", "Экспортер", "Exporter", _party_lines(document["exporter"])
 
 
-def _consignee_box(document: dict) -> tuple[str, str, str, list[_Line]]:
+def _consignee_box(document: dict) -> tuple[str, str, str, list[Line]]:
     return "2", "Грузополучатель", "Consignee", _party_lines(document["consignee"])
 
 
-def _transport_box(document: dict) -> tuple[str, str, str, list[_Line]]:
+def _transport_box(document: dict) -> tuple[str, str, str, list[Line]]:
     transport = document["transport"]
-    route = f"{_country(document['country_of_export'])}  →  {_country(document['country_of_destination'])}"
+    route = f"{country(document['country_of_export'])}  →  {country(document['country_of_destination'])}"
     lines = [
-        _Line(TRANSPORT_MODES.get(transport["mode"], transport["mode"]), label="Вид\nMode", bold=True),
-        _Line(transport.get("details") or "—", label="Сведения\nDetails"),
-        _Line(route, label="Маршрут\nRoute"),
+        Line(TRANSPORT_MODES.get(transport["mode"], transport["mode"]), label="Вид\nMode", bold=True),
+        Line(transport.get("details") or "—", label="Сведения\nDetails"),
+        Line(route, label="Маршрут\nRoute"),
     ]
     return "3", "Средства транспорта и маршрут", "Means of transport and route", lines
 
 
-def _title_lines(document: dict) -> list[_Line]:
+def _title_lines(document: dict) -> list[Line]:
     return [
-        _Line("СЕРТИФИКАТ НА ТОВАРЫ", bold=True, size=13, color=ACCENT),
-        _Line("CERTIFICATE OF GOODS", bold=True, size=8.5, color=ACCENT),
-        _Line(f"№ {document['number']}", bold=True, size=12),
-        _Line(CERTIFICATE_TYPES.get(document["type"], document["type"]), label="Вид\nType", bold=True),
-        _Line(_country(document["issuer"]["country"]), label="Выдан в\nIssued in"),
+        Line("СЕРТИФИКАТ НА ТОВАРЫ", bold=True, size=13, color=ACCENT),
+        Line("CERTIFICATE OF GOODS", bold=True, size=8.5, color=ACCENT),
+        Line(f"№ {document['number']}", bold=True, size=12),
+        Line(CERTIFICATE_TYPES.get(document["type"], document["type"]), label="Вид\nType", bold=True),
+        Line(country(document["issuer"]["country"]), label="Выдан в\nIssued in"),
     ]
 
 
 def _title_height(pdf: FPDF, document: dict) -> float:
-    return _box_height(pdf, _title_lines(document), RIGHT_W, labelled=False)
+    return box_height(pdf, _title_lines(document), RIGHT_W, labelled=False)
 
 
 def _draw_title(pdf: FPDF, document: dict, x: float, y: float, h: float) -> None:
-    _frame(pdf, x, y, RIGHT_W, h)
-    _draw_lines(pdf, _title_lines(document), x, y + 2.5, RIGHT_W)
+    frame(pdf, x, y, RIGHT_W, h)
+    draw_lines(pdf, _title_lines(document), x, y + 2.5, RIGHT_W)
 
 
 def _official_use_min_height() -> float:
@@ -220,7 +215,7 @@ def _official_use_min_height() -> float:
 
 
 def _draw_official_use(pdf: FPDF, verify_url: str, x: float, y: float, h: float) -> None:
-    _draw_box(pdf, x, y, RIGHT_W, h, "4", "Для служебных отметок", "For official use", [])
+    draw_box(pdf, x, y, RIGHT_W, h, "4", "Для служебных отметок", "For official use", [])
     qr_x = x + (RIGHT_W - QR_SIZE) / 2
     qr_y = y + 5 + (h - _official_use_min_height()) / 2
     _draw_qr(pdf, verify_url, qr_x, qr_y, QR_SIZE)
@@ -262,7 +257,7 @@ def _dark_runs(row: bytes | bytearray) -> list[tuple[int, int]]:
 
 
 def _draw_goods(pdf: FPDF, items: list[dict]) -> None:
-    _section_label(pdf, "5", "Товары", "Goods")
+    section_label(pdf, "5", "Товары", "Goods")
     pdf.set_font(FONT, "", 7)
     pdf.set_draw_color(*RULE)
     with pdf.table(
@@ -293,7 +288,7 @@ def _goods_cells(item: dict) -> list[str]:
         f"{item['quantity']} {UNIT_NAMES.get(item['unit'], item['unit'])}",
         item["net_weight_kg"],
         item["gross_weight_kg"],
-        _country(item["origin_country"], english=False),
+        country(item["origin_country"], english=False),
         f"{item['value']} {item['currency']}",
     ]
 
@@ -325,36 +320,36 @@ def _decimal(value: str) -> Decimal:
 # --- boxes 6-7: invoice, replacement, certification ------------------------------------
 
 
-def _invoice_lines(document: dict) -> list[_Line]:
+def _invoice_lines(document: dict) -> list[Line]:
     invoice = document["invoice"]
     lines = [
-        _Line(f"№ {invoice['number']} от / of {_date(invoice['date'])}", label="Номер, дата\nNo., date"),
+        Line(f"№ {invoice['number']} от / of {format_date(invoice['date'])}", label="Номер, дата\nNo., date"),
     ]
     if document.get("replaces"):
         text = (
             f"Выдан взамен сертификата № {document['replaces']} / "
             f"Replaces certificate No. {document['replaces']}"
         )
-        lines.append(_Line(text, label="Замена\nReplacement", bold=True, color=ALERT))
+        lines.append(Line(text, label="Замена\nReplacement", bold=True, color=ALERT))
     return lines
 
 
-def _certification_lines(document: dict) -> list[_Line]:
+def _certification_lines(document: dict) -> list[Line]:
     issuer = document["issuer"]
-    validity = f"с {_date(document['valid_from'])} по {_date(document['valid_until'])}"
-    validity_en = f"from {_date(document['valid_from'])} to {_date(document['valid_until'])}"
+    validity = f"с {format_date(document['valid_from'])} по {format_date(document['valid_until'])}"
+    validity_en = f"from {format_date(document['valid_from'])} to {format_date(document['valid_until'])}"
     return [
-        _Line(
+        Line(
             "Настоящим удостоверяется, что сведения, указанные в сертификате, соответствуют "
             "представленным документам. / It is hereby certified that the particulars in this "
             "certificate correspond to the documents submitted.",
             size=7.5,
         ),
-        _Line(issuer["name"], label="Орган\nIssuer", bold=True),
-        _Line(_country(issuer["country"]), label="Страна\nCountry"),
-        _Line(_instant(document["issued_at"]), label="Дата выдачи\nDate of issue"),
-        _Line(f"{validity} / {validity_en}", label="Действителен\nValid"),
-        _Line(f"№ {document['number']}", label="Номер\nNumber", bold=True),
+        Line(issuer["name"], label="Орган\nIssuer", bold=True),
+        Line(country(issuer["country"]), label="Страна\nCountry"),
+        Line(format_instant(document["issued_at"]), label="Дата выдачи\nDate of issue"),
+        Line(f"{validity} / {validity_en}", label="Действителен\nValid"),
+        Line(f"№ {document['number']}", label="Номер\nNumber", bold=True),
     ]
 
 
@@ -362,170 +357,31 @@ def _draw_closing(pdf: FPDF, document: dict) -> None:
     invoice = _invoice_lines(document)
     certification = _certification_lines(document)
     seal_w = 64.0
-    h6 = _box_height(pdf, invoice, CONTENT_W)
-    h7 = max(_box_height(pdf, certification, CONTENT_W - seal_w), 40.0)
+    h6 = box_height(pdf, invoice, CONTENT_W)
+    h7 = max(box_height(pdf, certification, CONTENT_W - seal_w), 40.0)
     if pdf.get_y() + h6 + h7 > pdf.h - pdf.b_margin:
         pdf.add_page()
     y = pdf.get_y()
-    _draw_box(pdf, MARGIN, y, CONTENT_W, h6, "6", "Счёт-фактура", "Commercial invoice", invoice)
+    draw_box(pdf, MARGIN, y, CONTENT_W, h6, "6", "Счёт-фактура", "Commercial invoice", invoice)
     y += h6
-    _draw_box(pdf, MARGIN, y, CONTENT_W - seal_w, h7, "7", "Удостоверение", "Certification", certification)
+    draw_box(pdf, MARGIN, y, CONTENT_W - seal_w, h7, "7", "Удостоверение", "Certification", certification)
     _draw_seal(pdf, document, MARGIN + CONTENT_W - seal_w, y, seal_w, h7)
     pdf.set_xy(MARGIN, y + h7)
 
 
 def _draw_seal(pdf: FPDF, document: dict, x: float, y: float, w: float, h: float) -> None:
     """The electronic-signature statement stands where a paper form has its stamp."""
-    _frame(pdf, x, y, w, h)
+    frame(pdf, x, y, w, h)
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(0.6)
     pdf.rect(x + 4, y + 4, w - 8, h - 8, round_corners=True, corner_radius=3)
     pdf.set_line_width(0.2)
     lines = [
-        _Line("ПОДПИСАН ЭЛЕКТРОННОЙ ПОДПИСЬЮ", bold=True, size=7.5, color=ACCENT),
-        _Line("ELECTRONICALLY SIGNED", bold=True, size=7.5, color=ACCENT),
-        _Line("Ed25519 · JWS (RFC 7515)", size=6.5, color=MUTED),
-        _Line(document["issuer"]["name"], size=7, color=ACCENT),
-        _Line(f"№ {document['number']}", bold=True, size=7.5, color=ACCENT),
+        Line("ПОДПИСАН ЭЛЕКТРОННОЙ ПОДПИСЬЮ", bold=True, size=7.5, color=ACCENT),
+        Line("ELECTRONICALLY SIGNED", bold=True, size=7.5, color=ACCENT),
+        Line("Ed25519 · JWS (RFC 7515)", size=6.5, color=MUTED),
+        Line(document["issuer"]["name"], size=7, color=ACCENT),
+        Line(f"№ {document['number']}", bold=True, size=7.5, color=ACCENT),
     ]
-    inner = _box_height(pdf, lines, w - 10, labelled=False) - 4
-    _draw_lines(pdf, lines, x + 5, y + (h - inner) / 2, w - 10, align=Align.C)
-
-
-# --- drawing primitives ----------------------------------------------------------------
-
-
-def _draw_status_banner(pdf: FPDF, label: str) -> None:
-    y = pdf.get_y()
-    pdf.set_draw_color(*ALERT)
-    pdf.set_line_width(0.6)
-    pdf.rect(MARGIN, y, CONTENT_W, 8)
-    pdf.set_line_width(0.2)
-    pdf.set_xy(MARGIN, y + 1.2)
-    _text(pdf, label, size=12, bold=True, align=Align.C, color=ALERT)
-    pdf.set_xy(MARGIN, y + 10)
-
-
-def _section_label(pdf: FPDF, number: str, ru: str, en: str) -> None:
-    y = pdf.get_y()
-    _frame(pdf, MARGIN, y, CONTENT_W, 5.5)
-    _caption(pdf, MARGIN, y, number, ru, en)
-    pdf.set_xy(MARGIN, y + 5.5)
-
-
-def _draw_box(
-    pdf: FPDF, x: float, y: float, w: float, h: float, number: str, ru: str, en: str, lines: list[_Line]
-) -> None:
-    _frame(pdf, x, y, w, h)
-    _caption(pdf, x, y, number, ru, en)
-    _draw_lines(pdf, lines, x, y + 5.5, w)
-
-
-def _frame(pdf: FPDF, x: float, y: float, w: float, h: float) -> None:
-    pdf.set_draw_color(*RULE)
-    pdf.set_line_width(0.3)
-    pdf.rect(x, y, w, h)
-    pdf.set_line_width(0.2)
-
-
-def _caption(pdf: FPDF, x: float, y: float, number: str, ru: str, en: str) -> None:
-    pdf.set_xy(x + 1.5, y + 1.3)
-    pdf.set_text_color(*INK)
-    pdf.set_font(FONT, "B", 7)
-    pdf.write(3, f"{number}  {ru}")
-    pdf.set_text_color(*MUTED)
-    pdf.set_font(FONT, "", 7)
-    pdf.write(3, f" / {en}")
-    pdf.set_text_color(*INK)
-
-
-def _draw_lines(pdf: FPDF, lines: list[_Line], x: float, y: float, w: float, align: Align = Align.L) -> None:
-    for line in lines:
-        y += _draw_line(pdf, line, x, y, w, align)
-
-
-def _draw_line(pdf: FPDF, line: _Line, x: float, y: float, w: float, align: Align) -> float:
-    value_x, value_w = _value_area(line, x, w)
-    if line.label:
-        pdf.set_xy(x + 2, y + 0.2)
-        pdf.set_text_color(*MUTED)
-        pdf.set_font(FONT, "", 5.8)
-        pdf.multi_cell(LABEL_W - 3, 2.4, line.label, align=Align.L)
-    pdf.set_xy(value_x, y)
-    pdf.set_text_color(*line.color)
-    pdf.set_font(FONT, "B" if line.bold else "", line.size)
-    pdf.multi_cell(value_w, _leading(line.size), line.text, align=align)
-    pdf.set_text_color(*INK)
-    return _line_height(pdf, line, w)
-
-
-def _value_area(line: _Line, x: float, w: float) -> tuple[float, float]:
-    if line.label:
-        return x + LABEL_W, w - LABEL_W - 2
-    return x + 2, w - 4
-
-
-def _line_height(pdf: FPDF, line: _Line, w: float) -> float:
-    _, value_w = _value_area(line, 0, w)
-    pdf.set_font(FONT, "B" if line.bold else "", line.size)
-    value = len(pdf.multi_cell(value_w, _leading(line.size), line.text, dry_run=True, output="LINES"))
-    label = line.label.count("\n") + 1 if line.label else 0
-    return max(value * _leading(line.size), label * 2.4) + 0.9
-
-
-def _box_height(pdf: FPDF, lines: list[_Line], w: float, labelled: bool = True) -> float:
-    caption = 5.5 if labelled else 2.5
-    return caption + sum(_line_height(pdf, line, w) for line in lines) + 1.5
-
-
-def _leading(size_pt: float) -> float:
-    return size_pt * 0.3528 * 1.22
-
-
-def _text(
-    pdf: FPDF,
-    text: str,
-    *,
-    size: float,
-    bold: bool = False,
-    align: Align = Align.L,
-    color: tuple[int, int, int] = INK,
-) -> None:
-    pdf.set_font(FONT, "B" if bold else "", size)
-    pdf.set_text_color(*color)
-    pdf.cell(w=CONTENT_W, h=_leading(size), text=text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_text_color(*INK)
-
-
-# --- formatting --------------------------------------------------------------------------
-
-
-@functools.cache
-def _russian_country_names() -> gettext.NullTranslations:
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"], fallback=True)
-
-
-def _country(code: str, *, english: bool = True) -> str:
-    """`UZ Узбекистан / Uzbekistan`; an unknown code prints as given."""
-    country = pycountry.countries.get(alpha_2=code) if code else None
-    if country is None:
-        return code or "—"
-    english_name = getattr(country, "common_name", None) or country.name
-    russian_name = _russian_country_names().gettext(country.name)
-    return f"{code} {russian_name} / {english_name}" if english else f"{code} {russian_name}"
-
-
-def _parse_instant(value: str) -> datetime:
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _instant(value: str) -> str:
-    return _parse_instant(value).astimezone(UTC).strftime("%d.%m.%Y %H:%M UTC")
-
-
-def _date(value: str) -> str:
-    try:
-        return date.fromisoformat(value).strftime("%d.%m.%Y")
-    except (TypeError, ValueError):
-        return value or "—"
+    inner = box_height(pdf, lines, w - 10, labelled=False) - 4
+    draw_lines(pdf, lines, x + 5, y + (h - inner) / 2, w - 10, align=Align.C)
