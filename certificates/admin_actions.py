@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.template.response import TemplateResponse
@@ -14,7 +17,8 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
 
 
-def _application(service):
+def for_each_application(service: Callable[..., Any]) -> Callable[..., Any]:
+    """Adapt an application service (keyword-only ``application``, ``actor``) to a per-row admin action."""
     return lambda application, actor, **kwargs: service(application=application, actor=actor, **kwargs)
 
 

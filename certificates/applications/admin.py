@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from certificates.admin_actions import DecisionActionsMixin, _application
+from certificates.admin_actions import DecisionActionsMixin, for_each_application
 from certificates.applications import services
 from certificates.applications.models import GOODS_ITEM_COLUMNS, Application, ApplicationEvent, GoodsItem
 from certsvc.admin_base import ReadOnlyAdmin, ReadOnlyInline
@@ -49,12 +49,12 @@ class ApplicationAdmin(DecisionActionsMixin, ReadOnlyAdmin):
 
     @admin.action(description=_("Approve selected applications"))
     def approve(self, request: HttpRequest, queryset: QuerySet[Application]) -> None:
-        self._decide(request, queryset, _application(services.application_approve))
+        self._decide(request, queryset, for_each_application(services.application_approve))
 
     @admin.action(description=_("Reject selected applications…"))
     def reject(self, request: HttpRequest, queryset: QuerySet[Application]):
         return self._decide_with_reason(
-            request, queryset, "reject", _application(services.application_reject), _("Reject")
+            request, queryset, "reject", for_each_application(services.application_reject), _("Reject")
         )
 
     @admin.action(description=_("Return selected applications for corrections…"))
@@ -63,6 +63,6 @@ class ApplicationAdmin(DecisionActionsMixin, ReadOnlyAdmin):
             request,
             queryset,
             "return_for_corrections",
-            _application(services.application_return),
+            for_each_application(services.application_return),
             _("Return for corrections"),
         )

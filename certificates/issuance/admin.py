@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from certificates import roles
 from certificates.admin_actions import DecisionActionsMixin
 from certificates.issuance import services as issuance
 from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder, NumberSequence
@@ -64,7 +65,7 @@ class CertificateAdmin(DecisionActionsMixin, ReadOnlyAdmin):
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
     def has_revoke_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser or request.user.is_officer
+        return roles.may_decide(request.user)
 
     @admin.action(description=_("Revoke selected certificates…"), permissions=["revoke"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]):
@@ -84,7 +85,7 @@ class IssuanceOrderAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     actions = ["retry"]
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser or request.user.is_officer
+        return roles.may_decide(request.user)
 
     @admin.action(description=_("Retry selected failed issuances"), permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[IssuanceOrder]) -> None:

@@ -69,6 +69,8 @@ UNIT_NAMES = {
     "PR": "пар",
 }
 
+# The printed table is not GOODS_ITEM_COLUMNS: quantity shares a cell with its unit and value with
+# its currency, and the origin comes before the value as on the CT-1 form.
 GOODS_COLUMNS = (
     ("№\nNo.", 9, Align.C),
     ("Описание товара\nDescription of goods", 47, Align.L),
