@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from certificates.admin_actions import DecisionActionsMixin, for_each_application
@@ -15,14 +16,12 @@ from certsvc.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 class GoodsItemInline(ReadOnlyInline):
     model = GoodsItem
-    fields = list(GOODS_ITEM_COLUMNS)
-    readonly_fields = fields
+    fields = readonly_fields = GOODS_ITEM_COLUMNS
 
 
 class ApplicationEventInline(ReadOnlyInline):
     model = ApplicationEvent
-    fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "action", "from_status", "to_status", "actor", "reason")
 
 
 @admin.register(Application)
@@ -43,7 +42,9 @@ class ApplicationAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     inlines = [GoodsItemInline, ApplicationEventInline]
     actions = ["approve", "reject", "return_for_corrections"]
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Application], search_term: str
+    ) -> tuple[QuerySet[Application], bool]:
         queryset, _may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return queryset.distinct(), False  # an HS code found on two items still lists the application once
 
@@ -52,13 +53,15 @@ class ApplicationAdmin(DecisionActionsMixin, ReadOnlyAdmin):
         self._decide(request, queryset, for_each_application(services.application_approve))
 
     @admin.action(description=_("Reject selected applications…"))
-    def reject(self, request: HttpRequest, queryset: QuerySet[Application]):
+    def reject(self, request: HttpRequest, queryset: QuerySet[Application]) -> TemplateResponse | None:
         return self._decide_with_reason(
             request, queryset, "reject", for_each_application(services.application_reject), _("Reject")
         )
 
     @admin.action(description=_("Return selected applications for corrections…"))
-    def return_for_corrections(self, request: HttpRequest, queryset: QuerySet[Application]):
+    def return_for_corrections(
+        self, request: HttpRequest, queryset: QuerySet[Application]
+    ) -> TemplateResponse | None:
         return self._decide_with_reason(
             request,
             queryset,

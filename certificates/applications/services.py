@@ -67,11 +67,9 @@ def application_create(
     *, actor: User, fields: Mapping[str, Any], items: Sequence[Mapping[str, Any]]
 ) -> Application:
     """Create a draft for the actor's organization with goods items numbered 1..n in the given order."""
-    _require_exporter(actor)
+    organization_id = _exporting_organization_id(actor)
     with transaction.atomic():
-        application = Application(
-            exporter_id=actor.organization_id, created_by=actor, **_only(fields, actor=actor)
-        )
+        application = Application(exporter_id=organization_id, created_by=actor, **_only(fields, actor=actor))
         application.save()
         _replace_items(application, items)
         _record(application, actor=actor, action="created", from_status="", to_status=Status.DRAFT)
@@ -183,7 +181,7 @@ def application_replacement_create(
             **{**_copied_fields(original), **_known(fields)},
         )
         _replace_items(replacement, _copied_items(original) if items is None else items)
-        _record_replacement(replacement, actor=actor)
+        _record_replacement(replacement, actor=actor, number=replaces.number)
         application_approved.send(sender=Application, application=replacement)
     return replacement
 
@@ -199,9 +197,9 @@ def _copied_items(original: Application) -> list[dict[str, Any]]:
     return [{name: getattr(item, name) for name in ITEM_FIELDS} for item in original.items.order_by("line")]
 
 
-def _record_replacement(replacement: Application, *, actor: User) -> None:
+def _record_replacement(replacement: Application, *, actor: User, number: str) -> None:
     """A replacement skips the queue: its history says it was created and approved by the officer."""
-    reason = str(_("Replaces %(number)s") % {"number": replacement.replaces.number})
+    reason = str(_("Replaces %(number)s") % {"number": number})
     _record(
         replacement, actor=actor, action="created", from_status="", to_status=Status.SUBMITTED, reason=reason
     )
@@ -245,7 +243,7 @@ def _move(
 
 
 # Who hears of which decision: the issuer's officers of a submission, the exporter of the rest.
-_EVENT_OF_STATUS = {
+_EVENT_OF_STATUS: dict[str, str] = {
     Status.SUBMITTED: "application.submitted",
     Status.RETURNED: "application.returned",
     Status.REJECTED: "application.rejected",
@@ -351,12 +349,18 @@ def _reason(reason: str) -> str:
 
 
 def _require_exporter(actor: User) -> None:
-    if not roles.is_exporter(actor):
+    _exporting_organization_id(actor)
+
+
+def _exporting_organization_id(actor: User) -> int:
+    """The organization an exporter acts for (``roles.is_exporter`` promises it has one)."""
+    if not roles.is_exporter(actor) or actor.organization_id is None:
         raise ApplicationError(
             "not_exporter",
             str(_("Only exporters can do this.")),
             status_code=status.HTTP_403_FORBIDDEN,
         )
+    return actor.organization_id
 
 
 def _require_own_exporter(actor: User, application: Application) -> None:

@@ -31,9 +31,10 @@ def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) ->
                 "invalid_transition",
                 _("The certificate is %(status)s; it cannot be revoked.") % {"status": locked.status},
             )
-        locked.status, locked.revoked_at, locked.revocation_reason = Status.REVOKED, timezone.now(), reason
+        revoked_at = timezone.now()
+        locked.status, locked.revoked_at, locked.revocation_reason = Status.REVOKED, revoked_at, reason
         locked.save(update_fields=["status", "revoked_at", "revocation_reason"])
-        _announce_revocation(locked, actor=actor)
+        _announce_revocation(locked, actor=actor, reason=reason, revoked_at=rfc3339(revoked_at))
     return locked
 
 
@@ -58,8 +59,7 @@ def _required_reason(reason: str) -> str:
     return cleaned
 
 
-def _announce_revocation(certificate: Certificate, *, actor: User) -> None:
-    reason, revoked_at = certificate.revocation_reason, rfc3339(certificate.revoked_at)
+def _announce_revocation(certificate: Certificate, *, actor: User, reason: str, revoked_at: str) -> None:
     certificate_event_record(
         certificate,
         actor=actor,

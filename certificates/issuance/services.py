@@ -231,7 +231,7 @@ def _numbered_document(application: Application) -> dict[str, object]:
 
 def _sign(certificate: Certificate) -> None:
     """Sign the canonical document with the active key and append the JWS to the transparency log."""
-    signed = jws_sign(payload=certificate.canonical, typ=CERTIFICATE_TYP)
+    signed = jws_sign(payload=bytes(certificate.canonical), typ=CERTIFICATE_TYP)
     certificate.jws, certificate.kid = signed.compact, signed.kid
     certificate.jws_sha256 = hashlib.sha256(signed.compact.encode("ascii")).hexdigest()
     certificate.log_index = log_append(entry=signed.compact.encode("ascii")).index

@@ -87,7 +87,7 @@ class InvoiceField(WholeObjectField):
 
 
 @extend_schema_field(GoodsItemInputSerializer(many=True))
-class ItemsField(serializers.Field):
+class ItemsField(serializers.Field[list[dict[str, Any]], Any, Any, Any]):
     """1..500 goods items, validated whole; lines are numbered by position (1..n)."""
 
     default_error_messages = {
@@ -164,7 +164,7 @@ class ReasonInputSerializer(StrictSerializer):
 # --- output ----------------------------------------------------------------------
 
 
-class OrganizationOutputSerializer(serializers.ModelSerializer):
+class OrganizationOutputSerializer(serializers.ModelSerializer[Organization]):
     country = CountryCodeField()
 
     class Meta:
@@ -172,24 +172,24 @@ class OrganizationOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "country", "address", "tax_id"]
 
 
-class ConsigneeOutputSerializer(serializers.Serializer):
+class ConsigneeOutputSerializer(serializers.Serializer[Application]):
     name = serializers.CharField(source="consignee_name")
     country = CountryCodeField(source="consignee_country")
     address = serializers.CharField(source="consignee_address")
     tax_id = serializers.CharField(source="consignee_tax_id")
 
 
-class TransportOutputSerializer(serializers.Serializer):
+class TransportOutputSerializer(serializers.Serializer[Application]):
     mode = serializers.CharField(source="transport_mode")
     details = serializers.CharField(source="transport_details")
 
 
-class InvoiceOutputSerializer(serializers.Serializer):
+class InvoiceOutputSerializer(serializers.Serializer[Application]):
     number = serializers.CharField(source="invoice_number")
     date = serializers.DateField(source="invoice_date")
 
 
-class GoodsItemOutputSerializer(serializers.ModelSerializer):
+class GoodsItemOutputSerializer(serializers.ModelSerializer[GoodsItem]):
     origin_country = CountryCodeField()
 
     class Meta:
@@ -197,7 +197,7 @@ class GoodsItemOutputSerializer(serializers.ModelSerializer):
         fields = list(GOODS_ITEM_COLUMNS)
 
 
-class ApplicationEventOutputSerializer(serializers.ModelSerializer):
+class ApplicationEventOutputSerializer(serializers.ModelSerializer[ApplicationEvent]):
     actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
@@ -205,7 +205,7 @@ class ApplicationEventOutputSerializer(serializers.ModelSerializer):
         fields = ["at", "action", "from_status", "to_status", "reason", "actor"]
 
 
-class ApplicationOutputSerializer(serializers.ModelSerializer):
+class ApplicationOutputSerializer(serializers.ModelSerializer[Application]):
     exporter = OrganizationOutputSerializer()
     consignee = ConsigneeOutputSerializer(source="*")
     country_of_export = CountryCodeField()

@@ -10,10 +10,11 @@ import gettext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import cast
 
 import pycountry
 from fpdf import FPDF
-from fpdf.enums import Align, XPos, YPos
+from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "DejaVuSans"
@@ -121,7 +122,10 @@ def _value_area(line: Line, x: float, w: float) -> tuple[float, float]:
 def _line_height(pdf: FPDF, line: Line, w: float) -> float:
     _, value_w = _value_area(line, 0, w)
     pdf.set_font(FONT, "B" if line.bold else "", line.size)
-    value = len(pdf.multi_cell(value_w, _leading(line.size), line.text, dry_run=True, output="LINES"))
+    lines = pdf.multi_cell(
+        value_w, _leading(line.size), line.text, dry_run=True, output=MethodReturnValue.LINES
+    )
+    value = len(cast(list[str], lines))  # output=LINES returns the list of lines; the stubs give every shape
     label = line.label.count("\n") + 1 if line.label else 0
     return max(value * _leading(line.size), label * 2.4) + 0.9
 

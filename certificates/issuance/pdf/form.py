@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import segno
 from fpdf import FPDF
-from fpdf.enums import Align, TableCellFillMode
+from fpdf.enums import Align, TableCellFillMode, WrapMode
 from fpdf.fonts import FontFace
 from fpdf.table import Table
 
@@ -83,7 +84,9 @@ GOODS_COLUMNS = (
 )
 
 
-def certificate_pdf_render(*, document: dict, verify_url: str, status_label: str | None = None) -> bytes:
+def certificate_pdf_render(
+    *, document: dict[str, Any], verify_url: str, status_label: str | None = None
+) -> bytes:
     """Render the certificate document as a printable A4 PDF.
 
     The QR code encodes `verify_url` exactly. `status_label` (e.g. "АННУЛИРОВАН / REVOKED")
@@ -99,7 +102,7 @@ def certificate_pdf_render(*, document: dict, verify_url: str, status_label: str
 
 
 class _CertificatePDF(FPDF):
-    def __init__(self, *, document: dict, verify_url: str, status_label: str | None) -> None:
+    def __init__(self, *, document: dict[str, Any], verify_url: str, status_label: str | None) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.number = document["number"]
         self.verify_url = verify_url
@@ -110,7 +113,7 @@ class _CertificatePDF(FPDF):
         self.set_auto_page_break(auto=True, margin=16)
         self._set_metadata(document)
 
-    def _set_metadata(self, document: dict) -> None:
+    def _set_metadata(self, document: dict[str, Any]) -> None:
         self.set_creation_date(parse_instant(document["issued_at"]))
         self.set_title(f"Сертификат № {self.number} / Certificate No. {self.number}")
         self.set_author(document["issuer"]["name"])
@@ -141,7 +144,7 @@ class _CertificatePDF(FPDF):
 # --- head: boxes 1-4 -------------------------------------------------------------------
 
 
-def _draw_head(pdf: FPDF, document: dict, verify_url: str) -> None:
+def _draw_head(pdf: FPDF, document: dict[str, Any], verify_url: str) -> None:
     top = pdf.get_y()
     left = [_exporter_box(document), _consignee_box(document), _transport_box(document)]
     left_heights = [box_height(pdf, lines, LEFT_W) for _, _, _, lines in left]
@@ -165,7 +168,7 @@ def _equalize(left: list[float], right: list[float]) -> None:
         left[-1] -= gap
 
 
-def _party_lines(party: dict) -> list[Line]:
+def _party_lines(party: dict[str, Any]) -> list[Line]:
     return [
         Line(party["name"], bold=True, size=9.5),
         Line(party.get("address") or "—", label="Адрес\nAddress"),
@@ -174,15 +177,15 @@ def _party_lines(party: dict) -> list[Line]:
     ]
 
 
-def _exporter_box(document: dict) -> tuple[str, str, str, list[Line]]:
+def _exporter_box(document: dict[str, Any]) -> tuple[str, str, str, list[Line]]:
     return "1", "Экспортер", "Exporter", _party_lines(document["exporter"])
 
 
-def _consignee_box(document: dict) -> tuple[str, str, str, list[Line]]:
+def _consignee_box(document: dict[str, Any]) -> tuple[str, str, str, list[Line]]:
     return "2", "Грузополучатель", "Consignee", _party_lines(document["consignee"])
 
 
-def _transport_box(document: dict) -> tuple[str, str, str, list[Line]]:
+def _transport_box(document: dict[str, Any]) -> tuple[str, str, str, list[Line]]:
     transport = document["transport"]
     route = f"{country(document['country_of_export'])}  →  {country(document['country_of_destination'])}"
     lines = [
@@ -193,7 +196,7 @@ def _transport_box(document: dict) -> tuple[str, str, str, list[Line]]:
     return "3", "Средства транспорта и маршрут", "Means of transport and route", lines
 
 
-def _title_lines(document: dict) -> list[Line]:
+def _title_lines(document: dict[str, Any]) -> list[Line]:
     return [
         Line("СЕРТИФИКАТ НА ТОВАРЫ", bold=True, size=13, color=ACCENT),
         Line("CERTIFICATE OF GOODS", bold=True, size=8.5, color=ACCENT),
@@ -203,11 +206,11 @@ def _title_lines(document: dict) -> list[Line]:
     ]
 
 
-def _title_height(pdf: FPDF, document: dict) -> float:
+def _title_height(pdf: FPDF, document: dict[str, Any]) -> float:
     return box_height(pdf, _title_lines(document), RIGHT_W, labelled=False)
 
 
-def _draw_title(pdf: FPDF, document: dict, x: float, y: float, h: float) -> None:
+def _draw_title(pdf: FPDF, document: dict[str, Any], x: float, y: float, h: float) -> None:
     frame(pdf, x, y, RIGHT_W, h)
     draw_lines(pdf, _title_lines(document), x, y + 2.5, RIGHT_W)
 
@@ -227,7 +230,7 @@ def _draw_official_use(pdf: FPDF, verify_url: str, x: float, y: float, h: float)
     pdf.multi_cell(RIGHT_W - 6, 2.6, "Отсканируйте для проверки / Scan to verify", align=Align.C)
     pdf.set_x(x + 3)
     pdf.set_text_color(*INK)
-    pdf.multi_cell(RIGHT_W - 6, 2.6, verify_url, align=Align.C, wrapmode="CHAR")
+    pdf.multi_cell(RIGHT_W - 6, 2.6, verify_url, align=Align.C, wrapmode=WrapMode.CHAR)
 
 
 def _draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
@@ -258,7 +261,7 @@ def _dark_runs(row: bytes | bytearray) -> list[tuple[int, int]]:
 # --- box 5: goods table ----------------------------------------------------------------
 
 
-def _draw_goods(pdf: FPDF, items: list[dict]) -> None:
+def _draw_goods(pdf: FPDF, items: list[dict[str, Any]]) -> None:
     section_label(pdf, "5", "Товары", "Goods")
     pdf.set_font(FONT, "", 7)
     pdf.set_draw_color(*RULE)
@@ -282,7 +285,7 @@ def _draw_goods(pdf: FPDF, items: list[dict]) -> None:
     pdf.ln(3)
 
 
-def _goods_cells(item: dict) -> list[str]:
+def _goods_cells(item: dict[str, Any]) -> list[str]:
     return [
         str(item["line"]),
         item["description"],
@@ -295,7 +298,7 @@ def _goods_cells(item: dict) -> list[str]:
     ]
 
 
-def _totals_row(table: Table, items: list[dict]) -> None:
+def _totals_row(table: Table, items: list[dict[str, Any]]) -> None:
     values: dict[str, Decimal] = defaultdict(Decimal)
     for item in items:
         values[item["currency"]] += _decimal(item["value"])
@@ -308,7 +311,7 @@ def _totals_row(table: Table, items: list[dict]) -> None:
     row.cell("\n".join(f"{total} {cur}" for cur, total in sorted(values.items())), style=bold)
 
 
-def _sum(items: list[dict], key: str) -> str:
+def _sum(items: list[dict[str, Any]], key: str) -> str:
     return str(sum((_decimal(item[key]) for item in items), Decimal(0)))
 
 
@@ -322,7 +325,7 @@ def _decimal(value: str) -> Decimal:
 # --- boxes 6-7: invoice, replacement, certification ------------------------------------
 
 
-def _invoice_lines(document: dict) -> list[Line]:
+def _invoice_lines(document: dict[str, Any]) -> list[Line]:
     invoice = document["invoice"]
     lines = [
         Line(f"№ {invoice['number']} от / of {format_date(invoice['date'])}", label="Номер, дата\nNo., date"),
@@ -336,7 +339,7 @@ def _invoice_lines(document: dict) -> list[Line]:
     return lines
 
 
-def _certification_lines(document: dict) -> list[Line]:
+def _certification_lines(document: dict[str, Any]) -> list[Line]:
     issuer = document["issuer"]
     validity = f"с {format_date(document['valid_from'])} по {format_date(document['valid_until'])}"
     validity_en = f"from {format_date(document['valid_from'])} to {format_date(document['valid_until'])}"
@@ -355,7 +358,7 @@ def _certification_lines(document: dict) -> list[Line]:
     ]
 
 
-def _draw_closing(pdf: FPDF, document: dict) -> None:
+def _draw_closing(pdf: FPDF, document: dict[str, Any]) -> None:
     invoice = _invoice_lines(document)
     certification = _certification_lines(document)
     seal_w = 64.0
@@ -371,7 +374,7 @@ def _draw_closing(pdf: FPDF, document: dict) -> None:
     pdf.set_xy(MARGIN, y + h7)
 
 
-def _draw_seal(pdf: FPDF, document: dict, x: float, y: float, w: float, h: float) -> None:
+def _draw_seal(pdf: FPDF, document: dict[str, Any], x: float, y: float, w: float, h: float) -> None:
     """The electronic-signature statement stands where a paper form has its stamp."""
     frame(pdf, x, y, w, h)
     pdf.set_draw_color(*ACCENT)
