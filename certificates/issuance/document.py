@@ -31,7 +31,6 @@ def certificate_document_build(
     replaces: str | None,
 ) -> dict[str, Any]:
     """The certificate document of CONTRACT §1; decimals as fixed-precision strings."""
-    exporter = application.exporter
     return {
         "schema": DOCUMENT_SCHEMA,
         "number": number,
@@ -40,6 +39,16 @@ def certificate_document_build(
         "valid_from": valid_from.isoformat(),
         "valid_until": valid_until.isoformat(),
         "issuer": {"name": issuer.name, "country": str(issuer.country)},
+        **_trade(application),
+        "items": [_item(item) for item in application.items.order_by("line")],
+        "replaces": replaces,
+    }
+
+
+def _trade(application: Application) -> dict[str, Any]:
+    """Who sells to whom, from where to where, how, and on which invoice."""
+    exporter = application.exporter
+    return {
         "exporter": _party(
             name=exporter.name, country=exporter.country, address=exporter.address, tax_id=exporter.tax_id
         ),
@@ -53,8 +62,6 @@ def certificate_document_build(
         "country_of_destination": str(application.country_of_destination),
         "transport": {"mode": application.transport_mode, "details": application.transport_details},
         "invoice": {"number": application.invoice_number, "date": application.invoice_date.isoformat()},
-        "items": [_item(item) for item in application.items.order_by("line")],
-        "replaces": replaces,
     }
 
 
