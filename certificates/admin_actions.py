@@ -2,28 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from certsvc.problems import ProblemError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
 
 
-def _application(service):
+def for_each_application(service: Callable[..., Any]) -> Callable[..., Any]:
+    """Adapt an application service (keyword-only ``application``, ``actor``) to a per-row admin action."""
     return lambda application, actor, **kwargs: service(application=application, actor=actor, **kwargs)
 
 
-class DecisionActionsMixin:
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin[Any]  # what the mixin is mixed into
+else:
+    _AdminBase = object
+
+
+class DecisionActionsMixin(_AdminBase):
     """Admin actions that call a domain service per selected row, some asking for a reason first."""
 
-    decision_errors: tuple[type[Exception], ...] = (ProblemError,)
+    decision_errors: tuple[type[ProblemError], ...] = (ProblemError,)
 
-    def _decide_with_reason(self, request, queryset, action, service, title):
+    def _decide_with_reason(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Any],
+        action: str,
+        service: Callable[..., Any],
+        title: StrOrPromise,
+    ) -> TemplateResponse | None:
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             self._decide(request, queryset, service, reason=form.cleaned_data["reason"])
@@ -38,7 +60,9 @@ class DecisionActionsMixin:
         }
         return TemplateResponse(request, "admin/certificates/application/decision_reason.html", context)
 
-    def _decide(self, request, queryset, service, **kwargs) -> None:
+    def _decide(
+        self, request: HttpRequest, queryset: QuerySet[Any], service: Callable[..., Any], **kwargs: Any
+    ) -> None:
         done = 0
         for obj in queryset:
             try:

@@ -8,6 +8,8 @@ class CertificatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from certificates.issuance import signal_handlers as issuance_handlers
         from certificates.verification import signal_handlers as verification_handlers
 
+        issuance_handlers.connect()
         verification_handlers.connect()

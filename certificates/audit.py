@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import models
 from django.utils import timezone
@@ -61,21 +61,24 @@ def event_digest(*, stream: str, event: Any) -> str:
     return hashlib.sha256(canonicalize(body)).hexdigest()
 
 
+Event = TypeVar("Event", bound=AuditEvent)
+
+
 @dataclass(frozen=True)
-class Stream:
+class Stream(Generic[Event]):
     """Where one kind of audit row lives: the event model and the field naming its owner."""
 
-    model: type[models.Model]
+    model: type[Event]
     owner_field: str
 
     def key(self, owner_id: int) -> str:
         return f"{self.model._meta.label_lower}:{owner_id}"
 
 
-def audit_record(*, stream: Stream, owner: models.Model, **fields: Any) -> models.Model:
+def audit_record(*, stream: Stream[Event], owner: models.Model, **fields: Any) -> Event:
     """Append an event to ``owner``'s chain; call it while the owner row is locked (or new)."""
     previous = (
-        stream.model.objects.filter(**{f"{stream.owner_field}_id": owner.pk})
+        stream.model._default_manager.filter(**{f"{stream.owner_field}_id": owner.pk})
         .order_by("-id")
         .values_list("hash", flat=True)
         .first()
@@ -97,10 +100,10 @@ class AuditProblem:
         return f"{self.stream} {where}: {self.message}"
 
 
-def audit_verify(*, stream: Stream, owner_statuses: dict[int, str]) -> Iterator[AuditProblem]:
+def audit_verify(*, stream: Stream[Any], owner_statuses: dict[int, str]) -> Iterator[AuditProblem]:
     """Every inconsistency of one event table, in order: broken links, altered rows, truncated chains."""
     owner_column = f"{stream.owner_field}_id"
-    events = stream.model.objects.order_by(owner_column, "id").iterator(chunk_size=2000)
+    events = stream.model._default_manager.order_by(owner_column, "id").iterator(chunk_size=2000)
     current_owner, previous_hash, last_status, seen = None, GENESIS, None, set()
     for event in events:
         owner_id = getattr(event, owner_column)
@@ -119,7 +122,9 @@ def audit_verify(*, stream: Stream, owner_statuses: dict[int, str]) -> Iterator[
         yield AuditProblem(stream.key(owner_id), None, "has no events at all (its history was deleted)")
 
 
-def _check_tail(stream: Stream, owner_id, last_status, owner_statuses) -> Iterator[AuditProblem]:
+def _check_tail(
+    stream: Stream[Any], owner_id: int | None, last_status: str | None, owner_statuses: dict[int, str]
+) -> Iterator[AuditProblem]:
     if owner_id is None:
         return
     if owner_id not in owner_statuses:

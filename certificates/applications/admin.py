@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from certificates.admin_actions import DecisionActionsMixin, _application
+from certificates.admin_actions import DecisionActionsMixin, for_each_application
 from certificates.applications import services
 from certificates.applications.models import GOODS_ITEM_COLUMNS, Application, ApplicationEvent, GoodsItem
 from certsvc.admin_base import ReadOnlyAdmin, ReadOnlyInline
@@ -15,14 +16,12 @@ from certsvc.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 class GoodsItemInline(ReadOnlyInline):
     model = GoodsItem
-    fields = list(GOODS_ITEM_COLUMNS)
-    readonly_fields = fields
+    fields = readonly_fields = GOODS_ITEM_COLUMNS
 
 
 class ApplicationEventInline(ReadOnlyInline):
     model = ApplicationEvent
-    fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "action", "from_status", "to_status", "actor", "reason")
 
 
 @admin.register(Application)
@@ -43,26 +42,30 @@ class ApplicationAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     inlines = [GoodsItemInline, ApplicationEventInline]
     actions = ["approve", "reject", "return_for_corrections"]
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Application], search_term: str
+    ) -> tuple[QuerySet[Application], bool]:
         queryset, _may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return queryset.distinct(), False  # an HS code found on two items still lists the application once
 
     @admin.action(description=_("Approve selected applications"))
     def approve(self, request: HttpRequest, queryset: QuerySet[Application]) -> None:
-        self._decide(request, queryset, _application(services.application_approve))
+        self._decide(request, queryset, for_each_application(services.application_approve))
 
     @admin.action(description=_("Reject selected applications…"))
-    def reject(self, request: HttpRequest, queryset: QuerySet[Application]):
+    def reject(self, request: HttpRequest, queryset: QuerySet[Application]) -> TemplateResponse | None:
         return self._decide_with_reason(
-            request, queryset, "reject", _application(services.application_reject), _("Reject")
+            request, queryset, "reject", for_each_application(services.application_reject), _("Reject")
         )
 
     @admin.action(description=_("Return selected applications for corrections…"))
-    def return_for_corrections(self, request: HttpRequest, queryset: QuerySet[Application]):
+    def return_for_corrections(
+        self, request: HttpRequest, queryset: QuerySet[Application]
+    ) -> TemplateResponse | None:
         return self._decide_with_reason(
             request,
             queryset,
             "return_for_corrections",
-            _application(services.application_return),
+            for_each_application(services.application_return),
             _("Return for corrections"),
         )

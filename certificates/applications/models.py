@@ -97,7 +97,7 @@ OFFICER_VISIBLE_STATUSES = frozenset(set(_S.values) - {_S.DRAFT})
 del _S
 
 
-# The goods table's columns, in the order the certificate prints them (admin and API share it).
+# A goods item's columns, in the order the admin and the API show them (the services copy the same ones).
 GOODS_ITEM_COLUMNS = (
     "line",
     "description",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from certificates import roles
 from certificates.accounts.models import User
 from certificates.applications.models import (
     OFFICER_VISIBLE_STATUSES,
@@ -18,9 +19,9 @@ def application_list_for(*, user: User) -> QuerySet[Application]:
     queryset = Application.objects.select_related("exporter", "created_by", "certificate").prefetch_related(
         Prefetch("items", queryset=GoodsItem.objects.order_by("line"))
     )
-    if user.is_exporter:
+    if roles.is_exporter(user):
         return queryset.filter(exporter_id=user.organization_id)
-    if user.is_officer:
+    if roles.is_officer(user):
         return queryset.filter(status__in=OFFICER_VISIBLE_STATUSES)
     return queryset.none()
 

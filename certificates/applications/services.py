@@ -8,18 +8,27 @@ Every function locks the application row, checks the current status against
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.relations import SlugRelatedField
 
+from certificates import roles
 from certificates.accounts.models import User
-from certificates.applications.models import APPLICATION_TRANSITIONS, Application, ApplicationEvent, GoodsItem
+from certificates.applications.models import (
+    APPLICATION_TRANSITIONS,
+    GOODS_ITEM_COLUMNS,
+    Application,
+    ApplicationEvent,
+    GoodsItem,
+)
+from certificates.applications.signals import application_approved
 from certificates.audit import Stream, audit_record
-from certificates.issuance.models import IssuanceOrder
 from certificates.notifications.services import event_emit
 from certsvc.problems import ProblemError
 
@@ -43,19 +52,8 @@ APPLICATION_FIELDS = frozenset(
         "replaces",
     }
 )
-ITEM_FIELDS = frozenset(
-    {
-        "description",
-        "hs_code",
-        "quantity",
-        "unit",
-        "net_weight_kg",
-        "gross_weight_kg",
-        "value",
-        "currency",
-        "origin_country",
-    }
-)
+# The line number is the item's position, never the caller's to set.
+ITEM_FIELDS = frozenset(GOODS_ITEM_COLUMNS) - {"line"}
 MAX_ITEMS = 500
 
 
@@ -69,9 +67,9 @@ def application_create(
     *, actor: User, fields: Mapping[str, Any], items: Sequence[Mapping[str, Any]]
 ) -> Application:
     """Create a draft for the actor's organization with goods items numbered 1..n in the given order."""
-    _require_exporter(actor)
+    organization_id = _exporting_organization_id(actor)
     with transaction.atomic():
-        application = Application(exporter_id=actor.organization_id, created_by=actor, **_only(fields))
+        application = Application(exporter_id=organization_id, created_by=actor, **_only(fields, actor=actor))
         application.save()
         _replace_items(application, items)
         _record(application, actor=actor, action="created", from_status="", to_status=Status.DRAFT)
@@ -90,7 +88,7 @@ def application_update(
         locked = _lock(application)
         _require_own_exporter(actor, locked)
         _require_editable(locked)
-        for name, value in _only(fields).items():
+        for name, value in _only(fields, actor=actor).items():
             setattr(locked, name, value)
         locked.save()
         if items is not None:
@@ -128,13 +126,12 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
 
 
 def application_approve(*, application: Application, actor: User) -> Application:
-    """Approve and queue issuance: the outbox row commits with the approval, the task is sent after."""
+    """Approve and announce it: issuance opens its order in this transaction, so both commit or neither."""
     with transaction.atomic():
         locked = _lock(application)
         _require_officer(actor)
         _move(locked, to=Status.APPROVED, actor=actor, action="approved")
-        order = IssuanceOrder.objects.create(application=locked, state=IssuanceOrder.State.PENDING)
-        transaction.on_commit(lambda: _enqueue_issuance(order.pk))
+        application_approved.send(sender=Application, application=locked)
     return locked
 
 
@@ -161,12 +158,59 @@ def application_mark_issued(*, application: Application, actor: User | None = No
         return _move(locked, to=Status.ISSUED, actor=actor, action="issued")
 
 
-def application_items_replace(*, application: Application, items: Sequence[Mapping[str, Any]]) -> None:
-    """Replace all goods items, numbering them 1..n in the given order; the caller holds the row lock."""
-    _replace_items(application, items)
+def application_replacement_create(
+    *,
+    replaces: Any,
+    actor: User,
+    fields: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]] | None,
+) -> Application:
+    """An officer's corrected copy of the application behind the certificate ``replaces``, approved at once.
+
+    ``fields`` and ``items`` (when given) take the place of the copied ones; the caller holds the
+    certificate's lock. The approval is announced like any other, so its issuance is queued with it.
+    """
+    _require_officer(actor, admits=roles.may_decide)  # a certificate decision, like revoking it
+    original = replaces.application
+    with transaction.atomic():
+        replacement = Application.objects.create(
+            exporter_id=original.exporter_id,
+            created_by=actor,
+            status=Status.APPROVED,
+            replaces=replaces,
+            **{**_copied_fields(original), **_known(fields)},
+        )
+        _replace_items(replacement, _copied_items(original) if items is None else items)
+        _record_replacement(replacement, actor=actor, number=replaces.number)
+        application_approved.send(sender=Application, application=replacement)
+    return replacement
 
 
 # --- helpers ---------------------------------------------------------------------
+
+
+def _copied_fields(original: Application) -> dict[str, Any]:
+    return {name: getattr(original, name) for name in APPLICATION_FIELDS - {"replaces"}}
+
+
+def _copied_items(original: Application) -> list[dict[str, Any]]:
+    return [{name: getattr(item, name) for name in ITEM_FIELDS} for item in original.items.order_by("line")]
+
+
+def _record_replacement(replacement: Application, *, actor: User, number: str) -> None:
+    """A replacement skips the queue: its history says it was created and approved by the officer."""
+    reason = str(_("Replaces %(number)s") % {"number": number})
+    _record(
+        replacement, actor=actor, action="created", from_status="", to_status=Status.SUBMITTED, reason=reason
+    )
+    _record(
+        replacement,
+        actor=actor,
+        action="approved",
+        from_status=Status.SUBMITTED,
+        to_status=Status.APPROVED,
+        reason=reason,
+    )
 
 
 def _lock(application: Application) -> Application:
@@ -199,7 +243,7 @@ def _move(
 
 
 # Who hears of which decision: the issuer's officers of a submission, the exporter of the rest.
-_EVENT_OF_STATUS = {
+_EVENT_OF_STATUS: dict[str, str] = {
     Status.SUBMITTED: "application.submitted",
     Status.RETURNED: "application.returned",
     Status.REJECTED: "application.rejected",
@@ -259,11 +303,38 @@ def _replace_items(application: Application, items: Sequence[Mapping[str, Any]])
     )
 
 
-def _only(fields: Mapping[str, Any]) -> dict[str, Any]:
+def _known(fields: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - APPLICATION_FIELDS
     if unknown:
         raise ValueError(f"not application fields: {sorted(unknown)}")
     return dict(fields)
+
+
+def _only(fields: Mapping[str, Any], *, actor: User) -> dict[str, Any]:
+    """The exporter's fields, with ``replaces`` resolved to a certificate the exporter may replace."""
+    cleaned = _known(fields)
+    if cleaned.get("replaces") is not None:
+        cleaned["replaces"] = _replaceable(cleaned["replaces"], actor=actor)
+    return cleaned
+
+
+def _replaceable(value: Any, *, actor: User) -> Any:
+    """The certificate ``value`` names (a number or the certificate): the actor's organization's, issued."""
+    number = getattr(value, "number", value)
+    own = _issued_certificates().filter(application__exporter_id=actor.organization_id)
+    certificate = own.filter(number=number).first()
+    if certificate is None:
+        message = SlugRelatedField.default_error_messages["does_not_exist"]
+        raise ValidationError(
+            {"replaces": [message.format(slug_name="number", value=number)]}, code="does_not_exist"
+        )
+    return certificate
+
+
+def _issued_certificates() -> Any:
+    # Issuance sits above this room: its model is reached through the relation, never imported.
+    model: Any = Application._meta.get_field("replaces").related_model
+    return model._default_manager.filter(status=model.Status.ISSUED)
 
 
 def _reason(reason: str) -> str:
@@ -278,12 +349,18 @@ def _reason(reason: str) -> str:
 
 
 def _require_exporter(actor: User) -> None:
-    if not actor.is_exporter:
+    _exporting_organization_id(actor)
+
+
+def _exporting_organization_id(actor: User) -> int:
+    """The organization an exporter acts for (``roles.is_exporter`` promises it has one)."""
+    if not roles.is_exporter(actor) or actor.organization_id is None:
         raise ApplicationError(
             "not_exporter",
             str(_("Only exporters can do this.")),
             status_code=status.HTTP_403_FORBIDDEN,
         )
+    return actor.organization_id
 
 
 def _require_own_exporter(actor: User, application: Application) -> None:
@@ -295,8 +372,9 @@ def _require_own_exporter(actor: User, application: Application) -> None:
         )
 
 
-def _require_officer(actor: User) -> None:
-    if not actor.is_officer:
+def _require_officer(actor: User, *, admits: Callable[[Any], bool] = roles.is_officer) -> None:
+    """Officers review applications; certificate decisions (``roles.may_decide``) also admit superusers."""
+    if not admits(actor):
         raise ApplicationError(
             "not_officer",
             str(_("Only certification officers can do this.")),
@@ -310,11 +388,3 @@ def _require_editable(application: Application) -> None:
             "not_editable",
             str(_("Only draft or returned applications can be changed or deleted.")),
         )
-
-
-def _enqueue_issuance(order_id: int) -> None:
-    from certificates.issuance import (
-        tasks,  # the task module imports the signing pipeline; load it only when needed
-    )
-
-    tasks.enqueue_issuance(order_id)

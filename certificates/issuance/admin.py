@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from certificates import roles
+from certificates.accounts.models import User
 from certificates.admin_actions import DecisionActionsMixin
 from certificates.issuance import services as issuance
 from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder, NumberSequence
@@ -16,8 +19,7 @@ from certsvc.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 class CertificateEventInline(ReadOnlyInline):
     model = CertificateEvent
-    fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "action", "from_status", "to_status", "actor", "reason")
 
 
 @admin.register(Certificate)
@@ -28,7 +30,7 @@ class CertificateAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     search_fields = ["number", "application__exporter__name", "application__invoice_number"]
     date_hierarchy = "issued_at"
     # The canonical bytes are not shown; their hash and the JWS identify what was signed.
-    fields = [
+    fields = (
         "number",
         "status",
         "type",
@@ -46,13 +48,13 @@ class CertificateAdmin(DecisionActionsMixin, ReadOnlyAdmin):
         "revoked_at",
         "revocation_reason",
         "pdf",
-    ]
+    )
     readonly_fields = [*fields, "signed_document"]
     inlines = [CertificateEventInline]
     actions = ["revoke"]
 
-    def get_fields(self, request, obj=None):
-        return [*self.fields, "signed_document"]
+    def get_fields(self, request: HttpRequest, obj: Certificate | None = None) -> tuple[str, ...]:
+        return (*self.fields, "signed_document")
 
     @admin.display(description=_("Signed document"))
     def signed_document(self, certificate: Certificate) -> str:
@@ -64,11 +66,11 @@ class CertificateAdmin(DecisionActionsMixin, ReadOnlyAdmin):
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
     def has_revoke_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser or request.user.is_officer
+        return roles.may_decide(request.user)
 
     @admin.action(description=_("Revoke selected certificates…"), permissions=["revoke"])
-    def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]):
-        def revoke_one(certificate, actor, *, reason):
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> TemplateResponse | None:
+        def revoke_one(certificate: Certificate, actor: User, *, reason: str) -> Certificate:
             return issuance.certificate_revoke(certificate=certificate, actor=actor, reason=reason)
 
         return self._decide_with_reason(request, queryset, "revoke", revoke_one, _("Revoke"))
@@ -84,7 +86,7 @@ class IssuanceOrderAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     actions = ["retry"]
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser or request.user.is_officer
+        return roles.may_decide(request.user)
 
     @admin.action(description=_("Retry selected failed issuances"), permissions=["retry"])
     def retry(self, request: HttpRequest, queryset: QuerySet[IssuanceOrder]) -> None:

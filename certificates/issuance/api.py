@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import django_filters
+from collections.abc import Mapping
+from typing import Any, cast
+
+import django_filters  # type: ignore[import-untyped]  # django-filter ships no type hints
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -12,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from certificates.accounts.models import User
 from certificates.api.fields import StrictSerializer
 from certificates.api.problems import problems
 from certificates.applications.api.serializers import (
@@ -26,12 +30,22 @@ from certificates.issuance.selectors import certificate_detail_for, certificate_
 from certificates.permissions import IsCertificateReader, IsOfficer
 
 
+def _signed_in(request: Request) -> User:
+    # Every endpoint's permission class refuses anonymous callers before the view runs.
+    return cast(User, request.user)
+
+
 class JOSERenderer(renderers.BaseRenderer):
     media_type = "application/jose"
     format = "jose"
     charset = None
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> Any:
         # Success bodies are bytes; errors (problem dicts) are rendered as JSON.
         if isinstance(data, bytes):
             return data
@@ -43,13 +57,18 @@ class PDFRenderer(renderers.BaseRenderer):
     format = "pdf"
     charset = None
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> Any:
         if isinstance(data, bytes):
             return data
         return renderers.JSONRenderer().render(data)
 
 
-class CertificateFilter(django_filters.FilterSet):
+class CertificateFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped base, see above
     number = django_filters.CharFilter(lookup_expr="startswith")
     status = django_filters.MultipleChoiceFilter(choices=Certificate.Status.choices)
     type = django_filters.CharFilter()
@@ -62,12 +81,12 @@ class CertificateFilter(django_filters.FilterSet):
         model = Certificate
         fields = ["number", "status", "type", "issued_after", "issued_before", "exporter", "hs_code"]
 
-    def filter_hs_code(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_hs_code(self, queryset: QuerySet[Certificate], name: str, value: str) -> QuerySet[Certificate]:
         items = GoodsItem.objects.filter(application=OuterRef("application_id"), hs_code__startswith=value)
         return queryset.filter(Exists(items))
 
 
-class CertificateEventOutputSerializer(serializers.ModelSerializer):
+class CertificateEventOutputSerializer(serializers.ModelSerializer[CertificateEvent]):
     actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
@@ -75,7 +94,7 @@ class CertificateEventOutputSerializer(serializers.ModelSerializer):
         fields = ["at", "action", "from_status", "to_status", "reason", "actor"]
 
 
-class CertificateOutputSerializer(serializers.ModelSerializer):
+class CertificateOutputSerializer(serializers.ModelSerializer[Certificate]):
     exporter = serializers.CharField(source="application.exporter.name")
     application = serializers.IntegerField(source="application_id")
     replaces = serializers.CharField(source="replaces.number", default=None, allow_null=True)
@@ -130,7 +149,7 @@ class RevokeInputSerializer(StrictSerializer):
         responses={200: CertificateDetailOutputSerializer, **problems(401, 403, 404)},
     ),
 )
-class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
+class CertificateViewSet(viewsets.ReadOnlyModelViewSet[Certificate]):
     lookup_field = "number"
     lookup_value_regex = NUMBER_PATTERN
     filterset_class = CertificateFilter
@@ -142,10 +161,10 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Certificate.objects.none()
         if self.action == "list":
-            return certificate_list_for(user=self.request.user).defer("document", "jws")
-        return certificate_detail_for(user=self.request.user)
+            return certificate_list_for(user=_signed_in(self.request)).defer("document", "jws")
+        return certificate_detail_for(user=_signed_in(self.request))
 
-    def get_renderers(self):
+    def get_renderers(self) -> list[renderers.BaseRenderer]:
         # CONTRACT §7 names these two without a trailing slash, so they are routed by hand (urls).
         if self.action == "document":
             return [JOSERenderer(), renderers.JSONRenderer()]
@@ -153,7 +172,7 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
             return [PDFRenderer(), renderers.JSONRenderer()]
         return super().get_renderers()
 
-    def get_serializer_class(self):
+    def get_serializer_class(self) -> type[CertificateOutputSerializer]:
         return CertificateOutputSerializer if self.action == "list" else CertificateDetailOutputSerializer
 
     @extend_schema(
@@ -189,7 +208,9 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = RevokeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         certificate = issuance.certificate_revoke(
-            certificate=self.get_object(), actor=request.user, reason=serializer.validated_data["reason"]
+            certificate=self.get_object(),
+            actor=_signed_in(request),
+            reason=serializer.validated_data["reason"],
         )
         return Response(self._detail(certificate))
 
@@ -208,10 +229,10 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         fields, items = serializer.to_service_arguments()
         application = issuance.certificate_replace(
-            certificate=certificate, actor=request.user, fields=fields, items=items
+            certificate=certificate, actor=_signed_in(request), fields=fields, items=items
         )
         return Response(ApplicationDetailOutputSerializer(application).data, status=status.HTTP_202_ACCEPTED)
 
-    def _detail(self, certificate: Certificate) -> dict:
-        fresh = certificate_detail_for(user=self.request.user).get(pk=certificate.pk)
+    def _detail(self, certificate: Certificate) -> dict[str, Any]:
+        fresh = certificate_detail_for(user=_signed_in(self.request)).get(pk=certificate.pk)
         return CertificateDetailOutputSerializer(fresh).data

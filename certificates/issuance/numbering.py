@@ -7,7 +7,7 @@ from django.conf import settings
 from certificates.applications.models import Application
 from certificates.issuance.models import NumberSequence
 
-TYPE_CODES = {Application.Type.EXPORT: "EX", Application.Type.IMPORT: "IM"}
+TYPE_CODES: dict[str, str] = {Application.Type.EXPORT: "EX", Application.Type.IMPORT: "IM"}
 # What certificate_number_allocate produces (the prefix is checked in settings); URLs match it.
 NUMBER_PATTERN = r"[A-Z]{2,8}-\d{4}-[A-Z]{2}-\d{6}"
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
+from certificates import roles
 from certificates.accounts.models import User
 from certificates.issuance.models import Certificate, CertificateEvent
 
@@ -13,16 +14,14 @@ def certificate_list_for(*, user: User) -> QuerySet[Certificate]:
     queryset = Certificate.objects.select_related("application__exporter", "replaces", "superseded_by").defer(
         "canonical"
     )
-    if user.is_exporter:
+    if roles.is_exporter(user):
         return queryset.filter(application__exporter_id=user.organization_id)
-    if user.is_officer or user.is_customs or user.is_staff:
+    if roles.is_officer(user) or roles.is_customs(user) or roles.is_administrator(user):
         return queryset
     return queryset.none()
 
 
 def certificate_detail_for(*, user: User) -> QuerySet[Certificate]:
-    from django.db.models import Prefetch
-
     events = CertificateEvent.objects.select_related("actor").order_by("at", "id")
     return certificate_list_for(user=user).prefetch_related(Prefetch("events", queryset=events))
 

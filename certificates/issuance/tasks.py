@@ -1,44 +1,22 @@
-"""Celery tasks: thin doors that take ids, call one domain function, and are safe to run twice."""
+"""Celery tasks: thin doors that take ids, call one domain function, and are safe to run twice.
+
+Services never import this module: they publish these tasks by name through ``certificates.outbox``.
+"""
 
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.utils import timezone
-from kombu.exceptions import KombuError
-from redis.exceptions import RedisError
 
+from certificates import outbox
 from certificates.issuance import services as issuance
-from certificates.issuance.models import Certificate, IssuanceOrder
-
-logger = logging.getLogger(__name__)
+from certificates.issuance.models import Certificate
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
-_PUBLISH_ERRORS = (KombuError, RedisError, OSError)
-
-
-def publish_safely(task, *args, **options) -> bool:
-    """Send a task; a broker outage is logged, not raised, because the outbox sweep sends it later."""
-    try:
-        task.apply_async(args=args, **options)
-    except _PUBLISH_ERRORS as exc:
-        logger.warning("could not publish %s%r: %s", task.name, args, exc)
-        return False
-    return True
-
-
-def enqueue_issuance(order_id: int) -> None:
-    """Queue signing for an order and note when, so the sweep can tell a lost message from a fresh one."""
-    if publish_safely(sign_certificate, order_id):
-        IssuanceOrder.objects.filter(pk=order_id, state=IssuanceOrder.State.PENDING).update(
-            queued_at=timezone.now()
-        )
 
 
 @shared_task(
-    name="certificates.sign_certificate",
+    name=outbox.SIGN_CERTIFICATE,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=TRANSIENT_ERRORS,
@@ -55,16 +33,11 @@ def sign_certificate(order_id: int) -> str | None:
 @shared_task(name="certificates.issuance_sweep")
 def issuance_sweep() -> int:
     """Re-queue issuance that is due but whose message never arrived or was lost (broker outage, crash)."""
-    order_ids = issuance.issuance_orders_due()
-    for order_id in order_ids:
-        enqueue_issuance(order_id)
-    if order_ids:
-        logger.info("issuance sweep re-queued %d order(s)", len(order_ids))
-    return len(order_ids)
+    return issuance.issuance_orders_requeue()
 
 
 @shared_task(
-    name="certificates.render_certificate_pdf",
+    name=outbox.RENDER_CERTIFICATE_PDF,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(*TRANSIENT_ERRORS, DatabaseError),

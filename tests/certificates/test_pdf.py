@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
-from certificates.issuance.pdf import render_certificate_pdf
+from certificates.issuance.pdf import certificate_pdf_render
 
 VERIFY_URL = "https://certs.example.uz/v/UZBY-2026-EX-000123"
 RENDER_SCALE = 200 / 72  # 200 dpi
@@ -136,7 +136,7 @@ def _flat(text: str) -> str:
 
 
 def test_qr_code_on_first_page_decodes_to_the_exact_verify_url(document):
-    pdf = pdfium.PdfDocument(render_certificate_pdf(document=document, verify_url=VERIFY_URL))
+    pdf = pdfium.PdfDocument(certificate_pdf_render(document=document, verify_url=VERIFY_URL))
     image = pdf[0].render(scale=RENDER_SCALE).to_pil()
 
     decoded = [barcode.text for barcode in zxingcpp.read_barcodes(image)]
@@ -145,13 +145,13 @@ def test_qr_code_on_first_page_decodes_to_the_exact_verify_url(document):
 
 
 def test_verify_url_is_printed_under_the_qr_code(document):
-    (text,) = _page_texts(render_certificate_pdf(document=document, verify_url=VERIFY_URL))
+    (text,) = _page_texts(certificate_pdf_render(document=document, verify_url=VERIFY_URL))
 
     assert VERIFY_URL in text
 
 
 def test_text_layer_holds_number_parties_and_every_hs_code(document):
-    (text,) = _page_texts(render_certificate_pdf(document=document, verify_url=VERIFY_URL))
+    (text,) = _page_texts(certificate_pdf_render(document=document, verify_url=VERIFY_URL))
     flat = _flat(text)
 
     assert "UZBY-2026-EX-000123" in text
@@ -165,7 +165,7 @@ def test_text_layer_holds_number_parties_and_every_hs_code(document):
 
 
 def test_boxes_carry_russian_titles_with_english_subtitles(document):
-    (text,) = _page_texts(render_certificate_pdf(document=document, verify_url=VERIFY_URL))
+    (text,) = _page_texts(certificate_pdf_render(document=document, verify_url=VERIFY_URL))
     flat = _flat(text)
 
     missing = [title for title in BOX_TITLES if title not in flat]
@@ -174,7 +174,7 @@ def test_boxes_carry_russian_titles_with_english_subtitles(document):
 
 
 def test_countries_route_transport_invoice_and_dates_are_printed(document):
-    (text,) = _page_texts(render_certificate_pdf(document=document, verify_url=VERIFY_URL))
+    (text,) = _page_texts(certificate_pdf_render(document=document, verify_url=VERIFY_URL))
     flat = _flat(text)
 
     assert "UZ Узбекистан / Uzbekistan → BY Беларусь / Belarus" in flat
@@ -189,7 +189,7 @@ def test_long_description_wraps_inside_its_cell_without_losing_words(document):
     long_description = " ".join(["Хлопковое волокно средневолокнистое в кипах, сорт I, тип 5"] * 6)
     document["items"][0]["description"] = long_description
 
-    (text,) = _page_texts(render_certificate_pdf(document=document, verify_url=VERIFY_URL))
+    (text,) = _page_texts(certificate_pdf_render(document=document, verify_url=VERIFY_URL))
 
     assert long_description in _flat(text)
 
@@ -197,14 +197,14 @@ def test_long_description_wraps_inside_its_cell_without_losing_words(document):
 def test_replacement_line_names_the_replaced_certificate(document):
     document["replaces"] = "UZBY-2026-EX-000101"
 
-    (text,) = _page_texts(render_certificate_pdf(document=document, verify_url=VERIFY_URL))
+    (text,) = _page_texts(certificate_pdf_render(document=document, verify_url=VERIFY_URL))
 
     assert "Выдан взамен сертификата № UZBY-2026-EX-000101" in _flat(text)
     assert "Replaces certificate No. UZBY-2026-EX-000101" in _flat(text)
 
 
 def test_certificate_that_replaces_nothing_has_no_replacement_line(document):
-    (text,) = _page_texts(render_certificate_pdf(document=document, verify_url=VERIFY_URL))
+    (text,) = _page_texts(certificate_pdf_render(document=document, verify_url=VERIFY_URL))
 
     assert "взамен" not in text
     assert "Replaces" not in text
@@ -214,7 +214,7 @@ def test_status_label_is_printed_on_every_page(document):
     many = _many_items(document, 60)
 
     texts = _page_texts(
-        render_certificate_pdf(document=many, verify_url=VERIFY_URL, status_label="АННУЛИРОВАН")
+        certificate_pdf_render(document=many, verify_url=VERIFY_URL, status_label="АННУЛИРОВАН")
     )
 
     assert len(texts) > 1
@@ -224,7 +224,7 @@ def test_status_label_is_printed_on_every_page(document):
 def test_many_items_continue_on_further_pages_with_the_header_repeated(document):
     many = _many_items(document, 120)
 
-    texts = _page_texts(render_certificate_pdf(document=many, verify_url=VERIFY_URL))
+    texts = _page_texts(certificate_pdf_render(document=many, verify_url=VERIFY_URL))
     everything = "\n".join(texts)
     pages_with_goods = [text for text in texts if re.search(r"\b52010\d{5}\b", text)]
 
@@ -236,7 +236,7 @@ def test_many_items_continue_on_further_pages_with_the_header_repeated(document)
 
 
 def test_totals_row_sums_weights_and_values(document):
-    (text,) = _page_texts(render_certificate_pdf(document=document, verify_url=VERIFY_URL))
+    (text,) = _page_texts(certificate_pdf_render(document=document, verify_url=VERIFY_URL))
     flat = _flat(text)
 
     assert "26450.500" in flat
@@ -245,14 +245,14 @@ def test_totals_row_sums_weights_and_values(document):
 
 
 def test_pdf_embeds_the_dejavu_font(document):
-    pdf_bytes = render_certificate_pdf(document=document, verify_url=VERIFY_URL)
+    pdf_bytes = certificate_pdf_render(document=document, verify_url=VERIFY_URL)
 
     assert b"/FontFile2" in pdf_bytes
     assert b"DejaVuSans" in pdf_bytes
 
 
 def test_pdf_is_a4(document):
-    pdf = pdfium.PdfDocument(render_certificate_pdf(document=document, verify_url=VERIFY_URL))
+    pdf = pdfium.PdfDocument(certificate_pdf_render(document=document, verify_url=VERIFY_URL))
 
     width, height = pdf[0].get_size()
 
@@ -260,13 +260,13 @@ def test_pdf_is_a4(document):
 
 
 def test_same_document_renders_the_same_bytes(document):
-    first = render_certificate_pdf(document=document, verify_url=VERIFY_URL)
-    second = render_certificate_pdf(document=copy.deepcopy(document), verify_url=VERIFY_URL)
+    first = certificate_pdf_render(document=document, verify_url=VERIFY_URL)
+    second = certificate_pdf_render(document=copy.deepcopy(document), verify_url=VERIFY_URL)
 
     assert first == second
 
 
 def test_pdf_creation_date_is_the_issue_time(document):
-    pdf_bytes = render_certificate_pdf(document=document, verify_url=VERIFY_URL)
+    pdf_bytes = certificate_pdf_render(document=document, verify_url=VERIFY_URL)
 
     assert b"/CreationDate (D:20261128101500Z" in pdf_bytes

@@ -11,10 +11,11 @@ import pytest
 import rfc8785
 from django.utils import timezone
 
+from certificates import outbox
 from certificates.applications.models import Application
 from certificates.issuance import services as issuance
 from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder
-from certificates.issuance.tasks import issuance_sweep, publish_safely, sign_certificate
+from certificates.issuance.tasks import issuance_sweep, sign_certificate
 from signing.services import signing_key_revoke, signing_key_rotate
 from signing.transparency.merkle import leaf_hash
 from signing.transparency.models import LogLeaf
@@ -166,7 +167,7 @@ def test_publishing_to_an_unreachable_broker_returns_promptly_without_raising(
     order = approve(make_submitted(), officer)
     started = time.monotonic()
     with unreachable_broker_connection() as connection:
-        assert publish_safely(sign_certificate, order.pk, connection=connection) is False
+        assert outbox.publish(outbox.SIGN_CERTIFICATE, order.pk, connection=connection) is False
     assert time.monotonic() - started < 5
 
 

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import django_filters
+import django_filters  # type: ignore[import-untyped]  # django-filter ships no type hints
 from django.db.models import Exists, OuterRef, QuerySet
 
 from certificates.applications.models import Application, GoodsItem
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped base, see above
     status = django_filters.MultipleChoiceFilter(choices=Application.Status.choices)
     type = django_filters.ChoiceFilter(choices=Application.Type.choices)
     country_of_destination = django_filters.CharFilter()
@@ -20,7 +20,7 @@ class ApplicationFilter(django_filters.FilterSet):
         model = Application
         fields = ["status", "type", "country_of_destination", "created_after", "created_before", "hs_code"]
 
-    def filter_hs_code(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_hs_code(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
         # EXISTS rather than a join, so an application with two matching items is listed once.
         items = GoodsItem.objects.filter(application=OuterRef("pk"), hs_code__startswith=value)
         return queryset.filter(Exists(items))

@@ -13,7 +13,6 @@ from certificates.accounts.models import Organization
 from certificates.api.fields import CountryCodeField, DecimalStringField, StrictSerializer, WholeObjectField
 from certificates.applications.models import GOODS_ITEM_COLUMNS, Application, ApplicationEvent, GoodsItem
 from certificates.applications.services import MAX_ITEMS
-from certificates.issuance.models import Certificate
 from certificates.validators import (
     validate_currency,
     validate_hs_code,
@@ -88,7 +87,7 @@ class InvoiceField(WholeObjectField):
 
 
 @extend_schema_field(GoodsItemInputSerializer(many=True))
-class ItemsField(serializers.Field):
+class ItemsField(serializers.Field[list[dict[str, Any]], Any, Any, Any]):
     """1..500 goods items, validated whole; lines are numbered by position (1..n)."""
 
     default_error_messages = {
@@ -124,6 +123,11 @@ class ItemsField(serializers.Field):
         return value
 
 
+@extend_schema_field({"type": "string", "minLength": 1})
+class CertificateNumberField(serializers.CharField):
+    """A certificate's number, a non-empty string; which certificates it may name is the service's rule."""
+
+
 class ApplicationInputSerializer(StrictSerializer):
     """The document's fields an exporter sends; the exporter itself is the caller's organization."""
 
@@ -134,22 +138,12 @@ class ApplicationInputSerializer(StrictSerializer):
     transport = TransportField()
     invoice = InvoiceField()
     items = ItemsField()
-    replaces = serializers.SlugRelatedField(
-        slug_field="number",
-        queryset=Certificate.objects.none(),
+    # Only a number: which certificates the caller may replace is the service's rule.
+    replaces = CertificateNumberField(
         required=False,
         allow_null=True,
         help_text="Number of the organization's issued certificate that this application replaces.",
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        organization_id = getattr(getattr(request, "user", None), "organization_id", None)
-        # Only the caller's own, still valid certificates can be replaced.
-        self.fields["replaces"].queryset = Certificate.objects.filter(
-            application__exporter_id=organization_id, status=Certificate.Status.ISSUED
-        )
 
     def to_service_arguments(self) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
         """Split validated data into model fields and the items list (``None`` when not sent)."""
@@ -170,7 +164,7 @@ class ReasonInputSerializer(StrictSerializer):
 # --- output ----------------------------------------------------------------------
 
 
-class OrganizationOutputSerializer(serializers.ModelSerializer):
+class OrganizationOutputSerializer(serializers.ModelSerializer[Organization]):
     country = CountryCodeField()
 
     class Meta:
@@ -178,24 +172,24 @@ class OrganizationOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "country", "address", "tax_id"]
 
 
-class ConsigneeOutputSerializer(serializers.Serializer):
+class ConsigneeOutputSerializer(serializers.Serializer[Application]):
     name = serializers.CharField(source="consignee_name")
     country = CountryCodeField(source="consignee_country")
     address = serializers.CharField(source="consignee_address")
     tax_id = serializers.CharField(source="consignee_tax_id")
 
 
-class TransportOutputSerializer(serializers.Serializer):
+class TransportOutputSerializer(serializers.Serializer[Application]):
     mode = serializers.CharField(source="transport_mode")
     details = serializers.CharField(source="transport_details")
 
 
-class InvoiceOutputSerializer(serializers.Serializer):
+class InvoiceOutputSerializer(serializers.Serializer[Application]):
     number = serializers.CharField(source="invoice_number")
     date = serializers.DateField(source="invoice_date")
 
 
-class GoodsItemOutputSerializer(serializers.ModelSerializer):
+class GoodsItemOutputSerializer(serializers.ModelSerializer[GoodsItem]):
     origin_country = CountryCodeField()
 
     class Meta:
@@ -203,7 +197,7 @@ class GoodsItemOutputSerializer(serializers.ModelSerializer):
         fields = list(GOODS_ITEM_COLUMNS)
 
 
-class ApplicationEventOutputSerializer(serializers.ModelSerializer):
+class ApplicationEventOutputSerializer(serializers.ModelSerializer[ApplicationEvent]):
     actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
@@ -211,7 +205,7 @@ class ApplicationEventOutputSerializer(serializers.ModelSerializer):
         fields = ["at", "action", "from_status", "to_status", "reason", "actor"]
 
 
-class ApplicationOutputSerializer(serializers.ModelSerializer):
+class ApplicationOutputSerializer(serializers.ModelSerializer[Application]):
     exporter = OrganizationOutputSerializer()
     consignee = ConsigneeOutputSerializer(source="*")
     country_of_export = CountryCodeField()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from certificates.accounts.models import User
 from certificates.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from certificates.api.problems import problems
 from certificates.applications import selectors, services
@@ -22,10 +27,17 @@ from certificates.applications.api.serializers import (
 from certificates.applications.models import Application
 from certificates.permissions import IsExporter, IsExporterOrOfficer, IsOfficer
 
+_Items = list[dict[str, Any]]
+_View = TypeVar("_View", bound=Callable[..., Any])
 _TRANSITION_PROBLEMS = problems(400, 401, 403, 404, 409)
 
 
-def _transition_schema(summary: str, *, reason: bool = False):
+def _signed_in(request: Request) -> User:
+    # Every endpoint's permission class refuses anonymous callers before the view runs.
+    return cast(User, request.user)
+
+
+def _transition_schema(summary: str, *, reason: bool = False) -> Callable[[_View], _View]:
     return extend_schema(
         summary=summary,
         request=ReasonInputSerializer if reason else None,
@@ -64,13 +76,13 @@ def _transition_schema(summary: str, *, reason: bool = False):
         responses={204: OpenApiResponse(description="Deleted."), **problems(401, 403, 404, 409)},
     ),
 )
-class ApplicationViewSet(viewsets.GenericViewSet):
+class ApplicationViewSet(viewsets.GenericViewSet[Application]):
     lookup_value_regex = r"\d+"
     filterset_class = ApplicationFilter
     ordering_fields = ["created_at", "updated_at", "submitted_at"]
     ordering = ["-created_at", "-id"]
     # The permission every endpoint needs, in one table; actions declare theirs on @action.
-    permissions_by_action = {
+    permissions_by_action: dict[str, list[type[BasePermission]]] = {
         "list": [IsExporterOrOfficer],
         "retrieve": [IsExporterOrOfficer],
         "create": [IsExporter],
@@ -78,7 +90,7 @@ class ApplicationViewSet(viewsets.GenericViewSet):
         "destroy": [IsExporter],
     }
 
-    def get_permissions(self):
+    def get_permissions(self) -> list[Any]:
         classes = self.permissions_by_action.get(self.action, self.permission_classes)
         return [permission() for permission in classes]
 
@@ -86,10 +98,10 @@ class ApplicationViewSet(viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Application.objects.none()
         if self.action == "list":
-            return selectors.application_list_for(user=self.request.user)
-        return selectors.application_detail_for(user=self.request.user)
+            return selectors.application_list_for(user=_signed_in(self.request))
+        return selectors.application_detail_for(user=_signed_in(self.request))
 
-    def get_serializer_class(self):
+    def get_serializer_class(self) -> type[ApplicationOutputSerializer]:
         if self.action == "list":
             return ApplicationOutputSerializer
         return ApplicationDetailOutputSerializer
@@ -105,19 +117,23 @@ class ApplicationViewSet(viewsets.GenericViewSet):
     @idempotent("application-create")
     def create(self, request: Request) -> Response:
         fields, items = self._validated(partial=False)
-        application = services.application_create(actor=request.user, fields=fields, items=items)
+        application = services.application_create(
+            actor=_signed_in(request),
+            fields=fields,
+            items=items or [],  # required unless partial
+        )
         return Response(self._detail(application), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         application = self.get_object()
         fields, items = self._validated(partial=True)
         application = services.application_update(
-            application=application, actor=request.user, fields=fields, items=items
+            application=application, actor=_signed_in(request), fields=fields, items=items
         )
         return Response(self._detail(application))
 
     def destroy(self, request: Request, pk: str) -> Response:
-        services.application_delete(application=self.get_object(), actor=request.user)
+        services.application_delete(application=self.get_object(), actor=_signed_in(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @_transition_schema("Submit for review (exporters)")
@@ -149,7 +165,7 @@ class ApplicationViewSet(viewsets.GenericViewSet):
 
     # --- helpers -----------------------------------------------------------------
 
-    def _validated(self, *, partial: bool):
+    def _validated(self, *, partial: bool) -> tuple[dict[str, Any], _Items | None]:
         serializer = ApplicationInputSerializer(
             data=self.request.data, partial=partial, context=self.get_serializer_context()
         )
@@ -159,12 +175,12 @@ class ApplicationViewSet(viewsets.GenericViewSet):
     def _reason(self) -> str:
         serializer = ReasonInputSerializer(data=self.request.data)
         serializer.is_valid(raise_exception=True)
-        return serializer.validated_data["reason"]
+        return str(serializer.validated_data["reason"])
 
-    def _transition(self, service, **kwargs) -> Response:
-        application = service(application=self.get_object(), actor=self.request.user, **kwargs)
+    def _transition(self, service: Callable[..., Application], **kwargs: Any) -> Response:
+        application = service(application=self.get_object(), actor=_signed_in(self.request), **kwargs)
         return Response(self._detail(application))
 
-    def _detail(self, application: Application) -> dict:
-        fresh = selectors.application_detail_for(user=self.request.user).get(pk=application.pk)
+    def _detail(self, application: Application) -> dict[str, Any]:
+        fresh = selectors.application_detail_for(user=_signed_in(self.request)).get(pk=application.pk)
         return ApplicationDetailOutputSerializer(fresh).data

@@ -1,0 +1,80 @@
+"""The certificate document of CONTRACT §1, built from an approved application."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from certificates.accounts.models import Organization
+from certificates.applications.models import Application, GoodsItem
+
+DOCUMENT_SCHEMA = "certsvc.certificate.v1"
+
+
+def _decimal(value: Decimal, places: int) -> str:
+    return str(Decimal(value).quantize(Decimal(1).scaleb(-places)))
+
+
+def _party(*, name: str, country: Any, address: str, tax_id: str) -> dict[str, str]:
+    return {"name": name, "country": str(country), "address": address, "tax_id": tax_id}
+
+
+def certificate_document_build(
+    *,
+    application: Application,
+    issuer: Organization,
+    number: str,
+    issued_at: datetime,
+    valid_from: date,
+    valid_until: date,
+    replaces: str | None,
+) -> dict[str, Any]:
+    """The certificate document of CONTRACT §1; decimals as fixed-precision strings."""
+    return {
+        "schema": DOCUMENT_SCHEMA,
+        "number": number,
+        "type": application.type,
+        "issued_at": issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "valid_from": valid_from.isoformat(),
+        "valid_until": valid_until.isoformat(),
+        "issuer": {"name": issuer.name, "country": str(issuer.country)},
+        **_trade(application),
+        "items": [_item(item) for item in application.items.order_by("line")],
+        "replaces": replaces,
+    }
+
+
+def _trade(application: Application) -> dict[str, Any]:
+    """Who sells to whom, from where to where, how, and on which invoice."""
+    exporter = application.exporter
+    return {
+        "exporter": _party(
+            name=exporter.name, country=exporter.country, address=exporter.address, tax_id=exporter.tax_id
+        ),
+        "consignee": _party(
+            name=application.consignee_name,
+            country=application.consignee_country,
+            address=application.consignee_address,
+            tax_id=application.consignee_tax_id,
+        ),
+        "country_of_export": str(application.country_of_export),
+        "country_of_destination": str(application.country_of_destination),
+        "transport": {"mode": application.transport_mode, "details": application.transport_details},
+        "invoice": {"number": application.invoice_number, "date": application.invoice_date.isoformat()},
+    }
+
+
+def _item(item: GoodsItem) -> dict[str, Any]:
+    return {
+        "line": item.line,
+        "description": item.description,
+        "hs_code": item.hs_code,
+        "quantity": _decimal(item.quantity, 3),
+        "unit": item.unit,
+        "net_weight_kg": _decimal(item.net_weight_kg, 3),
+        "gross_weight_kg": _decimal(item.gross_weight_kg, 3),
+        "value": _decimal(item.value, 2),
+        "currency": item.currency,
+        "origin_country": str(item.origin_country),
+    }

@@ -1,0 +1,67 @@
+"""What every change of a certificate leaves behind: an audit row, a log event, a notification."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from certificates import roles
+from certificates.accounts.models import Organization, User
+from certificates.audit import Stream, audit_record
+from certificates.issuance.errors import CertificateError
+from certificates.issuance.models import Certificate, CertificateEvent
+from certificates.notifications.services import event_emit
+from signing.canonical import canonicalize
+from signing.services import jws_sign
+from signing.transparency.services import log_append
+
+LOG_EVENT_TYP = "certsvc-log-event+jws"
+CERTIFICATE_STREAM = Stream(CertificateEvent, "certificate")
+
+
+def certificate_decider_require(actor: User) -> None:
+    """Revoke, replace and retry are officers' decisions (superusers stand in for them)."""
+    if not roles.may_decide(actor):
+        raise CertificateError("not_officer", _("Only certification officers can do this."), status_code=403)
+
+
+def certificate_event_record(
+    certificate: Certificate,
+    *,
+    actor: User | None,
+    action: str,
+    from_status: str,
+    to_status: str,
+    reason: str = "",
+) -> CertificateEvent:
+    return audit_record(
+        stream=CERTIFICATE_STREAM,
+        owner=certificate,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+
+
+def certificate_log_event_append(body: dict[str, Any]) -> int:
+    """Sign a status event with the registry key and append it to the transparency log."""
+    signed = jws_sign(payload=canonicalize(body), typ=LOG_EVENT_TYP)
+    return log_append(entry=signed.compact.encode("ascii")).index
+
+
+def certificate_status_change_emit(certificate: Certificate, event_type: str, extra: dict[str, Any]) -> None:
+    """Tell the exporter and every customs subscriber that a certificate's status changed."""
+    event_emit(
+        type=event_type,
+        data={"number": certificate.number, **extra},
+        organizations=[certificate.application.exporter],
+        subscribers_of_kind=Organization.Kind.CUSTOMS,
+    )
+
+
+def rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,188 @@
+"""The drawing kit of the printable certificate: page geometry, colours, boxes, lines and text.
+
+Nothing here knows the certificate's layout; ``form`` composes these pieces into CIS CT-1's boxes.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import cast
+
+import pycountry
+from fpdf import FPDF
+from fpdf.enums import Align, MethodReturnValue, XPos, YPos
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT = "DejaVuSans"
+
+PAGE_W, MARGIN = 210.0, 10.0
+CONTENT_W = PAGE_W - 2 * MARGIN
+LEFT_W = 112.0  # boxes 1-3; the right column holds the title and the QR code
+RIGHT_W = CONTENT_W - LEFT_W
+LABEL_W = 23.0  # caption column inside a box
+QR_SIZE = 38.0
+QR_QUIET_MODULES = 4  # ISO/IEC 18004 quiet zone
+
+INK = (0, 0, 0)
+MUTED = (85, 85, 85)
+RULE = (60, 60, 60)
+ACCENT = (16, 52, 110)
+ALERT = (180, 20, 20)
+HEAD_FILL = (232, 236, 242)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row inside a box: an optional bilingual caption and its value."""
+
+    text: str
+    label: str = ""
+    bold: bool = False
+    size: float = 8.5
+    color: tuple[int, int, int] = INK
+
+
+# --- drawing primitives ----------------------------------------------------------------
+
+
+def draw_status_banner(pdf: FPDF, label: str) -> None:
+    y = pdf.get_y()
+    pdf.set_draw_color(*ALERT)
+    pdf.set_line_width(0.6)
+    pdf.rect(MARGIN, y, CONTENT_W, 8)
+    pdf.set_line_width(0.2)
+    pdf.set_xy(MARGIN, y + 1.2)
+    text(pdf, label, size=12, bold=True, align=Align.C, color=ALERT)
+    pdf.set_xy(MARGIN, y + 10)
+
+
+def section_label(pdf: FPDF, number: str, ru: str, en: str) -> None:
+    y = pdf.get_y()
+    frame(pdf, MARGIN, y, CONTENT_W, 5.5)
+    caption(pdf, MARGIN, y, number, ru, en)
+    pdf.set_xy(MARGIN, y + 5.5)
+
+
+def draw_box(
+    pdf: FPDF, x: float, y: float, w: float, h: float, number: str, ru: str, en: str, lines: list[Line]
+) -> None:
+    frame(pdf, x, y, w, h)
+    caption(pdf, x, y, number, ru, en)
+    draw_lines(pdf, lines, x, y + 5.5, w)
+
+
+def frame(pdf: FPDF, x: float, y: float, w: float, h: float) -> None:
+    pdf.set_draw_color(*RULE)
+    pdf.set_line_width(0.3)
+    pdf.rect(x, y, w, h)
+    pdf.set_line_width(0.2)
+
+
+def caption(pdf: FPDF, x: float, y: float, number: str, ru: str, en: str) -> None:
+    pdf.set_xy(x + 1.5, y + 1.3)
+    pdf.set_text_color(*INK)
+    pdf.set_font(FONT, "B", 7)
+    pdf.write(3, f"{number}  {ru}")
+    pdf.set_text_color(*MUTED)
+    pdf.set_font(FONT, "", 7)
+    pdf.write(3, f" / {en}")
+    pdf.set_text_color(*INK)
+
+
+def draw_lines(pdf: FPDF, lines: list[Line], x: float, y: float, w: float, align: Align = Align.L) -> None:
+    for line in lines:
+        y += _draw_line(pdf, line, x, y, w, align)
+
+
+def _draw_line(pdf: FPDF, line: Line, x: float, y: float, w: float, align: Align) -> float:
+    value_x, value_w = _value_area(line, x, w)
+    if line.label:
+        pdf.set_xy(x + 2, y + 0.2)
+        pdf.set_text_color(*MUTED)
+        pdf.set_font(FONT, "", 5.8)
+        pdf.multi_cell(LABEL_W - 3, 2.4, line.label, align=Align.L)
+    pdf.set_xy(value_x, y)
+    pdf.set_text_color(*line.color)
+    pdf.set_font(FONT, "B" if line.bold else "", line.size)
+    pdf.multi_cell(value_w, _leading(line.size), line.text, align=align)
+    pdf.set_text_color(*INK)
+    return _line_height(pdf, line, w)
+
+
+def _value_area(line: Line, x: float, w: float) -> tuple[float, float]:
+    if line.label:
+        return x + LABEL_W, w - LABEL_W - 2
+    return x + 2, w - 4
+
+
+def _line_height(pdf: FPDF, line: Line, w: float) -> float:
+    _, value_w = _value_area(line, 0, w)
+    pdf.set_font(FONT, "B" if line.bold else "", line.size)
+    lines = pdf.multi_cell(
+        value_w, _leading(line.size), line.text, dry_run=True, output=MethodReturnValue.LINES
+    )
+    value = len(cast(list[str], lines))  # output=LINES returns the list of lines; the stubs give every shape
+    label = line.label.count("\n") + 1 if line.label else 0
+    return max(value * _leading(line.size), label * 2.4) + 0.9
+
+
+def box_height(pdf: FPDF, lines: list[Line], w: float, labelled: bool = True) -> float:
+    caption = 5.5 if labelled else 2.5
+    return caption + sum(_line_height(pdf, line, w) for line in lines) + 1.5
+
+
+def _leading(size_pt: float) -> float:
+    return size_pt * 0.3528 * 1.22
+
+
+def text(
+    pdf: FPDF,
+    text: str,
+    *,
+    size: float,
+    bold: bool = False,
+    align: Align = Align.L,
+    color: tuple[int, int, int] = INK,
+) -> None:
+    pdf.set_font(FONT, "B" if bold else "", size)
+    pdf.set_text_color(*color)
+    pdf.cell(w=CONTENT_W, h=_leading(size), text=text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(*INK)
+
+
+# --- formatting --------------------------------------------------------------------------
+
+
+@functools.cache
+def _russian_country_names() -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"], fallback=True)
+
+
+def country(code: str, *, english: bool = True) -> str:
+    """`UZ Узбекистан / Uzbekistan`; an unknown code prints as given."""
+    country = pycountry.countries.get(alpha_2=code) if code else None
+    if country is None:
+        return code or "—"
+    english_name = getattr(country, "common_name", None) or country.name
+    russian_name = _russian_country_names().gettext(country.name)
+    return f"{code} {russian_name} / {english_name}" if english else f"{code} {russian_name}"
+
+
+def parse_instant(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def format_instant(value: str) -> str:
+    return parse_instant(value).astimezone(UTC).strftime("%d.%m.%Y %H:%M UTC")
+
+
+def format_date(value: str) -> str:
+    try:
+        return date.fromisoformat(value).strftime("%d.%m.%Y")
+    except (TypeError, ValueError):
+        return value or "—"
