@@ -40,8 +40,12 @@ def is_administrator(user: Any) -> bool:
 
 
 def may_decide(user: Any) -> bool:
-    """Approve, reject, return, revoke, replace, retry: certification officers, and superusers."""
-    return is_officer(user) or (_signed_in(user) and bool(user.is_superuser))
+    """Approve, reject, return, revoke, replace, retry: certification officers only.
+
+    Administrators run the admin, but a decision is an officer's: a superuser without the officer
+    role cannot make one (give the user the role instead).
+    """
+    return is_officer(user)
 
 
 def may_read_applications(user: Any) -> bool:

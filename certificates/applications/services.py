@@ -8,7 +8,7 @@ Every function locks the application row, checks the current status against
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -170,7 +170,7 @@ def application_replacement_create(
     ``fields`` and ``items`` (when given) take the place of the copied ones; the caller holds the
     certificate's lock. The approval is announced like any other, so its issuance is queued with it.
     """
-    _require_officer(actor, admits=roles.may_decide)  # a certificate decision, like revoking it
+    _require_officer(actor)
     original = replaces.application
     with transaction.atomic():
         replacement = Application.objects.create(
@@ -372,9 +372,8 @@ def _require_own_exporter(actor: User, application: Application) -> None:
         )
 
 
-def _require_officer(actor: User, *, admits: Callable[[Any], bool] = roles.is_officer) -> None:
-    """Officers review applications; certificate decisions (``roles.may_decide``) also admit superusers."""
-    if not admits(actor):
+def _require_officer(actor: User) -> None:
+    if not roles.may_decide(actor):
         raise ApplicationError(
             "not_officer",
             str(_("Only certification officers can do this.")),
