@@ -27,9 +27,11 @@ from certificates.accounts.models import Organization
 from certificates.applications.models import Application, GoodsItem
 from certificates.applications.services import APPLICATION_STREAM
 from certificates.audit import GENESIS, Stream, event_digest
+from certificates.issuance.document import certificate_document_build
+from certificates.issuance.history import CERTIFICATE_STREAM
 from certificates.issuance.models import Certificate
 from certificates.issuance.numbering import TYPE_CODES
-from certificates.issuance.services import CERTIFICATE_STREAM, CERTIFICATE_TYP, certificate_document_build
+from certificates.issuance.services import CERTIFICATE_TYP
 from signing.canonical import canonicalize
 from signing.jws import ed25519_header, sign_compact
 from signing.transparency.merkle import leaf_hash
