@@ -83,32 +83,40 @@ def _once(request: Request, scope: str, key: str, run: Callable[[], Response]) -
 
 
 def _reserve(request: Request, scope: str, key: str) -> tuple[IdempotencyKey, Response | None]:
+    """A new reservation of ``key``, or the one that holds it already with its replay."""
+    _key_check(key)
+    digest, user_id = _request_hash(request), _caller_id(request)
+    IdempotencyKey.objects.filter(user_id=user_id, expires_at__lte=timezone.now()).delete()
+    try:
+        return _insert(user_id=user_id, scope=scope, key=key, digest=digest), None
+    except IntegrityError:
+        existing = IdempotencyKey.objects.filter(user_id=user_id, scope=scope, key=key).first()
+    if existing is None:
+        # The first request failed and released the key between our insert and this read.
+        return _reserve(request, scope, key)
+    return existing, _replay(existing, digest)
+
+
+def _key_check(key: str) -> None:
     if not key or len(key) > MAX_KEY_LENGTH:
         raise IdempotencyError(
             "idempotency_key_invalid",
             str(_("The Idempotency-Key header must have 1 to 255 characters.")),
             status_code=status.HTTP_400_BAD_REQUEST,
         )
-    digest, user_id = _request_hash(request), _caller_id(request)
+
+
+def _insert(*, user_id: int, scope: str, key: str, digest: str) -> IdempotencyKey:
     now = timezone.now()
-    IdempotencyKey.objects.filter(user_id=user_id, expires_at__lte=now).delete()
-    try:
-        with transaction.atomic():
-            record = IdempotencyKey.objects.create(
-                user_id=user_id,
-                scope=scope,
-                key=key,
-                request_hash=digest,
-                created_at=now,
-                expires_at=now + IDEMPOTENCY_TTL,
-            )
-        return record, None
-    except IntegrityError:
-        existing = IdempotencyKey.objects.filter(user_id=user_id, scope=scope, key=key).first()
-        if existing is None:
-            # The first request failed and released the key between our insert and this read.
-            return _reserve(request, scope, key)
-        return existing, _replay(existing, digest)
+    with transaction.atomic():  # a savepoint: the unique constraint may refuse the row
+        return IdempotencyKey.objects.create(
+            user_id=user_id,
+            scope=scope,
+            key=key,
+            request_hash=digest,
+            created_at=now,
+            expires_at=now + IDEMPOTENCY_TTL,
+        )
 
 
 def _replay(existing: IdempotencyKey, digest: str) -> Response:
