@@ -7,12 +7,11 @@ record is a 404, decided in one place.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from certificates import roles
 from certificates.accounts.models import Organization, User
@@ -20,11 +19,11 @@ from certificates.accounts.models import Organization, User
 
 class _RolePermission(IsAuthenticated):
     @staticmethod
-    def allows(user: Any) -> bool:
+    def allows(user: object) -> bool:
         """Each subclass names a predicate of ``certificates.roles``."""
         raise NotImplementedError
 
-    def has_permission(self, request: Request, view: Any) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return super().has_permission(request, view) and self.allows(request.user)
 
 
