@@ -19,6 +19,7 @@ SIGN_CERTIFICATE = "certificates.sign_certificate"
 RENDER_CERTIFICATE_PDF = "certificates.render_certificate_pdf"
 DELIVER_WEBHOOK = "notifications.deliver_webhook"
 SEND_EMAIL = "notifications.send_email"
+NOTIFICATIONS_SWEEP = "notifications_sweep"
 
 PUBLISH_ERRORS = (KombuError, RedisError, OSError)
 
@@ -30,7 +31,7 @@ def publish(task_name: str, *args: Any, **options: Any) -> bool:
     try:
         current_app.send_task(task_name, args=args, **options)
     except PUBLISH_ERRORS as exc:
-        logger.warning("could not publish %s%r: %s", task_name, args, exc)
+        logger.warning("could not queue %s%r, the sweep will retry: %s", task_name, args, exc)
         return False
     return True
 

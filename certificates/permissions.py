@@ -7,21 +7,23 @@ record is a 404, decided in one place.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from certificates import roles
+from certificates.accounts.models import Organization, User
 
 
 class _RolePermission(IsAuthenticated):
     @staticmethod
-    def allows(user: Any) -> bool:
+    def allows(user: object) -> bool:
+        """Each subclass names a predicate of ``certificates.roles``."""
         raise NotImplementedError
 
-    def has_permission(self, request: Request, view: Any) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return super().has_permission(request, view) and self.allows(request.user)
 
 
@@ -56,3 +58,27 @@ class ManagesOrganizationWebhooks(_RolePermission):
 
     message = _("Only exporter and customs users of an organization manage its webhooks.")
     allows = staticmethod(roles.manages_webhooks)
+
+
+def request_user(request: Request) -> User:
+    """The signed-in caller, once the view's permission classes have admitted the request."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise NotAuthenticated()
+    return user
+
+
+def request_organization_id(request: Request) -> int:
+    """The caller's organization, for views whose permission requires one."""
+    organization_id = request_user(request).organization_id
+    if organization_id is None:
+        raise PermissionDenied()
+    return organization_id
+
+
+def request_organization(request: Request) -> Organization:
+    """The caller's organization itself, for views that hand it to a service."""
+    organization = request_user(request).organization
+    if organization is None:
+        raise PermissionDenied()
+    return organization

@@ -28,7 +28,7 @@ READ_ONLY_NAMES = frozenset(
 _PLAIN_DECIMAL = re.compile(r"^\d{1,20}(\.\d{1,20})?$")
 
 
-class StrictSerializer(serializers.Serializer):
+class StrictSerializer(serializers.Serializer[Any]):
     """Rejects members it does not declare, naming each one, instead of silently dropping them."""
 
     def to_internal_value(self, data: Any) -> Any:
@@ -81,10 +81,10 @@ class CountryCodeField(serializers.CharField):
         return str(getattr(value, "code", value) or "")
 
 
-class WholeObjectField(serializers.Field):
+class WholeObjectField(serializers.Field[Any, Any, Any, Any]):
     """A nested object validated by a fresh, non-partial serializer: a PATCH replaces it whole."""
 
-    serializer_class: type[serializers.Serializer]
+    serializer_class: type[serializers.Serializer[Any]]
 
     def to_internal_value(self, data: Any) -> Any:
         serializer = self.serializer_class(data=data, context=self.context)

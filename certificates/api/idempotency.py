@@ -15,12 +15,14 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Concatenate, ParamSpec, TypeAlias, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,6 +33,10 @@ from certsvc.problems import ProblemError
 HEADER = "Idempotency-Key"
 IDEMPOTENCY_TTL = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
+
+_V = TypeVar("_V")
+_P = ParamSpec("_P")
+ViewMethod: TypeAlias = Callable[Concatenate[_V, Request, _P], Response]
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     HEADER,
@@ -46,58 +52,71 @@ class IdempotencyError(ProblemError):
     default_title = _("Idempotency-Key conflict")
 
 
-def idempotent(scope: str) -> Callable:
+def idempotent(scope: str) -> Callable[[ViewMethod[_V, _P]], ViewMethod[_V, _P]]:
     """Decorate a DRF view method (``def create(self, request, …)``) to honour ``Idempotency-Key``."""
 
-    def decorator(method: Callable) -> Callable:
+    def decorator(method: ViewMethod[_V, _P]) -> ViewMethod[_V, _P]:
         @functools.wraps(method)
-        def wrapper(view, request: Request, *args, **kwargs) -> Response:
+        def wrapper(view: _V, request: Request, /, *args: _P.args, **kwargs: _P.kwargs) -> Response:
             key = request.headers.get(HEADER)
             if key is None:
                 return method(view, request, *args, **kwargs)
-            record, replay = _reserve(request, scope, key)
-            if replay is not None:
-                return replay
-            try:
-                response = method(view, request, *args, **kwargs)
-            except BaseException:
-                record.delete()
-                raise
-            _store(record, response)
-            return response
+            return _once(request, scope, key, lambda: method(view, request, *args, **kwargs))
 
         return wrapper
 
     return decorator
 
 
+def _once(request: Request, scope: str, key: str, run: Callable[[], Response]) -> Response:
+    """Run the view under a freshly reserved key, or replay what the first request with it got."""
+    record, replay = _reserve(request, scope, key)
+    if replay is not None:
+        return replay
+    try:
+        response = run()
+    except BaseException:
+        record.delete()  # a failed request frees its key, so that the client can retry
+        raise
+    _store(record, response)
+    return response
+
+
 def _reserve(request: Request, scope: str, key: str) -> tuple[IdempotencyKey, Response | None]:
+    """A new reservation of ``key``, or the one that holds it already with its replay."""
+    _key_check(key)
+    digest, user_id = _request_hash(request), _caller_id(request)
+    IdempotencyKey.objects.filter(user_id=user_id, expires_at__lte=timezone.now()).delete()
+    try:
+        return _insert(user_id=user_id, scope=scope, key=key, digest=digest), None
+    except IntegrityError:
+        existing = IdempotencyKey.objects.filter(user_id=user_id, scope=scope, key=key).first()
+    if existing is None:
+        # The first request failed and released the key between our insert and this read.
+        return _reserve(request, scope, key)
+    return existing, _replay(existing, digest)
+
+
+def _key_check(key: str) -> None:
     if not key or len(key) > MAX_KEY_LENGTH:
         raise IdempotencyError(
             "idempotency_key_invalid",
             str(_("The Idempotency-Key header must have 1 to 255 characters.")),
             status_code=status.HTTP_400_BAD_REQUEST,
         )
-    digest = _request_hash(request)
+
+
+def _insert(*, user_id: int, scope: str, key: str, digest: str) -> IdempotencyKey:
     now = timezone.now()
-    IdempotencyKey.objects.filter(user=request.user, expires_at__lte=now).delete()
-    try:
-        with transaction.atomic():
-            record = IdempotencyKey.objects.create(
-                user=request.user,
-                scope=scope,
-                key=key,
-                request_hash=digest,
-                created_at=now,
-                expires_at=now + IDEMPOTENCY_TTL,
-            )
-        return record, None
-    except IntegrityError:
-        existing = IdempotencyKey.objects.filter(user=request.user, scope=scope, key=key).first()
-        if existing is None:
-            # The first request failed and released the key between our insert and this read.
-            return _reserve(request, scope, key)
-        return existing, _replay(existing, digest)
+    with transaction.atomic():  # a savepoint: the unique constraint may refuse the row
+        return IdempotencyKey.objects.create(
+            user_id=user_id,
+            scope=scope,
+            key=key,
+            request_hash=digest,
+            created_at=now,
+            expires_at=now + IDEMPOTENCY_TTL,
+        )
 
 
 def _replay(existing: IdempotencyKey, digest: str) -> Response:
@@ -130,3 +149,10 @@ def _store(record: IdempotencyKey, response: Response) -> None:
 def _request_hash(request: Request) -> str:
     body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+
+
+def _caller_id(request: Request) -> int:
+    """Keys are per user; the view's permission classes have admitted a signed-in one."""
+    if not request.user.is_authenticated:
+        raise NotAuthenticated()
+    return int(request.user.pk)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from certsvc.problems import PROBLEM_CONTENT_TYPE
 
 
-class ApiProblemFieldErrorSerializer(serializers.Serializer):
+class ApiProblemFieldErrorSerializer(serializers.Serializer[Any]):
     field = serializers.CharField(
         help_text='Dotted path to the member, e.g. "items.2.hs_code" (0-based index).'
     )
@@ -16,13 +18,16 @@ class ApiProblemFieldErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
 
 
-class ApiProblemSerializer(serializers.Serializer):
+class ApiProblemSerializer(serializers.Serializer[Any]):
     type = serializers.URLField()
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField()
     code = serializers.CharField(help_text="Stable machine-readable error code.")
-    errors = ApiProblemFieldErrorSerializer(many=True, required=False, help_text="Validation errors only.")
+    # The stubs see Serializer.errors; DRF's metaclass takes declared fields off the class.
+    errors = ApiProblemFieldErrorSerializer(  # type: ignore[assignment]
+        many=True, required=False, help_text="Validation errors only."
+    )
 
 
 _DESCRIPTIONS = {
@@ -36,7 +41,7 @@ _DESCRIPTIONS = {
 }
 
 
-def problems(*status_codes: int) -> dict:
+def problems(*status_codes: int) -> dict[tuple[int, str], OpenApiResponse]:
     """``responses`` entries for ``extend_schema``: each status as ``application/problem+json``."""
     return {
         (code, PROBLEM_CONTENT_TYPE): OpenApiResponse(ApiProblemSerializer, description=_DESCRIPTIONS[code])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-import django_filters  # type: ignore[import-untyped]  # django-filter ships no type hints
+import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import weakref
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
@@ -19,11 +25,22 @@ from certificates.notifications.models import (
     WebhookEndpoint,
     WebhookEndpointEvent,
 )
+from certsvc.admin_base import ReadOnlyAdmin, ReadOnlyInline
+
+if TYPE_CHECKING:
+    _EndpointForm = forms.ModelForm[WebhookEndpoint]
+    _EndpointAdmin = admin.ModelAdmin[WebhookEndpoint]
+    _PreferenceAdmin = admin.ModelAdmin[NotificationPreference]
+else:  # the stubs make these generic; at run time they take no type arguments
+    _EndpointForm = forms.ModelForm
+    _EndpointAdmin = _PreferenceAdmin = admin.ModelAdmin
 
 SHOWN_ONCE_TEMPLATE = "notifications/admin/secret_once.html"
+# A new endpoint's secret, from save_model to the response_add of the same request, and no further.
+_secret_of_request: weakref.WeakKeyDictionary[HttpRequest, str] = weakref.WeakKeyDictionary()
 
 
-class WebhookEndpointForm(forms.ModelForm):
+class WebhookEndpointForm(_EndpointForm):
     url = forms.URLField(max_length=500, assume_scheme="https")
     event_types = forms.MultipleChoiceField(choices=EventType.choices, widget=forms.CheckboxSelectMultiple)
 
@@ -32,7 +49,7 @@ class WebhookEndpointForm(forms.ModelForm):
         fields = ["organization", "url", "description", "event_types", "active"]
 
     def clean_url(self) -> str:
-        url = self.cleaned_data["url"]
+        url: str = self.cleaned_data["url"]
         try:
             services.webhook_url_check(url=url)
         except services.NotificationError as exc:
@@ -41,7 +58,7 @@ class WebhookEndpointForm(forms.ModelForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(_EndpointAdmin):
     form = WebhookEndpointForm
     list_display = ["url", "organization", "active", "failed_events", "disabled_at", "created_at"]
     list_filter = ["active", "organization__kind"]
@@ -57,19 +74,28 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     # What the update service may change; the organization is fixed once the endpoint exists.
     EDITABLE = ("url", "event_types", "description", "active")
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: WebhookEndpoint | None = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "organization"] if obj is not None else fields
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: WebhookEndpoint, form: forms.ModelForm[WebhookEndpoint], change: bool
+    ) -> None:
         if change:
-            # Through the service, so re-enabling also clears the failure streak.
-            edited = [field for field in self.EDITABLE if field in form.changed_data]
-            changes = {field: form.cleaned_data[field] for field in edited}
-            current = WebhookEndpoint.objects.get(pk=obj.pk)
-            services.webhook_endpoint_update(endpoint=current, actor=request.user.get_username(), **changes)
-            obj.refresh_from_db()
-            return
+            self._update(request, obj, form)
+        else:
+            self._create(request, obj)
+
+    def _update(
+        self, request: HttpRequest, obj: WebhookEndpoint, form: forms.ModelForm[WebhookEndpoint]
+    ) -> None:
+        # Through the service, so re-enabling also clears the failure streak.
+        changes = {field: form.cleaned_data[field] for field in self.EDITABLE if field in form.changed_data}
+        current = WebhookEndpoint.objects.get(pk=obj.pk)
+        services.webhook_endpoint_update(endpoint=current, actor=request.user.get_username(), **changes)
+        obj.refresh_from_db()
+
+    def _create(self, request: HttpRequest, obj: WebhookEndpoint) -> None:
         endpoint, secret = services.webhook_endpoint_create(
             organization=obj.organization,
             url=obj.url,
@@ -79,22 +105,24 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             actor=request.user.get_username(),
         )
         obj.pk, obj.secret, obj.created_at = endpoint.pk, endpoint.secret, endpoint.created_at
-        obj._secret_shown_once = secret
+        _secret_of_request[request] = secret
 
-    def response_add(self, request, obj, post_url_continue=None):
+    def response_add(
+        self, request: HttpRequest, obj: WebhookEndpoint, post_url_continue: str | None = None
+    ) -> HttpResponse:
         # The secret goes into this one page, never into a message cookie or a later page.
-        return self._secret_page(request, obj, obj._secret_shown_once, None)
+        return self._secret_page(request, obj, _secret_of_request.pop(request), None)
 
-    def delete_model(self, request, obj) -> None:
+    def delete_model(self, request: HttpRequest, obj: WebhookEndpoint) -> None:
         services.webhook_endpoint_delete(endpoint=obj, actor=request.user.get_username())
 
-    def delete_queryset(self, request, queryset) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
         for endpoint in queryset:
             services.webhook_endpoint_delete(endpoint=endpoint, actor=request.user.get_username())
 
     # Rotating reveals the new secret: only for those who may change endpoints, not view them.
     @admin.action(permissions=["change"], description="Rotate the signing secret (shows the new secret once)")
-    def rotate_secret(self, request, queryset):
+    def rotate_secret(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> HttpResponse | None:
         if queryset.count() != 1:
             self.message_user(request, "Select exactly one endpoint to rotate.", messages.WARNING)
             return None
@@ -104,7 +132,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         )
         return self._secret_page(request, endpoint, secret, expires_at)
 
-    def _secret_page(self, request, endpoint, secret, expires_at):
+    def _secret_page(
+        self, request: HttpRequest, endpoint: WebhookEndpoint, secret: str, expires_at: datetime | None
+    ) -> HttpResponse:
         context = {
             **self.admin_site.each_context(request),
             "title": "Webhook signing secret",
@@ -118,34 +148,28 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         return response
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
+class _ReadOnlyButDeletable(ReadOnlyAdmin):
+    """Written only by the services, yet an administrator may still clear old rows out."""
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return super(ReadOnlyAdmin, self).has_delete_permission(request, obj)
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnlyAdmin):
+class EventAdmin(_ReadOnlyButDeletable):
     list_display = ["type", "created_at", "id"]
     list_filter = ["type"]
     date_hierarchy = "created_at"
 
 
-class WebhookAttemptInline(admin.TabularInline):
+class WebhookAttemptInline(ReadOnlyInline):
     model = WebhookAttempt
-    fields = ["attempted_at", "status_code", "latency_ms", "success", "error"]
+    fields = ("attempted_at", "status_code", "latency_ms", "success", "error")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ReadOnlyAdmin):
+class WebhookDeliveryAdmin(_ReadOnlyButDeletable):
     list_display = [
         "message_id",
         "endpoint",
@@ -161,13 +185,13 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     inlines = [WebhookAttemptInline]
     actions = ["redeliver"]
 
-    def has_redeliver_permission(self, request) -> bool:
+    def has_redeliver_permission(self, request: HttpRequest) -> bool:
         # The rows stay read-only here, yet sending again needs the real change permission.
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
     @admin.action(permissions=["redeliver"], description="Redeliver the selected deliveries")
-    def redeliver(self, request, queryset) -> None:
+    def redeliver(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         done = 0
         for delivery in queryset:
             try:
@@ -179,7 +203,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EmailNotification)
-class EmailNotificationAdmin(ReadOnlyAdmin):
+class EmailNotificationAdmin(_ReadOnlyButDeletable):
     list_display = ["kind", "user", "status", "attempts", "next_attempt_at", "completed_at", "error"]
     list_filter = ["status", "kind"]
     search_fields = ["user__username", "user__email"]
@@ -187,7 +211,7 @@ class EmailNotificationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
+class NotificationPreferenceAdmin(_PreferenceAdmin):
     list_display = ["user", "email_optional", "updated_at"]
     list_filter = ["email_optional"]
     search_fields = ["user__username", "user__email"]
@@ -195,18 +219,9 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookEndpointEvent)
-class WebhookEndpointEventAdmin(admin.ModelAdmin):
+class WebhookEndpointEventAdmin(ReadOnlyAdmin):
     """Who registered, changed, rotated, disabled or deleted which endpoint: read-only history."""
 
     list_display = ["at", "organization", "endpoint_id", "url", "action", "actor"]
     list_filter = ["action"]
     search_fields = ["url", "actor", "organization__name"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 
@@ -24,5 +25,6 @@ STALE_AFTER = timedelta(minutes=2)
 SWEEP_BATCH = 500
 
 
-def get(name: str):
+def get(name: str) -> Any:
+    """The setting ``name`` when the project sets it, else the default above."""
     return getattr(settings, name, globals()[name])

@@ -9,15 +9,17 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from certificates.accounts.models import User
+
 LANGUAGES = ("en", "ru", "uz")
 
 
-def email_language(user) -> str:
+def email_language(user: User) -> str:
     language = (user.language or "").split("-")[0].lower()
     return language if language in LANGUAGES else "en"
 
 
-def email_build(*, kind: str, data: dict[str, Any], user) -> EmailMultiAlternatives:
+def email_build(*, kind: str, data: dict[str, Any], user: User) -> EmailMultiAlternatives:
     """The message for ``kind``; the text template's first line is the subject."""
     language = email_language(user)
     name = f"notifications/email/{kind.replace('.', '_')}.{language}"

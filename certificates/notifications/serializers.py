@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from certificates.notifications.models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
-class WebhookEndpointInputSerializer(serializers.Serializer):
+class WebhookEndpointInputSerializer(serializers.Serializer[Any]):
     """Shape only; whether the URL may be called is decided by the service (one SSRF check)."""
 
     url = serializers.URLField(max_length=500)
@@ -16,7 +18,7 @@ class WebhookEndpointInputSerializer(serializers.Serializer):
     active = serializers.BooleanField(required=False)
 
 
-class WebhookEndpointOutputSerializer(serializers.ModelSerializer):
+class WebhookEndpointOutputSerializer(serializers.ModelSerializer[WebhookEndpoint]):
     """Never carries a secret; secrets appear only in the create and rotate responses."""
 
     class Meta:
@@ -43,20 +45,20 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointOutputSerializer):
         fields = [*WebhookEndpointOutputSerializer.Meta.fields, "secret"]
 
 
-class SecretRotatedSerializer(serializers.Serializer):
+class SecretRotatedSerializer(serializers.Serializer[Any]):
     secret = serializers.CharField(help_text="The new secret, shown only in this response.")
     previous_secret_expires_at = serializers.DateTimeField(
         help_text="Until then deliveries are signed with both the new and the previous secret."
     )
 
 
-class WebhookAttemptSerializer(serializers.ModelSerializer):
+class WebhookAttemptSerializer(serializers.ModelSerializer[WebhookAttempt]):
     class Meta:
         model = WebhookAttempt
         fields = ["attempted_at", "status_code", "latency_ms", "success", "error"]
 
 
-class WebhookDeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(serializers.ModelSerializer[WebhookDelivery]):
     event_id = serializers.UUIDField(source="event.id")
     event_type = serializers.CharField(source="event.type")
     webhook_id = serializers.CharField(source="message_id")
@@ -78,7 +80,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
         ]
 
 
-class NotificationPreferenceSerializer(serializers.Serializer):
+class NotificationPreferenceSerializer(serializers.Serializer[Any]):
     email_optional = serializers.BooleanField(
         help_text="Receive non-essential e-mail (application submitted, returned, rejected, approved; "
         "key rotated). Certificate issued/revoked/superseded and key revocation are always sent."

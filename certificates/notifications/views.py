@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 
 from certificates.api.problems import problems
 from certificates.notifications import selectors, services
+from certificates.notifications.models import NotificationPreference, WebhookDelivery, WebhookEndpoint
 from certificates.notifications.serializers import (
     NotificationPreferenceSerializer,
     SecretRotatedSerializer,
@@ -22,9 +24,15 @@ from certificates.notifications.serializers import (
     WebhookEndpointInputSerializer,
     WebhookEndpointOutputSerializer,
 )
-from certificates.permissions import ManagesOrganizationWebhooks
+from certificates.permissions import (
+    ManagesOrganizationWebhooks,
+    request_organization,
+    request_organization_id,
+    request_user,
+)
 
 TAGS = ["webhooks"]
+_Listed = TypeVar("_Listed", WebhookEndpoint, WebhookDelivery)
 
 
 @contextmanager
@@ -37,16 +45,17 @@ def _url_refusal_as_field_error() -> Iterator[None]:
         raise serializers.ValidationError({exc.field: [error]}) from exc
 
 
-class _WebhookView(GenericAPIView):
+# Everything under one of the caller's organization's endpoints; _Listed is what a page holds.
+class _WebhookView(GenericAPIView[_Listed]):
     permission_classes = [ManagesOrganizationWebhooks]
 
-    def get_endpoint(self, endpoint_id: int):
+    def get_endpoint(self, endpoint_id: int) -> WebhookEndpoint:
         return selectors.webhook_endpoint_get(
-            organization_id=self.request.user.organization_id, endpoint_id=endpoint_id
+            organization_id=request_organization_id(self.request), endpoint_id=endpoint_id
         )
 
 
-class WebhookEndpointListView(_WebhookView):
+class WebhookEndpointListView(_WebhookView[WebhookEndpoint]):
     serializer_class = WebhookEndpointOutputSerializer
 
     @extend_schema(
@@ -56,7 +65,7 @@ class WebhookEndpointListView(_WebhookView):
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
-        endpoints = selectors.webhook_endpoint_list(organization_id=request.user.organization_id)
+        endpoints = selectors.webhook_endpoint_list(organization_id=request_organization_id(request))
         page = self.paginate_queryset(endpoints)
         return self.get_paginated_response(WebhookEndpointOutputSerializer(page, many=True).data)
 
@@ -73,7 +82,7 @@ class WebhookEndpointListView(_WebhookView):
         serializer.is_valid(raise_exception=True)
         with _url_refusal_as_field_error():
             endpoint, secret = services.webhook_endpoint_create(
-                organization=request.user.organization,
+                organization=request_organization(request),
                 actor=request.user.get_username(),
                 **serializer.validated_data,
             )
@@ -81,7 +90,7 @@ class WebhookEndpointListView(_WebhookView):
         return Response(WebhookEndpointCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED)
 
 
-class WebhookEndpointDetailView(_WebhookView):
+class WebhookEndpointDetailView(_WebhookView[WebhookEndpoint]):
     serializer_class = WebhookEndpointOutputSerializer
 
     @extend_schema(
@@ -124,7 +133,7 @@ class WebhookEndpointDetailView(_WebhookView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class WebhookSecretRotateView(_WebhookView):
+class WebhookSecretRotateView(_WebhookView[WebhookEndpoint]):
     serializer_class = SecretRotatedSerializer
 
     @extend_schema(
@@ -144,7 +153,7 @@ class WebhookSecretRotateView(_WebhookView):
         return Response(SecretRotatedSerializer(data).data)
 
 
-class WebhookDeliveryListView(_WebhookView):
+class WebhookDeliveryListView(_WebhookView[WebhookDelivery]):
     serializer_class = WebhookDeliverySerializer
 
     @extend_schema(
@@ -159,7 +168,7 @@ class WebhookDeliveryListView(_WebhookView):
         return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
 
 
-class WebhookDeliveryRedeliverView(_WebhookView):
+class WebhookDeliveryRedeliverView(_WebhookView[WebhookDelivery]):
     serializer_class = WebhookDeliverySerializer
 
     @extend_schema(
@@ -178,7 +187,7 @@ class WebhookDeliveryRedeliverView(_WebhookView):
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
-class NotificationPreferenceView(GenericAPIView):
+class NotificationPreferenceView(GenericAPIView[NotificationPreference]):
     permission_classes = [IsAuthenticated]
     serializer_class = NotificationPreferenceSerializer
 
@@ -189,7 +198,7 @@ class NotificationPreferenceView(GenericAPIView):
         tags=["me"],
     )
     def get(self, request: Request) -> Response:
-        preference = services.notification_preference_get(user=request.user)
+        preference = services.notification_preference_get(user=request_user(request))
         return Response(NotificationPreferenceSerializer(preference).data)
 
     @extend_schema(
@@ -202,5 +211,7 @@ class NotificationPreferenceView(GenericAPIView):
     def patch(self, request: Request) -> Response:
         serializer = NotificationPreferenceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        preference = services.notification_preference_update(user=request.user, **serializer.validated_data)
+        preference = services.notification_preference_update(
+            user=request_user(request), **serializer.validated_data
+        )
         return Response(NotificationPreferenceSerializer(preference).data)

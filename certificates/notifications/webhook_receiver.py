@@ -63,7 +63,8 @@ def verify_webhook(
     expected = Webhook(secret).sign(msg_id=message_id, timestamp=timestamp, data=text)
     if not any(_matches(candidate, expected) for candidate in signatures.split(" ")):
         raise WebhookVerificationError("No matching signature found")
-    return json.loads(text)
+    payload: dict[str, Any] = json.loads(text)
+    return payload
 
 
 def _timestamp_within(header: str, tolerance: timedelta) -> datetime:

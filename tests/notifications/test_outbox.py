@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from certificates.accounts.models import User
-from certificates.notifications import services
+from certificates.notifications import dispatch, services
 from certificates.notifications.models import (
     DeliveryStatus,
     EmailNotification,
@@ -160,7 +160,7 @@ def test_a_row_claimed_by_a_worker_that_died_is_swept_again_after_its_lease(expo
         type=EventType.CERTIFICATE_ISSUED, data={"number": "L-1"}, organizations=[exporter_org]
     )
     email = EmailNotification.objects.get()
-    assert services._claim(EmailNotification, email.pk)  # the worker crashes right after this
+    assert dispatch.row_claim(EmailNotification, email.pk)  # the worker crashes right after this
 
     assert services.notifications_sweep() == 0
     assert services.notifications_sweep(now=timezone.now() + timedelta(minutes=3)) == 1

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from certificates.notifications import services
+from certificates.notifications import dispatch, services, webhook_delivery
 from certificates.notifications.models import (
     ENDPOINT_DISABLED_KIND,
     DeliveryStatus,
@@ -375,11 +375,11 @@ def test_an_attempt_finishing_after_its_endpoint_was_deleted_records_nothing(rec
     endpoint = register(receiver, exporter_org)
     emit_issued(exporter_org)
     delivery = WebhookDelivery.objects.select_related("endpoint", "event").get(endpoint=endpoint)
-    assert services._claim(WebhookDelivery, delivery.pk)  # a worker is now sending it
-    response = services._webhook_send(delivery, timezone.now())
+    assert dispatch.row_claim(WebhookDelivery, delivery.pk)  # a worker is now sending it
+    response = webhook_delivery._webhook_send(delivery, timezone.now())
 
     services.webhook_endpoint_delete(endpoint=endpoint)
-    services._record_attempt(delivery, response, timezone.now())
+    webhook_delivery._record_attempt(delivery, response, timezone.now())
 
     assert response.ok
     assert not WebhookAttempt.objects.exists()

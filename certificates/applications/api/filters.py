@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import django_filters  # type: ignore[import-untyped]  # django-filter ships no type hints
+import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
 
 from certificates.applications.models import Application, GoodsItem

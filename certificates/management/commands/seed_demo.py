@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from certificates.accounts.models import Organization, User
+from signing.services import signing_key_ensure_active
 
 Kind = Organization.Kind
 Role = User.Role
@@ -43,18 +45,21 @@ PASSWORD_FILE = "demo_password"  # noqa: S105 - a file name, not a password
 class Command(BaseCommand):
     help = "Create demo organizations, users (exporter, officer, customs, admin) and an active signing key."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         password, generated = self._password()
-        with transaction.atomic():
-            organizations = {label: self._organization(**fields) for label, fields in ORGANIZATIONS.items()}
-            for username, (organization, role) in USERS.items():
-                self._user(username, password, organization=organizations[organization], role=role)
-            self._user("admin", password, organization=None, role="", is_staff=True, is_superuser=True)
-        key = self._signing_key()
+        self._people(password)
+        key = signing_key_ensure_active()  # the signing app owns keys
         self.stdout.write(self.style.SUCCESS("Demo data ready: users exporter, officer, customs, admin."))
         self.stdout.write(f"Active signing key: {key.kid}")
         if generated:
             self.stdout.write(f"Demo password (generated, kept in {self._password_path()}): {password}")
+
+    @transaction.atomic
+    def _people(self, password: str) -> None:
+        organizations = {label: self._organization(**fields) for label, fields in ORGANIZATIONS.items()}
+        for username, (organization, role) in USERS.items():
+            self._user(username, password, organization=organizations[organization], role=role)
+        self._user("admin", password, organization=None, role="", is_staff=True, is_superuser=True)
 
     def _password(self) -> tuple[str, bool]:
         """``(password, newly generated)``: from ``DEMO_PASSWORD``, else the kept file, else a new one."""
@@ -72,21 +77,16 @@ class Command(BaseCommand):
     def _password_path(self) -> Path:
         return Path(settings.VAR_DIR) / PASSWORD_FILE
 
-    def _organization(self, *, kind: str, name: str, country: str, **fields) -> Organization:
+    def _organization(self, *, kind: str, name: str, country: str, **fields: str) -> Organization:
         organization, _ = Organization.objects.update_or_create(
             kind=kind, name=name, country=country, defaults=fields
         )
         return organization
 
-    def _user(self, username: str, password: str, **fields) -> User:
+    def _user(self, username: str, password: str, **fields: Any) -> User:
         defaults = {**fields, "email": f"{username}@demo.certsvc.local", "is_active": True}
         user, _ = User.objects.update_or_create(username=username, defaults=defaults)
         if not user.check_password(password):
             user.set_password(password)
             user.save(update_fields=["password"])
         return user
-
-    def _signing_key(self):
-        from signing.services import signing_key_ensure_active  # the signing app owns keys
-
-        return signing_key_ensure_active()

@@ -10,6 +10,9 @@ import signal
 import subprocess
 import sys
 import time
+from argparse import ArgumentParser
+from types import FrameType
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
@@ -19,11 +22,11 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = "Migrate, seed demo data and run the web server together with a Celery worker (and beat)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address:port for the web server")
         parser.add_argument("--no-seed", action="store_true", help="do not run seed_demo")
 
-    def handle(self, *args, addr: str, no_seed: bool, **options):
+    def handle(self, *args: Any, addr: str, no_seed: bool, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         if not no_seed:
             call_command("seed_demo")
@@ -31,24 +34,10 @@ class Command(BaseCommand):
         self._print_urls(addr)
         self._supervise(processes)
 
-    def _start(self, addr: str) -> list[subprocess.Popen]:
-        python = sys.executable
-        web = [python, "manage.py", "runserver", addr, "--noreload"]
-        worker = [
-            python,
-            "-m",
-            "celery",
-            "-A",
-            "certsvc",
-            "worker",
-            "--beat",
-            "--loglevel",
-            "INFO",
-            "--concurrency",
-            "2",
-            "--schedule",
-            settings.CELERY_BEAT_SCHEDULE_FILENAME,
-        ]
+    def _start(self, addr: str) -> list[subprocess.Popen[bytes]]:
+        web = [sys.executable, "manage.py", "runserver", addr, "--noreload"]
+        worker = [sys.executable, "-m", "celery", "-A", "certsvc", "worker", "--beat", "--loglevel", "INFO"]
+        worker += ["--concurrency", "2", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
         return [subprocess.Popen(web), subprocess.Popen(worker)]  # noqa: S603
 
     def _print_urls(self, addr: str) -> None:
@@ -59,19 +48,29 @@ class Command(BaseCommand):
         self.stdout.write(f"  Admin        {base}/admin/")
         self.stdout.write(f"  Public keys  {base}/.well-known/jwks.json")
         self.stdout.write(f"  Public page  {base}/v/<certificate number>")
+        password = self._demo_password()
+        if password is not None:
+            self.stdout.write(f"  Demo users   exporter, officer, customs, admin — password: {password}")
+
+    def _demo_password(self) -> str | None:
+        """Where the demo users' password is to be found, if seed_demo has run."""
         password_file = settings.VAR_DIR / "demo_password"
         if os.environ.get("DEMO_PASSWORD"):
-            where = "the value of DEMO_PASSWORD"
-        elif password_file.exists():
-            where = password_file.read_text(encoding="utf-8").strip()
-        else:
-            return
-        self.stdout.write(f"  Demo users   exporter, officer, customs, admin — password: {where}")
+            return "the value of DEMO_PASSWORD"
+        if password_file.exists():
+            return password_file.read_text(encoding="utf-8").strip()
+        return None
 
-    def _supervise(self, processes: list[subprocess.Popen]) -> None:
+    def _supervise(self, processes: list[subprocess.Popen[bytes]]) -> None:
+        self._wait_for_stop(processes)
+        self._stop(processes)
+        self.stdout.write("certsvc stopped.")
+
+    def _wait_for_stop(self, processes: list[subprocess.Popen[bytes]]) -> None:
+        """Until Ctrl-C, SIGTERM, or either process ending by itself."""
         stopping = False
 
-        def stop(*_):
+        def stop(signum: int, frame: FrameType | None) -> None:
             nonlocal stopping
             stopping = True
 
@@ -79,6 +78,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         while not stopping and all(p.poll() is None for p in processes):
             time.sleep(0.3)
+
+    def _stop(self, processes: list[subprocess.Popen[bytes]]) -> None:
+        """SIGTERM to each, then 15 s in all for them to finish before they are killed."""
         for process in processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -88,4 +90,3 @@ class Command(BaseCommand):
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 process.kill()
-        self.stdout.write("certsvc stopped.")

@@ -1,0 +1,102 @@
+"""Emitting an event: the event row, one pending row per recipient, published after commit.
+
+Domain code calls ``event_emit`` inside the transaction that makes the change; the rows it
+writes commit or roll back with that change, and messages are only published after commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from certificates.accounts.models import Organization, User
+from certificates.notifications.dispatch import OutboxRow, rows_publish
+from certificates.notifications.models import (
+    ESSENTIAL_EMAIL_KINDS,
+    EmailNotification,
+    Event,
+    EventType,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+
+CERTIFICATE_EVENTS = {
+    EventType.CERTIFICATE_ISSUED,
+    EventType.CERTIFICATE_REVOKED,
+    EventType.CERTIFICATE_SUPERSEDED,
+}
+
+
+def event_emit(
+    *,
+    type: str,
+    data: dict[str, Any],
+    organizations: Iterable[Organization] = (),
+    roles: Iterable[str] = (),
+    subscribers_of_kind: str | None = None,
+) -> Event:
+    """Record an event and its pending deliveries; publish them once the transaction commits.
+
+    Recipients are the users of ``organizations`` (only those with a role in ``roles`` when
+    given) and, with ``subscribers_of_kind``, of every organization of that kind; e-mail
+    goes to each such user with an address (non-essential mail only if not opted out), and
+    the webhook to each active endpoint of those organizations subscribed to ``type``.
+    """
+    event_type = EventType(type)
+    event = Event.objects.create(type=event_type, data=_with_links(event_type, data))
+    organization_ids = _organization_ids(organizations, subscribers_of_kind)
+    emails = _create_emails(event=event, organization_ids=organization_ids, roles=list(roles))
+    rows: list[OutboxRow] = [*emails, *_create_deliveries(event=event, organization_ids=organization_ids)]
+    transaction.on_commit(lambda: rows_publish(rows))
+    return event
+
+
+def _with_links(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+    number = data.get("number")
+    if event_type not in CERTIFICATE_EVENTS or not number:
+        return dict(data)
+    base = f"{settings.PUBLIC_BASE_URL}/api/v1/certificates/{number}"
+    links = {"certificate": f"{base}/", "document": f"{base}/document", "pdf": f"{base}/pdf"}
+    links["public"] = f"{settings.PUBLIC_BASE_URL}/v/{number}"
+    return {**data, "links": {**links, **data.get("links", {})}}
+
+
+def _organization_ids(organizations: Iterable[Organization], kind: str | None) -> set[int]:
+    ids = {organization.pk for organization in organizations}
+    if kind:
+        ids.update(Organization.objects.filter(kind=kind).values_list("id", flat=True))
+    return ids
+
+
+def _create_emails(*, event: Event, organization_ids: set[int], roles: list[str]) -> list[EmailNotification]:
+    users = User.objects.filter(organization_id__in=organization_ids, is_active=True).exclude(email="")
+    if roles:
+        users = users.filter(role__in=roles)
+    if event.type not in ESSENTIAL_EMAIL_KINDS:
+        users = users.exclude(notification_preference__email_optional=False)
+    rows = [
+        EmailNotification(
+            event=event, user=user, kind=event.type, data=event.data, next_attempt_at=event.created_at
+        )
+        for user in users.order_by("id")
+    ]
+    return EmailNotification.objects.bulk_create(rows)
+
+
+def _create_deliveries(*, event: Event, organization_ids: set[int]) -> list[WebhookDelivery]:
+    endpoints = WebhookEndpoint.objects.filter(organization_id__in=organization_ids, active=True)
+    rows = [
+        WebhookDelivery(
+            event=event,
+            endpoint=endpoint,
+            message_id=f"msg_{secrets.token_hex(16)}",
+            next_attempt_at=event.created_at,
+        )
+        for endpoint in endpoints.order_by("id")
+        if event.type in endpoint.event_types
+    ]
+    return WebhookDelivery.objects.bulk_create(rows)
