@@ -20,7 +20,11 @@ from django.views import View
 from rest_framework.throttling import SimpleRateThrottle
 
 from certificates.issuance.numbering import NUMBER_PATTERN
-from certificates.verification import services as v
+from certificates.verification import statuses as v
+from certificates.verification.answer import certificate_summary
+from certificates.verification.outcome import Outcome
+from certificates.verification.services import verification_by_number
+from certificates.verification.times import rfc3339
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
@@ -142,7 +146,7 @@ class PublicCertificateView(View):
         if not re.fullmatch(NUMBER_PATTERN, number):
             return _page(request, language, status=404, message="not_found_text", word="not_found")
         try:
-            outcome = v.verification_by_number(number=number, moment=timezone.now())
+            outcome = verification_by_number(number=number, moment=timezone.now())
         except DatabaseError:
             return _page(request, language, status=503, message="unavailable")
         if outcome.certificate is None:
@@ -157,7 +161,7 @@ def _page(
     status: int,
     message: str | None = None,
     word: str | None = None,
-    outcome: v.Outcome | None = None,
+    outcome: Outcome | None = None,
 ) -> HttpResponse:
     texts = TEXTS[language]
     context: dict[str, Any] = {
@@ -179,13 +183,15 @@ def _page(
     return response
 
 
-def _outcome_context(outcome: v.Outcome, texts: dict[str, str]) -> dict[str, Any]:
+def _outcome_context(outcome: Outcome, texts: dict[str, str]) -> dict[str, Any]:
+    if outcome.certificate is None:  # the view answers 404 before: nothing to show
+        return {}
     status = outcome.status
-    summary = v.certificate_summary(certificate=outcome.certificate)
+    summary = certificate_summary(certificate=outcome.certificate)
     return {
         "word": texts[status if status in OWN_WORD else "invalid"],
         "colour": COLOURS.get(status, RED),
         "summary": summary,
         "type_label": texts.get(summary["type"], summary["type"]),
-        "checked_at": v.rfc3339(timezone.now()),
+        "checked_at": rfc3339(timezone.now()),
     }
