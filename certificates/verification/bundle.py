@@ -48,10 +48,11 @@ def status_bundle_signed(*, now: datetime | None = None) -> str:
     changed = Certificate.objects.filter(~Q(status=Certificate.Status.ISSUED)).count()
     active = SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).values_list("kid", flat=True).first()
     key = f"{BUNDLE_CACHE_KEY}:{changed}:{active}"
-    token = cache_get(key)
-    if token is None:
-        token = status_bundle_sign(now or timezone.now())
-        cache_set(key, token, timeout=status_bundle_cache_seconds())
+    cached = cache_get(key)
+    if isinstance(cached, str):
+        return cached
+    token = status_bundle_sign(now or timezone.now())
+    cache_set(key, token, timeout=status_bundle_cache_seconds())
     return token
 
 

@@ -71,7 +71,8 @@ class Case:
 
     @property
     def document(self) -> dict[str, Any]:
-        return json.loads(_parsed(self).payload)
+        document: dict[str, Any] = json.loads(_parsed(self).payload)
+        return document
 
     @property
     def number(self) -> str | None:

@@ -191,13 +191,12 @@ def _entry(number: str, r: tuple[Any, ...]) -> RegistryEntry:
     )
 
 
-def _moment(value: Any) -> datetime | None:
+def _moment(value: object) -> datetime | None:
     if value is None:
         return None
-    if not isinstance(value, datetime):
-        value = datetime.fromisoformat(str(value))
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     # SQLite hands back naive UTC (or text); PostgreSQL aware datetimes.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _required(moment: datetime | None) -> datetime:
