@@ -136,11 +136,16 @@ def _page(
     if outcome is not None:
         context.update(_outcome_context(outcome, texts))
     response = render(request, "certificates/public_page.html", context, status=status)
+    _protect(response, language)
+    return response
+
+
+def _protect(response: HttpResponse, language: str) -> None:
+    """No scripts, no framing, no caching, no referrer: the page shows a certificate's status."""
     response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response["Content-Language"] = language
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 def _outcome_context(outcome: Outcome, texts: dict[str, str]) -> dict[str, Any]:

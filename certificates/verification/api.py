@@ -14,7 +14,6 @@ import django_filters  # type: ignore[import-untyped]  # django-filter ships no 
 from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -112,31 +111,12 @@ class VerifyView(FailClosedMixin, APIView):
         number = _plain_number(request.data)
         if number is not None and not roles.sees_full_document(request.user):
             # The common request, {"number": "…"} asking about now: no serializer, one query.
-            body, status = verification.verification_answer_by_number(
-                number=number, checked_at=timezone.now(), user=request.user
-            )
-            verification.verification_record(
-                user=request.user, query="number", number=number, status=status, at=None
-            )
-            return Response(body)
+            return Response(verification.verification_verify_number_now(number=number, user=request.user))
         serializer = VerifyInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        checked_at = timezone.now()
-        moment = data.get("at") or checked_at
-        if "number" in data:
-            query, outcome = (
-                "number",
-                verification.verification_by_number(number=data["number"], moment=moment),
-            )
-        else:
-            query = "document"
-            outcome = verification.verification_by_document(token=data["document"], moment=moment)
-        body = verification.verification_answer(
-            outcome=outcome, checked_at=checked_at, at=data.get("at"), user=request.user
-        )
-        verification.verification_record(
-            user=request.user, query=query, number=outcome.number, status=outcome.status, at=data.get("at")
+        body = verification.verification_verify(
+            user=request.user, number=data.get("number"), document=data.get("document"), at=data.get("at")
         )
         return Response(body)
 

@@ -8,6 +8,9 @@ raise ``django.db.DatabaseError``; callers turn that into 503 (fail closed), nev
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
 
 from certificates.verification import on_record
 from certificates.verification.answer import certificate_summary, certificate_view, verification_answer
@@ -55,6 +58,31 @@ def verification_by_document(*, token: str, moment: datetime) -> Outcome:
     return checks_run(Case(token=token, moment=moment, presented=True))
 
 
+def verification_verify(
+    *, user: Any, number: str | None = None, document: str | None = None, at: datetime | None = None
+) -> dict[str, Any]:
+    """The answer to a request by ``number`` or by ``document``, about ``at`` (default: now).
+
+    An authenticated caller's verification is recorded.
+    """
+    checked_at = timezone.now()
+    moment = at or checked_at
+    if document is not None:
+        query, outcome = "document", verification_by_document(token=document, moment=moment)
+    else:
+        query, outcome = "number", verification_by_number(number=number or "", moment=moment)
+    body = verification_answer(outcome=outcome, checked_at=checked_at, at=at, user=user)
+    verification_record(user=user, query=query, number=outcome.number, status=outcome.status, at=at)
+    return body
+
+
+def verification_verify_number_now(*, user: Any, number: str) -> dict[str, Any]:
+    """``verification_verify(number=…)`` for a caller who sees the summary, on the fast path."""
+    body, status = verification_answer_by_number(number=number, checked_at=timezone.now(), user=user)
+    verification_record(user=user, query="number", number=number, status=status, at=None)
+    return body
+
+
 def verification_caches_clear() -> None:
     """Forget what this process learnt about certificates on record (tests, key changes)."""
     on_record.forget_all()
@@ -94,4 +122,6 @@ __all__ = [
     "verification_on_record_prepare",
     "verification_receipt_sign",
     "verification_record",
+    "verification_verify",
+    "verification_verify_number_now",
 ]
