@@ -19,6 +19,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any, TypeVar
 
 from certificates.verification.entry import RegistryEntry
@@ -52,7 +53,6 @@ from signing.selectors import signing_key_get_for_verification
 from signing.transparency.merkle import leaf_hash
 
 T = TypeVar("T")
-_UNREAD = b""  # ``Case.logged_hash`` before the log was read (a real leaf hash is 32 bytes)
 
 
 @dataclass
@@ -67,9 +67,10 @@ class Case:
     parsed: ParsedJWS | None = None
     key: SigningKey | None = None
     verified_with: tuple[str, str] | None = None
-    logged_hash: bytes | None = _UNREAD
+    logged_hash: bytes | None = None
+    log_read: bool = False
 
-    @property
+    @cached_property
     def document(self) -> dict[str, Any]:
         document: dict[str, Any] = json.loads(_parsed(self).payload)
         return document
@@ -171,8 +172,8 @@ def _not_in_registry(case: Case) -> Check:
 
 def transparency_log(case: Case) -> Check:
     entry = _entry(case)
-    if case.logged_hash == _UNREAD:
-        case.logged_hash = log_leaf_hash_get(index=entry.log_index)
+    if not case.log_read:
+        case.logged_hash, case.log_read = log_leaf_hash_get(index=entry.log_index), True
     logged = case.logged_hash is not None and case.logged_hash == leaf_hash(case.token.encode("ascii"))
     detail = f"log entry {entry.log_index}" if logged else "no matching transparency log entry"
     return Check("transparency_log", logged, detail, REGISTRY_MISMATCH)

@@ -98,7 +98,8 @@ def _outcome(row: _Row, number: str, moment: datetime) -> Outcome:
 
 def _hand_in(case: Case, entry: RegistryEntry, known: OnRecord) -> None:
     entry.jws, entry.document = known.jws, known.document
-    case.token, case.parsed, case.logged_hash = known.jws, known.parsed, known.logged_hash
+    case.token, case.parsed = known.jws, known.parsed
+    case.logged_hash, case.log_read = known.logged_hash, True
     case.verified_with = known.verified_with
 
 
