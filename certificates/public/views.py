@@ -10,17 +10,23 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.translation import get_language_from_request
+from django.utils import timezone, translation
+from django.utils.translation import get_language_from_request, pgettext
 from django.views import View
+from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
 
 from certificates.issuance.numbering import NUMBER_PATTERN
-from certificates.verification import services as v
+from certificates.verification import statuses as v
+from certificates.verification.answer import certificate_summary
+from certificates.verification.outcome import Outcome
+from certificates.verification.services import verification_by_number
+from certificates.verification.throttling import configured_rate
+from certificates.verification.times import rfc3339
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
@@ -32,80 +38,36 @@ COLOURS = {v.VALID: GREEN, v.SUPERSEDED: AMBER, v.EXPIRED: AMBER, v.NOT_YET_VALI
 # Statuses shown by their own word; every other failure reads "invalid".
 OWN_WORD = frozenset({v.VALID, v.REVOKED, v.SUPERSEDED, v.EXPIRED, v.NOT_YET_VALID, v.NOT_FOUND})
 
-TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Certificate verification",
-        "valid": "VALID",
-        "revoked": "REVOKED",
-        "superseded": "SUPERSEDED",
-        "expired": "EXPIRED",
-        "not_yet_valid": "NOT YET VALID",
-        "invalid": "INVALID",
-        "not_found": "NOT FOUND",
-        "not_found_text": "No certificate with this number is registered.",
-        "throttled": "Too many requests. Please try again in a minute.",
-        "unavailable": "The registry cannot be checked right now. Please try again later.",
-        "number": "Number",
-        "type": "Type",
-        "export": "Export",
-        "import": "Import",
-        "issued_at": "Issued",
-        "valid_from": "Valid from",
-        "valid_until": "Valid until",
-        "exporter": "Exporter",
-        "goods": "Goods",
-        "items": "items",
-        "checked_at": "Checked at",
-    },
-    "ru": {
-        "title": "Проверка сертификата",
-        "valid": "ДЕЙСТВИТЕЛЕН",
-        "revoked": "ОТОЗВАН",
-        "superseded": "ЗАМЕНЁН",
-        "expired": "СРОК ДЕЙСТВИЯ ИСТЁК",
-        "not_yet_valid": "ЕЩЁ НЕ ДЕЙСТВУЕТ",
-        "invalid": "НЕДЕЙСТВИТЕЛЕН",
-        "not_found": "НЕ НАЙДЕН",
-        "not_found_text": "Сертификат с таким номером не зарегистрирован.",
-        "throttled": "Слишком много запросов. Повторите через минуту.",
-        "unavailable": "Реестр сейчас недоступен. Повторите позже.",
-        "number": "Номер",
-        "type": "Вид",
-        "export": "Экспорт",
-        "import": "Импорт",
-        "issued_at": "Выдан",
-        "valid_from": "Действует с",
-        "valid_until": "Действует до",
-        "exporter": "Экспортёр",
-        "goods": "Товары",
-        "items": "позиций",
-        "checked_at": "Проверено",
-    },
-    "uz": {
-        "title": "Sertifikatni tekshirish",
-        "valid": "HAQIQIY",
-        "revoked": "BEKOR QILINGAN",
-        "superseded": "ALMASHTIRILGAN",
-        "expired": "MUDDATI O‘TGAN",
-        "not_yet_valid": "HALI KUCHGA KIRMAGAN",
-        "invalid": "YAROQSIZ",
-        "not_found": "TOPILMADI",
-        "not_found_text": "Bunday raqamli sertifikat ro‘yxatga olinmagan.",
-        "throttled": "So‘rovlar juda ko‘p. Bir daqiqadan keyin qayta urinib ko‘ring.",
-        "unavailable": "Reyestrni hozir tekshirib bo‘lmaydi. Keyinroq urinib ko‘ring.",
-        "number": "Raqami",
-        "type": "Turi",
-        "export": "Eksport",
-        "import": "Import",
-        "issued_at": "Berilgan",
-        "valid_from": "Amal qilish boshlanishi",
-        "valid_until": "Amal qilish muddati",
-        "exporter": "Eksportyor",
-        "goods": "Tovarlar",
-        "items": "ta pozitsiya",
-        "checked_at": "Tekshirilgan vaqt",
-    },
-}
+# The msgctxt of the page's strings: short words like "Type" mean other things elsewhere.
+_PAGE = "public page"
+
+
+def page_texts() -> dict[str, str]:
+    """The page's words in the active language (the Russian and Uzbek ones are in the .po files)."""
+    return {
+        "title": pgettext(_PAGE, "Certificate verification"),
+        "valid": pgettext(_PAGE, "VALID"),
+        "revoked": pgettext(_PAGE, "REVOKED"),
+        "superseded": pgettext(_PAGE, "SUPERSEDED"),
+        "expired": pgettext(_PAGE, "EXPIRED"),
+        "not_yet_valid": pgettext(_PAGE, "NOT YET VALID"),
+        "invalid": pgettext(_PAGE, "INVALID"),
+        "not_found": pgettext(_PAGE, "NOT FOUND"),
+        "not_found_text": pgettext(_PAGE, "No certificate with this number is registered."),
+        "throttled": pgettext(_PAGE, "Too many requests. Please try again in a minute."),
+        "unavailable": pgettext(_PAGE, "The registry cannot be checked right now. Please try again later."),
+        "number": pgettext(_PAGE, "Number"),
+        "type": pgettext(_PAGE, "Type"),
+        "export": pgettext(_PAGE, "Export"),
+        "import": pgettext(_PAGE, "Import"),
+        "issued_at": pgettext(_PAGE, "Issued"),
+        "valid_from": pgettext(_PAGE, "Valid from"),
+        "valid_until": pgettext(_PAGE, "Valid until"),
+        "exporter": pgettext(_PAGE, "Exporter"),
+        "goods": pgettext(_PAGE, "Goods"),
+        "items": pgettext(_PAGE, "items"),
+        "checked_at": pgettext(_PAGE, "Checked at"),
+    }
 
 
 class PublicPageThrottle(SimpleRateThrottle):
@@ -114,9 +76,9 @@ class PublicPageThrottle(SimpleRateThrottle):
     scope = "public_page"
 
     def get_rate(self) -> str | None:
-        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
+        return configured_rate(self.scope)
 
-    def get_cache_key(self, request, view) -> str:
+    def get_cache_key(self, request: Request, view: APIView) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
@@ -135,14 +97,15 @@ class PublicCertificateView(View):
     def get(self, request: HttpRequest, number: str) -> HttpResponse:
         language = page_language(request)
         throttle = PublicPageThrottle()
-        if not throttle.allow_request(request, self):
+        # DRF's stubs want a DRF request and view; SimpleRateThrottle only reads META, never the view.
+        if not throttle.allow_request(request, self):  # type: ignore[arg-type]
             response = _page(request, language, status=429, message="throttled")
             response["Retry-After"] = str(int(throttle.wait() or 60))
             return response
         if not re.fullmatch(NUMBER_PATTERN, number):
             return _page(request, language, status=404, message="not_found_text", word="not_found")
         try:
-            outcome = v.verification_by_number(number=number, moment=timezone.now())
+            outcome = verification_by_number(number=number, moment=timezone.now())
         except DatabaseError:
             return _page(request, language, status=503, message="unavailable")
         if outcome.certificate is None:
@@ -157,9 +120,10 @@ def _page(
     status: int,
     message: str | None = None,
     word: str | None = None,
-    outcome: v.Outcome | None = None,
+    outcome: Outcome | None = None,
 ) -> HttpResponse:
-    texts = TEXTS[language]
+    with translation.override(language):
+        texts = page_texts()
     context: dict[str, Any] = {
         "t": texts,
         "lang": language,
@@ -172,20 +136,27 @@ def _page(
     if outcome is not None:
         context.update(_outcome_context(outcome, texts))
     response = render(request, "certificates/public_page.html", context, status=status)
+    _protect(response, language)
+    return response
+
+
+def _protect(response: HttpResponse, language: str) -> None:
+    """No scripts, no framing, no caching, no referrer: the page shows a certificate's status."""
     response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response["Content-Language"] = language
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
-    return response
 
 
-def _outcome_context(outcome: v.Outcome, texts: dict[str, str]) -> dict[str, Any]:
+def _outcome_context(outcome: Outcome, texts: dict[str, str]) -> dict[str, Any]:
+    if outcome.certificate is None:  # the view answers 404 before: nothing to show
+        return {}
     status = outcome.status
-    summary = v.certificate_summary(certificate=outcome.certificate)
+    summary = certificate_summary(certificate=outcome.certificate)
     return {
         "word": texts[status if status in OWN_WORD else "invalid"],
         "colour": COLOURS.get(status, RED),
         "summary": summary,
         "type_label": texts.get(summary["type"], summary["type"]),
-        "checked_at": v.rfc3339(timezone.now()),
+        "checked_at": rfc3339(timezone.now()),
     }

@@ -6,37 +6,31 @@ Every registry read fails closed: a ``DatabaseError`` anywhere in a request
 
 from __future__ import annotations
 
-import logging
 import re
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
-import django_filters
-from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
+import django_filters  # type: ignore[import-untyped]  # django-filter ships no types
 from django.db import DatabaseError
+from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from redis.exceptions import RedisError
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
+from certificates import roles
 from certificates.api.fields import StrictSerializer
 from certificates.api.problems import ApiProblemSerializer, problems
 from certificates.permissions import IsCustomsOrStaff
 from certificates.verification import services as verification
 from certificates.verification.models import Verification
+from certificates.verification.throttling import VerifyAnonThrottle, VerifyUserThrottle
 from certsvc.problems import PROBLEM_CONTENT_TYPE, ServiceUnavailable
-
-logger = logging.getLogger(__name__)
 
 JOSE_CONTENT_TYPE = "application/jose"
 UNAVAILABLE = {
@@ -48,97 +42,19 @@ UNAVAILABLE = {
 _RFC3339 = re.compile(r"^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d{1,9})?([Zz]|[+-]\d\d:\d\d)$")
 
 
-class FailClosedMixin:
+class FailClosedMixin(APIView):
     """A registry that cannot be read answers 503, whatever step of the request touched it."""
 
-    def handle_exception(self, exc):
+    def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, DatabaseError):
             exc = ServiceUnavailable("registry_unavailable", "The certificate registry cannot be read now.")
         return super().handle_exception(exc)
 
 
-class _CurrentRate:
-    """Reads the rate from the settings when a request comes, not when the class was defined."""
-
-    def get_rate(self) -> str | None:
-        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
-
-
-def throttle_hit(key: str, duration: int) -> tuple[int, int]:
-    """Count one request under ``key`` in a window of ``duration`` s opened by the first one.
-
-    Returns the count so far and the seconds left in the window. On Redis it is one round trip
-    (DRF's sliding window reads and rewrites a list of timestamps: two, and larger ones).
-    """
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        full_key = backend.make_and_validate_key(key)
-        pipe = _redis_client(backend).pipeline(transaction=False)
-        pipe.set(full_key, 0, ex=duration, nx=True)
-        pipe.incr(full_key)
-        pipe.ttl(full_key)
-        _, count, ttl = pipe.execute()
-        return count, max(int(ttl), 1)
-    backend.add(key, 0, timeout=duration)
-    try:
-        return backend.incr(key), duration
-    except ValueError:  # expired between the two calls
-        backend.set(key, 1, timeout=duration)
-        return 1, duration
-
-
-_redis_clients: dict[int, Any] = {}
-
-
-def _redis_client(backend: RedisCache):
-    """One client per connection pool: Django builds a new ``Redis`` object for every call."""
-    pool = backend._cache._get_connection_pool(write=True)
-    client = _redis_clients.get(id(pool))
-    if client is None:
-        client = _redis_clients[id(pool)] = backend._cache._client(connection_pool=pool)
-    return client
-
-
-class _CountingThrottle(_CurrentRate):
-    """At most ``num_requests`` per window and caller, counted with ``throttle_hit``."""
-
-    def allow_request(self, request, view) -> bool:
-        if self.rate is None:
-            return True
-        self.key = self.get_cache_key(request, view)
-        if self.key is None:
-            return True
-        try:
-            count, self._retry_after = throttle_hit(self.key, self.duration)
-        except (RedisError, OSError):
-            # Border posts must keep verifying through a cache outage; the registry still answers.
-            logger.warning("verify throttle unavailable; request let through", exc_info=True)
-            return True
-        return count <= self.num_requests
-
-    def wait(self) -> float | None:
-        return getattr(self, "_retry_after", None)
-
-
-class VerifyAnonThrottle(_CountingThrottle, AnonRateThrottle):
-    scope = "verify_anon"
-
-
-class VerifyUserThrottle(_CountingThrottle, UserRateThrottle):
-    """Authenticated callers' own rate; anonymous callers are held to ``verify_anon`` alone."""
-
-    scope = "verify_user"
-
-    def get_cache_key(self, request, view) -> str | None:
-        if not request.user or not request.user.is_authenticated:
-            return None
-        return super().get_cache_key(request, view)
-
-
 class RFC3339Field(serializers.DateTimeField):
     """Only RFC 3339 date-times with an offset (``2026-11-28T10:15:00Z``), nothing looser."""
 
-    def to_internal_value(self, value):
+    def to_internal_value(self, value: Any) -> datetime:
         if not isinstance(value, str) or not _RFC3339.match(value):
             raise serializers.ValidationError("Use an RFC 3339 date-time, e.g. 2026-11-28T10:15:00Z.")
         return super().to_internal_value(value)
@@ -149,19 +65,19 @@ class VerifyInputSerializer(StrictSerializer):
     document = serializers.CharField(max_length=verification.MAX_DOCUMENT_BYTES, required=False)
     at = RFC3339Field(required=False, default_timezone=UTC)
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("number" in attrs) == ("document" in attrs):
             raise serializers.ValidationError("Send exactly one of number and document.")
         return attrs
 
 
-class CheckSerializer(serializers.Serializer):
+class CheckSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     ok = serializers.BooleanField()
     detail = serializers.CharField(required=False)
 
 
-class VerifyOutputSerializer(serializers.Serializer):
+class VerifyOutputSerializer(serializers.Serializer[Any]):
     valid = serializers.BooleanField()
     status = serializers.ChoiceField(choices=verification.STATUSES)
     number = serializers.CharField(allow_null=True)
@@ -193,38 +109,19 @@ class VerifyView(FailClosedMixin, APIView):
     )
     def post(self, request: Request) -> Response:
         number = _plain_number(request.data)
-        if number is not None and not verification.sees_full_document(request.user):
+        if number is not None and not roles.sees_full_document(request.user):
             # The common request, {"number": "…"} asking about now: no serializer, one query.
-            body, status = verification.verification_answer_by_number(
-                number=number, checked_at=timezone.now(), user=request.user
-            )
-            verification.verification_record(
-                user=request.user, query="number", number=number, status=status, at=None
-            )
-            return Response(body)
+            return Response(verification.verification_verify_number_now(number=number, user=request.user))
         serializer = VerifyInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        checked_at = timezone.now()
-        moment = data.get("at") or checked_at
-        if "number" in data:
-            query, outcome = (
-                "number",
-                verification.verification_by_number(number=data["number"], moment=moment),
-            )
-        else:
-            query = "document"
-            outcome = verification.verification_by_document(token=data["document"], moment=moment)
-        body = verification.verification_answer(
-            outcome=outcome, checked_at=checked_at, at=data.get("at"), user=request.user
-        )
-        verification.verification_record(
-            user=request.user, query=query, number=outcome.number, status=outcome.status, at=data.get("at")
+        body = verification.verification_verify(
+            user=request.user, number=data.get("number"), document=data.get("document"), at=data.get("at")
         )
         return Response(body)
 
 
-def _plain_number(data) -> str | None:
+def _plain_number(data: Any) -> str | None:
     """The number of a body that is exactly ``{"number": "<1–64 printable ASCII>"}``, else ``None``.
 
     Those are the bodies ``VerifyInputSerializer`` accepts unchanged (after trimming); any other
@@ -241,7 +138,7 @@ def _plain_number(data) -> str | None:
     return number
 
 
-class VerificationFilter(django_filters.FilterSet):
+class VerificationFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped base (above)
     number = django_filters.CharFilter()
     status = django_filters.MultipleChoiceFilter(choices=[(s, s) for s in verification.STATUSES])
     date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
@@ -252,7 +149,7 @@ class VerificationFilter(django_filters.FilterSet):
         fields = ["number", "status", "date_from", "date_to"]
 
 
-class VerificationOutputSerializer(serializers.ModelSerializer):
+class VerificationOutputSerializer(serializers.ModelSerializer[Verification]):
     user = serializers.CharField(source="user.username")
     organization = serializers.CharField(source="organization.name", allow_null=True, default=None)
     verified_at = serializers.DateTimeField(source="created_at")
@@ -262,13 +159,13 @@ class VerificationOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "verified_at", "user", "organization", "query", "number", "status", "at"]
 
 
-class VerificationListView(FailClosedMixin, generics.ListAPIView):
+class VerificationListView(FailClosedMixin, generics.ListAPIView[Verification]):
     permission_classes = [IsCustomsOrStaff]
     serializer_class = VerificationOutputSerializer
     filterset_class = VerificationFilter
     ordering_fields = ["created_at"]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Verification]:
         if getattr(self, "swagger_fake_view", False):
             return Verification.objects.none()
         return verification.verification_list_for(user=self.request.user)
@@ -281,7 +178,7 @@ class VerificationListView(FailClosedMixin, generics.ListAPIView):
         responses={200: VerificationOutputSerializer(many=True), **problems(400, 401, 403, 404)},
         tags=["verification"],
     )
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
 

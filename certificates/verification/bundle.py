@@ -1,0 +1,76 @@
+"""The signed status bundle for offline verifiers (CONTRACT §4)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from certificates.issuance.models import Certificate
+from certificates.verification.checks import certificate_superseded_at
+from certificates.verification.entry import registry_entry_from_certificate
+from certificates.verification.receipts import jws_sign_or_unavailable
+from certificates.verification.soft_cache import cache_get, cache_set
+from certificates.verification.times import rfc3339
+from signing.canonical import canonicalize
+from signing.jws import TYP_STATUS
+from signing.models import SigningKey
+
+BUNDLE_CACHE_KEY = "certsvc:verification:status-bundle"
+
+
+def status_bundle_entries() -> list[dict[str, str]]:
+    """Every revoked or superseded certificate, with the moment it stopped being valid."""
+    rows = (
+        Certificate.objects.filter(status__in=[Certificate.Status.REVOKED, Certificate.Status.SUPERSEDED])
+        .select_related("superseded_by")
+        .order_by("number")
+    )
+    return [_bundle_entry(certificate) for certificate in rows]
+
+
+def _bundle_entry(certificate: Certificate) -> dict[str, str]:
+    entry = registry_entry_from_certificate(certificate)
+    since = certificate.revoked_at or certificate_superseded_at(certificate=entry)
+    if since is None:
+        raise ValueError(f"{certificate.number} is {certificate.status} with no time it stopped being valid")
+    return {"number": certificate.number, "status": certificate.status, "since": rfc3339(since)}
+
+
+def status_bundle_signed(*, now: datetime | None = None) -> str:
+    """The signed bundle, cached while no certificate changed status and the active key is the same.
+
+    Statuses only ever leave ``issued``, so the count of the others changes with every revocation
+    or supersession; keying on the active key means a revoked key's bundle is not served on.
+    """
+    changed = Certificate.objects.filter(~Q(status=Certificate.Status.ISSUED)).count()
+    active = SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).values_list("kid", flat=True).first()
+    key = f"{BUNDLE_CACHE_KEY}:{changed}:{active}"
+    cached = cache_get(key)
+    if isinstance(cached, str):
+        return cached
+    token = status_bundle_sign(now or timezone.now())
+    cache_set(key, token, timeout=status_bundle_cache_seconds())
+    return token
+
+
+def status_bundle_sign(now: datetime) -> str:
+    """A bundle issued at ``now``, signed now (uncached)."""
+    issued_at = now.replace(microsecond=0)
+    body = {
+        "issued_at": rfc3339(issued_at),
+        "next_update": rfc3339(issued_at + timedelta(seconds=status_bundle_ttl_seconds())),
+        "entries": status_bundle_entries(),
+    }
+    return jws_sign_or_unavailable(payload=canonicalize(body), typ=TYP_STATUS)
+
+
+def status_bundle_ttl_seconds() -> int:
+    return int(getattr(settings, "STATUS_BUNDLE_TTL_SECONDS", 3600))
+
+
+def status_bundle_cache_seconds() -> int:
+    """How long one signed bundle is served; never longer than its own validity."""
+    return min(int(getattr(settings, "STATUS_BUNDLE_CACHE_SECONDS", 60)), status_bundle_ttl_seconds())

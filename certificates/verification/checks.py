@@ -1,0 +1,282 @@
+"""The checks of a verification (CONTRACT §4), each rule written once, in the order they run.
+
+The answer's ``status`` is the failure of the first check that fails, so the precedence is:
+
+    malformed → bad_signature (an ``alg`` other than EdDSA/Ed25519 is a bad
+    signature: nothing certsvc signs uses it) → unknown_key → bad_signature →
+    key_revoked → registry_mismatch / not_found → revoked / superseded →
+    expired / not_yet_valid → valid
+
+A check runs only when the check it rests on passed. Every path (by number, by document, the
+fast path by number) runs ``CHECKS`` over a ``Case``; the fast path only hands in inputs it
+already knows (the parsed JWS, the key, a verified signature, the log leaf hash).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import cached_property
+from typing import Any, TypeVar
+
+from certificates.verification.entry import RegistryEntry
+from certificates.verification.outcome import Check, Outcome
+from certificates.verification.selectors import log_leaf_hash_get, registry_entry_get
+from certificates.verification.statuses import (
+    BAD_SIGNATURE,
+    EXPIRED,
+    KEY_REVOKED,
+    MALFORMED,
+    NOT_FOUND,
+    NOT_YET_VALID,
+    REGISTRY_MISMATCH,
+    REVOKED,
+    SUPERSEDED,
+    UNKNOWN_KEY,
+    VALID,
+)
+from certificates.verification.times import day, rfc3339, rfc3339_parse
+from signing.jws import (
+    ACCEPTED_ED25519_ALGS,
+    TYP_CERTIFICATE,
+    BadSignature,
+    JWSError,
+    ParsedJWS,
+    parse_compact,
+    verify_ed25519,
+)
+from signing.models import SigningKey
+from signing.selectors import signing_key_get_for_verification
+from signing.transparency.merkle import leaf_hash
+
+T = TypeVar("T")
+
+
+@dataclass
+class Case:
+    """One JWS to check: the one on record for a number, or one a caller presented."""
+
+    token: str
+    moment: datetime
+    presented: bool
+    asked: str | None = None
+    entry: RegistryEntry | None = None
+    parsed: ParsedJWS | None = None
+    key: SigningKey | None = None
+    verified_with: tuple[str, str] | None = None
+    logged_hash: bytes | None = None
+    log_read: bool = False
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        document: dict[str, Any] = json.loads(_parsed(self).payload)
+        return document
+
+    @property
+    def number(self) -> str | None:
+        if not self.presented:
+            return self.asked
+        return self.document["number"] if self.parsed is not None else None
+
+
+def well_formed(case: Case) -> Check:
+    if case.parsed is None:
+        try:
+            case.parsed = parse_certificate(case.token)
+        except (JWSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+            return Check("well_formed", False, str(exc) or "not a certificate document", MALFORMED)
+    return Check("well_formed", True, None, MALFORMED)
+
+
+def parse_certificate(token: str) -> ParsedJWS:
+    """The parsed JWS if it is a certificate document; ``JWSError``/``ValueError``/… if not."""
+    parsed = parse_compact(token)
+    if parsed.typ != TYP_CERTIFICATE:
+        raise ValueError(f"typ is {parsed.typ!r}, not {TYP_CERTIFICATE!r}")
+    document = json.loads(parsed.payload.decode("utf-8"))
+    if not isinstance(document, dict) or not isinstance(document.get("number"), str):
+        raise ValueError("the payload is not a certificate document")
+    for member in ("issued_at", "valid_from", "valid_until"):
+        if not isinstance(document.get(member), str):
+            raise ValueError(f"the document has no {member}")
+    rfc3339_parse(document["issued_at"])
+    date.fromisoformat(document["valid_from"])
+    date.fromisoformat(document["valid_until"])
+    return parsed
+
+
+def algorithm(case: Case) -> Check:
+    alg = _parsed(case).alg
+    ok = alg in ACCEPTED_ED25519_ALGS
+    return Check("algorithm", ok, None if ok else f"alg {alg!r} refused", BAD_SIGNATURE)
+
+
+def key_known(case: Case) -> Check:
+    kid = _parsed(case).kid
+    if case.key is None or case.key.kid != kid:
+        case.key = signing_key_get_for_verification(kid=kid)
+    return Check("key_known", case.key is not None, f"no published key has kid {kid}", UNKNOWN_KEY)
+
+
+def signature(case: Case) -> Check:
+    key = _key(case)
+    ok = case.verified_with == (key.kid, key.public_x) or _signature_verifies(_parsed(case), key)
+    if ok:
+        case.verified_with = (key.kid, key.public_x)
+    return Check("signature", ok, "the signature does not verify", BAD_SIGNATURE)
+
+
+def _signature_verifies(parsed: ParsedJWS, key: SigningKey) -> bool:
+    try:
+        verify_ed25519(parsed, key.public_key_bytes)
+    except BadSignature:
+        return False
+    return True
+
+
+def key_not_revoked(case: Case) -> Check:
+    key = _key(case)
+    compromised = key.was_compromised_at(_signed_at(case))
+    detail = f"key {key.kid} compromised since {_compromised_at(key)}" if compromised else None
+    return Check("key_not_revoked", not compromised, detail, KEY_REVOKED)
+
+
+def _signed_at(case: Case) -> datetime:
+    """The issue time the JWS claims (presented) or the registry holds (on record)."""
+    if case.presented:
+        return rfc3339_parse(case.document["issued_at"])
+    return _entry(case).issued_at
+
+
+def _compromised_at(key: SigningKey) -> str:
+    return rfc3339(_present(key.compromised_at, "was_compromised_at said so"))
+
+
+def registry(case: Case) -> Check:
+    if case.presented and case.entry is None:
+        case.entry = registry_entry_get(number=case.document["number"])
+    if case.entry is None:
+        return _not_in_registry(case)
+    same = hashlib.sha256(case.token.encode("ascii")).hexdigest() == case.entry.jws_sha256
+    return Check("registry", same, None if same else "differs from the one on record", REGISTRY_MISMATCH)
+
+
+def _not_in_registry(case: Case) -> Check:
+    if case.presented:
+        return Check("registry", False, "the registry has no certificate with this number", REGISTRY_MISMATCH)
+    return Check("registry", False, "no certificate has this number", NOT_FOUND)
+
+
+def transparency_log(case: Case) -> Check:
+    entry = _entry(case)
+    if not case.log_read:
+        case.logged_hash, case.log_read = log_leaf_hash_get(index=entry.log_index), True
+    logged = case.logged_hash is not None and case.logged_hash == leaf_hash(case.token.encode("ascii"))
+    detail = f"log entry {entry.log_index}" if logged else "no matching transparency log entry"
+    return Check("transparency_log", logged, detail, REGISTRY_MISMATCH)
+
+
+def status(case: Case) -> Check:
+    found, detail = certificate_status_at(certificate=_entry(case), moment=case.moment)
+    return Check("status", found == VALID, detail, found)
+
+
+def validity(case: Case) -> Check:
+    found, detail = certificate_validity_at(certificate=_entry(case), moment=case.moment)
+    return Check("validity", found == VALID, detail, found)
+
+
+def certificate_status_at(*, certificate: RegistryEntry, moment: datetime) -> tuple[str, str | None]:
+    """``revoked``/``superseded`` if that had happened by ``moment``, else ``valid``; with a detail text."""
+    revoked_at = certificate.revoked_at
+    if certificate.is_revoked and revoked_at and revoked_at <= moment:
+        return REVOKED, f"revoked {day(revoked_at)}: {certificate.revocation_reason}"
+    superseded_at = certificate_superseded_at(certificate=certificate)
+    if superseded_at is not None and superseded_at <= moment:
+        return SUPERSEDED, f"superseded {day(superseded_at)} by {certificate.superseded_by_number}"
+    return VALID, None
+
+
+def certificate_superseded_at(*, certificate: RegistryEntry) -> datetime | None:
+    """When the replacement was issued (the moment the old certificate stopped being current)."""
+    if not certificate.is_superseded or certificate.superseded_by_number is None:
+        return None
+    return certificate.superseded_by_issued_at
+
+
+def certificate_validity_at(*, certificate: RegistryEntry, moment: datetime) -> tuple[str, str | None]:
+    """``not_yet_valid`` before issue or ``valid_from``, ``expired`` after ``valid_until``, else ``valid``."""
+    if moment < certificate.issued_at:
+        return NOT_YET_VALID, f"not issued until {rfc3339(certificate.issued_at)}"
+    today = moment.astimezone(UTC).date()
+    valid_from, valid_until = certificate.valid_from.isoformat(), certificate.valid_until.isoformat()
+    if today < certificate.valid_from:
+        return NOT_YET_VALID, f"valid from {valid_from}"
+    if today > certificate.valid_until:
+        return EXPIRED, f"expired after {valid_until}"
+    return VALID, f"valid {valid_from} to {valid_until}"
+
+
+def _parsed(case: Case) -> ParsedJWS:
+    return _present(case.parsed, "well_formed passed before")
+
+
+def _key(case: Case) -> SigningKey:
+    return _present(case.key, "key_known passed before")
+
+
+def _entry(case: Case) -> RegistryEntry:
+    return _present(case.entry, "found by number, or by registry for a presented JWS")
+
+
+def _present(value: T | None, why: str) -> T:
+    """``value``, which the order of ``CHECKS`` guarantees is there (``why``)."""
+    if value is None:
+        raise LookupError(f"a check ran out of order: expected {why}")
+    return value
+
+
+@dataclass(frozen=True)
+class Step:
+    """A check and the one it rests on (for a presented JWS, ``after_presented`` when it differs)."""
+
+    check: Callable[[Case], Check]
+    after: str | None
+    after_presented: str | None = None
+
+    def may_run(self, case: Case, passed: set[str]) -> bool:
+        needed = self.after_presented if case.presented and self.after_presented else self.after
+        return needed is None or needed in passed
+
+
+# A number asks about the record: its status is shown even when its JWS is not the logged one.
+# A presented JWS that is not the one on record and logged tells nothing about a certificate.
+CHECKS: tuple[Step, ...] = (
+    Step(well_formed, after=None),
+    Step(algorithm, after="well_formed"),
+    Step(key_known, after="algorithm"),
+    Step(signature, after="key_known"),
+    Step(key_not_revoked, after="signature"),
+    Step(registry, after="signature"),
+    Step(transparency_log, after="registry"),
+    Step(status, after="signature", after_presented="transparency_log"),
+    Step(validity, after="signature", after_presented="transparency_log"),
+)
+
+
+def checks_run(case: Case) -> Outcome:
+    """Run ``CHECKS`` in order over ``case``; a number with no certificate only fails ``registry``."""
+    outcome = Outcome()
+    steps = CHECKS if case.presented or case.entry is not None else (Step(registry, after=None),)
+    passed: set[str] = set()
+    for step in steps:
+        if step.may_run(case, passed):
+            check = step.check(case)
+            outcome.checks.append(check)
+            if check.ok:
+                passed.add(check.name)
+    outcome.number, outcome.certificate = case.number, case.entry
+    return outcome

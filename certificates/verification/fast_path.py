@@ -1,0 +1,210 @@
+"""Verification by number for callers who see the summary: the common request, in one query.
+
+Every request reads, in one query, the certificate's current status, dates and replacement, its
+key (with its compromise time) and the active key, so a revocation of the certificate or of a key
+is visible at once; then it runs the same ``CHECKS`` as every other verification. What never
+changes about a certificate on record (its JWS and document, the log's leaf hash at its index, and
+that its signature verified with its key) is read once, remembered in this process and shared with
+the others through the cache under (jws_sha256, kid, public key, log_index).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db import connection
+
+from certificates.issuance.models import Certificate
+from certificates.issuance.numbering import NUMBER_PATTERN
+from certificates.verification import on_record
+from certificates.verification.answer import verification_answer
+from certificates.verification.checks import Case, checks_run
+from certificates.verification.entry import RegistryEntry
+from certificates.verification.on_record import OnRecord, RecordKey
+from certificates.verification.outcome import Outcome
+from certsvc.problems import ServiceUnavailable
+from signing.models import SigningKey
+
+# The checks that depend only on what never changes: a record that passes them is sound.
+_SOUND = ("well_formed", "algorithm", "key_known", "signature", "registry", "transparency_log")
+
+
+@dataclass(frozen=True)
+class _Row:
+    """The one query's answer: the entry (``None``: no such number), its key and the active key."""
+
+    entry: RegistryEntry | None
+    certificate_id: int | None
+    jws_sha256: str
+    kid: str
+    log_index: int | None
+    key_public_x: str | None
+    key: SigningKey | None
+    active: SigningKey | None
+
+    @property
+    def record_key(self) -> RecordKey:
+        return (self.jws_sha256, self.kid, self.key_public_x, self.log_index)
+
+
+def verification_answer_by_number(
+    *, number: str, checked_at: datetime, user: Any
+) -> tuple[dict[str, Any], str]:
+    """The answer to ``{"number": …}`` asked now by a caller who sees the summary, and its status.
+
+    Same answer as ``verification_answer(outcome=verification_by_number(…))``.
+    """
+    row = _row_read(number)
+    if row.active is None:
+        raise ServiceUnavailable("signing_unavailable", "No signing key can sign the answer now.")
+    outcome = _outcome(row, number, checked_at)
+    answer = verification_answer(
+        outcome=outcome, checked_at=checked_at, at=None, user=user, signing_key=row.active
+    )
+    return answer, outcome.status
+
+
+def verification_on_record_prepare(*, number: str) -> bool:
+    """Read and check what never changes about certificate ``number`` now, and share it.
+
+    Meant for right after issuance, so that the first verification of a certificate is as cheap
+    as the next ones. False if the certificate is unknown or unsound.
+    """
+    row = _row_read(number)
+    if row.entry is None:
+        return False
+    passed = {check.name for check in _outcome(row, number, datetime.now(UTC)).checks if check.ok}
+    return all(name in passed for name in _SOUND)
+
+
+def _outcome(row: _Row, number: str, moment: datetime) -> Outcome:
+    case = Case(token="", moment=moment, presented=False, asked=number, entry=row.entry, key=row.key)
+    if row.entry is None:
+        return checks_run(case)
+    known = on_record.remembered(row.record_key)
+    learnt = known is None
+    if known is None:
+        known = on_record.shared_get(row.record_key) or _on_record_read(row)
+    _hand_in(case, row.entry, known)
+    outcome = checks_run(case)
+    if learnt:
+        _keep(row, known, case)
+    return outcome
+
+
+def _hand_in(case: Case, entry: RegistryEntry, known: OnRecord) -> None:
+    entry.jws, entry.document = known.jws, known.document
+    case.token, case.parsed = known.jws, known.parsed
+    case.logged_hash, case.log_read = known.logged_hash, True
+    case.verified_with = known.verified_with
+
+
+def _keep(row: _Row, known: OnRecord, case: Case) -> None:
+    """Remember what the checks established; share it when it was read from the registry."""
+    checked = OnRecord(
+        jws=known.jws,
+        document=known.document,
+        logged_hash=known.logged_hash,
+        parsed=case.parsed,
+        verified_with=case.verified_with,
+        shared=known.shared,
+    )
+    on_record.remember(row.record_key, checked)
+    if not known.shared:
+        on_record.shared_set(row.record_key, checked)
+
+
+def _on_record_read(row: _Row) -> OnRecord:
+    """The certificate's JWS, document and log leaf hash: the one more query of a first verification."""
+    with connection.cursor() as cursor:
+        cursor.execute(_record_sql(), [row.certificate_id])
+        jws, document, logged_hash = cursor.fetchone()
+    return OnRecord(
+        jws=jws,
+        document=json.loads(document) if isinstance(document, str | bytes) else document,
+        logged_hash=bytes(logged_hash) if logged_hash is not None else None,
+    )
+
+
+def _record_sql() -> str:
+    certificate = Certificate._meta.db_table
+    leaf = on_record.leaf_table()
+    return (
+        f"SELECT c.jws, c.document, l.leaf_hash FROM {certificate} c "  # noqa: S608  # nosec B608 - model tables
+        f'LEFT JOIN {leaf} l ON l."index" = c.log_index WHERE c.id = %s'
+    )
+
+
+def _row_sql() -> str:
+    certificate = Certificate._meta.db_table
+    key = SigningKey._meta.db_table
+    # Table names come from the models; every value is a bound parameter.
+    return (
+        "SELECT c.id, c.status, c.type, c.issued_at, c.valid_from, c.valid_until, c.revoked_at, "  # noqa: S608  # nosec B608 - model tables, bound values
+        "c.revocation_reason, c.jws_sha256, c.kid, c.log_index, s.number, s.issued_at, "
+        "k.public_x, k.compromised_at, a.kid, a.backend, a.key_ref, a.public_x "
+        "FROM (SELECT 1 AS one) q "
+        f"LEFT JOIN {certificate} c ON c.number = %s "
+        f"LEFT JOIN {certificate} s ON s.id = c.superseded_by_id "
+        f"LEFT JOIN {key} k ON k.kid = c.kid AND k.activated_at IS NOT NULL "
+        f"LEFT JOIN {key} a ON a.status = %s"
+    )
+
+
+def _row_read(number: str) -> _Row:
+    """The certificate's changing parts, its key and the active key: one query."""
+    if not re.fullmatch(NUMBER_PATTERN, number):
+        number = ""  # no certificate can have it; the query still reads the active key
+    with connection.cursor() as cursor:
+        cursor.execute(_row_sql(), [number, SigningKey.Status.ACTIVE])
+        r = cursor.fetchone()
+    return _Row(
+        entry=_entry(number, r) if r[0] is not None else None,
+        certificate_id=r[0],
+        jws_sha256=r[8],
+        kid=r[9],
+        log_index=r[10],
+        key_public_x=r[13],
+        key=SigningKey(kid=r[9], public_x=r[13], compromised_at=_moment(r[14])) if r[13] else None,
+        active=SigningKey(kid=r[15], backend=r[16], key_ref=r[17], public_x=r[18]) if r[15] else None,
+    )
+
+
+def _entry(number: str, r: tuple[Any, ...]) -> RegistryEntry:
+    return RegistryEntry(
+        number=number,
+        status=r[1],
+        type=r[2],
+        issued_at=_required(_moment(r[3])),
+        valid_from=_date(r[4]),
+        valid_until=_date(r[5]),
+        revoked_at=_moment(r[6]),
+        revocation_reason=r[7],
+        jws_sha256=r[8],
+        kid=r[9],
+        log_index=r[10],
+        superseded_by_number=r[11],
+        superseded_by_issued_at=_moment(r[12]),
+    )
+
+
+def _moment(value: object) -> datetime | None:
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    # SQLite hands back naive UTC (or text); PostgreSQL aware datetimes.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _required(moment: datetime | None) -> datetime:
+    if moment is None:
+        raise ValueError("issued_at is a NOT NULL column")
+    return moment
+
+
+def _date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

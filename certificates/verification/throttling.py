@@ -1,0 +1,83 @@
+"""Throttles of verification and of the public page, counted in the shared cache.
+
+The rates are read from the settings when a request comes (not when a class is defined), so
+they follow ``override_settings`` and deployment changes alike.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+from django.conf import settings
+from django.core.cache import caches
+from redis.exceptions import RedisError
+from rest_framework.request import Request
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
+
+logger = logging.getLogger(__name__)
+
+
+def configured_rate(scope: str | None) -> str | None:
+    """The rate of ``scope`` in ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``, as it is now."""
+    framework = cast(dict[str, Any], settings.REST_FRAMEWORK)
+    rates: dict[str, str | None] = framework["DEFAULT_THROTTLE_RATES"]
+    return rates[scope or ""]
+
+
+def throttle_hit(key: str, duration: int) -> int:
+    """Count one request under ``key`` in a window of ``duration`` s opened by the first one.
+
+    ``add`` opens the window (it sets only a missing key, with the window's timeout) and ``incr``
+    counts atomically on Redis; a fixed window costs one small value, where DRF's sliding window
+    reads and rewrites a list of timestamps.
+    """
+    backend = caches["default"]
+    backend.add(key, 0, timeout=duration)
+    try:
+        return backend.incr(key)
+    except ValueError:  # the window closed between the two calls
+        backend.set(key, 1, timeout=duration)
+        return 1
+
+
+class CountingThrottle(SimpleRateThrottle):
+    """At most the rate's number of requests per window and caller, counted with ``throttle_hit``."""
+
+    _retry_after: int | None = None
+
+    def get_rate(self) -> str | None:
+        return configured_rate(self.scope)
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        allowed, duration = self.parse_rate(self.rate)
+        self.key = self.get_cache_key(request, view)
+        if allowed is None or duration is None or self.key is None:
+            return True
+        try:
+            count = throttle_hit(self.key, duration)
+        except (RedisError, OSError):
+            # Border posts must keep verifying through a cache outage; the registry still answers.
+            logger.warning("verify throttle unavailable; request let through", exc_info=True)
+            return True
+        self._retry_after = duration  # at most: the window opened at the first request in it
+        return count <= allowed
+
+    def wait(self) -> float | None:
+        return self._retry_after
+
+
+class VerifyAnonThrottle(CountingThrottle, AnonRateThrottle):
+    scope = "verify_anon"
+
+
+class VerifyUserThrottle(CountingThrottle, UserRateThrottle):
+    """Authenticated callers' own rate; anonymous callers are held to ``verify_anon`` alone."""
+
+    scope = "verify_user"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        if not request.user or not request.user.is_authenticated:
+            return None
+        return super().get_cache_key(request, view)
