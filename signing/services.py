@@ -198,13 +198,14 @@ def signing_kek_rewrap() -> dict[str, int]:
     return results
 
 
-def jws_sign(*, payload: bytes, typ: str) -> SignedJWS:
+def jws_sign(*, payload: bytes, typ: str, key: SigningKey | None = None) -> SignedJWS:
     """Sign ``payload`` with the active key; raises ``NoActiveKey`` or ``KeyUnavailable``.
 
-    The signature is verified before it is returned, so a faulty backend can
-    never hand out a JWS that does not verify.
+    ``key``: the active key when the caller has just read it (a verification reads it in the same
+    query as the certificate). The signature is verified before it is returned, so a faulty
+    backend can never hand out a JWS that does not verify.
     """
-    key = signing_key_get_active()
+    key = key or signing_key_get_active()
     backend = get_backend(key.backend)
     compact = sign_compact(
         payload=payload,

@@ -6,10 +6,9 @@ import json
 from typing import Any
 
 from certsvc.problems import ServiceUnavailable
-from signing.backends import get_backend
 from signing.canonical import canonicalize
 from signing.errors import KeyUnavailable, NoActiveKey
-from signing.jws import TYP_RECEIPT, ed25519_header, parse_compact, sign_compact, verify_ed25519
+from signing.jws import TYP_RECEIPT
 from signing.models import SigningKey
 from signing.services import jws_sign
 
@@ -20,36 +19,14 @@ def verification_receipt_sign(*, body: dict[str, Any], key: SigningKey | None = 
     ``key``: the active key when the caller has already read it (the fast path reads it in the
     same query as the certificate).
     """
-    payload = answer_canonical(body)
-    if key is None:
-        return jws_sign_or_unavailable(payload=payload, typ=TYP_RECEIPT)
-    return _sign_with_active(key, payload)
+    return jws_sign_or_unavailable(payload=answer_canonical(body), typ=TYP_RECEIPT, key=key)
 
 
-def jws_sign_or_unavailable(*, payload: bytes, typ: str) -> str:
+def jws_sign_or_unavailable(*, payload: bytes, typ: str, key: SigningKey | None = None) -> str:
     try:
-        return jws_sign(payload=payload, typ=typ).compact
+        return jws_sign(payload=payload, typ=typ, key=key).compact
     except (NoActiveKey, KeyUnavailable) as exc:
         raise _unsignable() from exc
-
-
-def _sign_with_active(key: SigningKey, payload: bytes) -> str:
-    """``jws_sign`` with a key already read: same header, same check of every signature.
-
-    To be replaced by ``jws_sign(payload=…, typ=…, key=key)`` once signing accepts a key read
-    by its caller (``jws_sign`` reads the active key itself: one more query per verification).
-    """
-    backend = get_backend(key.backend)
-    try:
-        compact = sign_compact(
-            payload=payload,
-            header=ed25519_header(kid=key.kid, typ=TYP_RECEIPT),
-            signer=lambda data: backend.sign(key.key_ref, data),
-        )
-    except KeyUnavailable as exc:
-        raise _unsignable() from exc
-    verify_ed25519(parse_compact(compact), key.public_key_bytes)
-    return compact
 
 
 def _unsignable() -> ServiceUnavailable:
