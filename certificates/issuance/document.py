@@ -8,6 +8,7 @@ from typing import Any
 
 from certificates.accounts.models import Organization
 from certificates.applications.models import Application, GoodsItem
+from signing.times import rfc3339
 
 DOCUMENT_SCHEMA = "certsvc.certificate.v1"
 
@@ -35,7 +36,7 @@ def certificate_document_build(
         "schema": DOCUMENT_SCHEMA,
         "number": number,
         "type": application.type,
-        "issued_at": issued_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "issued_at": rfc3339(issued_at),
         "valid_from": valid_from.isoformat(),
         "valid_until": valid_until.isoformat(),
         "issuer": {"name": issuer.name, "country": str(issuer.country)},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -61,7 +60,3 @@ def certificate_status_change_emit(certificate: Certificate, event_type: str, ex
         organizations=[certificate.application.exporter],
         subscribers_of_kind=Organization.Kind.CUSTOMS,
     )
-
-
-def rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -13,9 +13,9 @@ from certificates.issuance.history import (
     certificate_event_record,
     certificate_log_event_append,
     certificate_status_change_emit,
-    rfc3339,
 )
 from certificates.issuance.models import Certificate
+from signing.times import rfc3339
 
 Status = Certificate.Status
 

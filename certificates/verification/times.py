@@ -1,20 +1,13 @@
-"""Times as verification writes and reads them: RFC 3339 in UTC, whole seconds."""
+"""Times as verification writes and reads them: RFC 3339 in UTC, whole seconds (``signing.times``)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from signing.times import rfc3339, rfc3339_parse
 
-def rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+__all__ = ["day", "rfc3339", "rfc3339_parse"]
 
 
 def day(moment: datetime) -> str:
     return moment.astimezone(UTC).date().isoformat()
-
-
-def rfc3339_parse(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        raise ValueError("a time without a time zone")
-    return moment
