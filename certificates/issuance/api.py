@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
@@ -15,7 +15,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from certificates.accounts.models import User
 from certificates.api.fields import StrictSerializer
 from certificates.api.problems import problems
 from certificates.applications.api.serializers import (
@@ -27,12 +26,7 @@ from certificates.issuance import services as issuance
 from certificates.issuance.models import Certificate, CertificateEvent
 from certificates.issuance.numbering import NUMBER_PATTERN
 from certificates.issuance.selectors import certificate_detail_for, certificate_list_for
-from certificates.permissions import IsCertificateReader, IsOfficer
-
-
-def _signed_in(request: Request) -> User:
-    # Every endpoint's permission class refuses anonymous callers before the view runs.
-    return cast(User, request.user)
+from certificates.permissions import IsCertificateReader, IsOfficer, request_user
 
 
 class JOSERenderer(renderers.BaseRenderer):
@@ -161,8 +155,8 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet[Certificate]):
         if getattr(self, "swagger_fake_view", False):
             return Certificate.objects.none()
         if self.action == "list":
-            return certificate_list_for(user=_signed_in(self.request)).defer("document", "jws")
-        return certificate_detail_for(user=_signed_in(self.request))
+            return certificate_list_for(user=request_user(self.request)).defer("document", "jws")
+        return certificate_detail_for(user=request_user(self.request))
 
     def get_renderers(self) -> list[renderers.BaseRenderer]:
         # CONTRACT §7 names these two without a trailing slash, so they are routed by hand (urls).
@@ -209,7 +203,7 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet[Certificate]):
         serializer.is_valid(raise_exception=True)
         certificate = issuance.certificate_revoke(
             certificate=self.get_object(),
-            actor=_signed_in(request),
+            actor=request_user(request),
             reason=serializer.validated_data["reason"],
         )
         return Response(self._detail(certificate))
@@ -229,10 +223,10 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet[Certificate]):
         serializer.is_valid(raise_exception=True)
         fields, items = serializer.to_service_arguments()
         application = issuance.certificate_replace(
-            certificate=certificate, actor=_signed_in(request), fields=fields, items=items
+            certificate=certificate, actor=request_user(request), fields=fields, items=items
         )
         return Response(ApplicationDetailOutputSerializer(application).data, status=status.HTTP_202_ACCEPTED)
 
     def _detail(self, certificate: Certificate) -> dict[str, Any]:
-        fresh = certificate_detail_for(user=_signed_in(self.request)).get(pk=certificate.pk)
+        fresh = certificate_detail_for(user=request_user(self.request)).get(pk=certificate.pk)
         return CertificateDetailOutputSerializer(fresh).data

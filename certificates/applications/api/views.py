@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -13,7 +13,6 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from certificates.accounts.models import User
 from certificates.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from certificates.api.problems import problems
 from certificates.applications import selectors, services
@@ -25,16 +24,11 @@ from certificates.applications.api.serializers import (
     ReasonInputSerializer,
 )
 from certificates.applications.models import Application
-from certificates.permissions import IsExporter, IsExporterOrOfficer, IsOfficer
+from certificates.permissions import IsExporter, IsExporterOrOfficer, IsOfficer, request_user
 
 _Items = list[dict[str, Any]]
 _View = TypeVar("_View", bound=Callable[..., Any])
 _TRANSITION_PROBLEMS = problems(400, 401, 403, 404, 409)
-
-
-def _signed_in(request: Request) -> User:
-    # Every endpoint's permission class refuses anonymous callers before the view runs.
-    return cast(User, request.user)
 
 
 def _transition_schema(summary: str, *, reason: bool = False) -> Callable[[_View], _View]:
@@ -98,8 +92,8 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
         if getattr(self, "swagger_fake_view", False):
             return Application.objects.none()
         if self.action == "list":
-            return selectors.application_list_for(user=_signed_in(self.request))
-        return selectors.application_detail_for(user=_signed_in(self.request))
+            return selectors.application_list_for(user=request_user(self.request))
+        return selectors.application_detail_for(user=request_user(self.request))
 
     def get_serializer_class(self) -> type[ApplicationOutputSerializer]:
         if self.action == "list":
@@ -118,7 +112,7 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
     def create(self, request: Request) -> Response:
         fields, items = self._validated(partial=False)
         application = services.application_create(
-            actor=_signed_in(request),
+            actor=request_user(request),
             fields=fields,
             items=items or [],  # required unless partial
         )
@@ -128,12 +122,12 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
         application = self.get_object()
         fields, items = self._validated(partial=True)
         application = services.application_update(
-            application=application, actor=_signed_in(request), fields=fields, items=items
+            application=application, actor=request_user(request), fields=fields, items=items
         )
         return Response(self._detail(application))
 
     def destroy(self, request: Request, pk: str) -> Response:
-        services.application_delete(application=self.get_object(), actor=_signed_in(request))
+        services.application_delete(application=self.get_object(), actor=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @_transition_schema("Submit for review (exporters)")
@@ -178,9 +172,9 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
         return str(serializer.validated_data["reason"])
 
     def _transition(self, service: Callable[..., Application], **kwargs: Any) -> Response:
-        application = service(application=self.get_object(), actor=_signed_in(self.request), **kwargs)
+        application = service(application=self.get_object(), actor=request_user(self.request), **kwargs)
         return Response(self._detail(application))
 
     def _detail(self, application: Application) -> dict[str, Any]:
-        fresh = selectors.application_detail_for(user=_signed_in(self.request)).get(pk=application.pk)
+        fresh = selectors.application_detail_for(user=request_user(self.request)).get(pk=application.pk)
         return ApplicationDetailOutputSerializer(fresh).data
