@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-import django_filters  # type: ignore[import-untyped]  # django-filter ships no types
+import django_filters
 from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.http import HttpResponse
