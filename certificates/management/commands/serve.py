@@ -1,6 +1,8 @@
 """Run the whole service locally: migrate, seed the demo data, then web server + Celery worker.
 
-Ctrl-C (or SIGTERM) stops both processes and waits for them.
+Ctrl-C (or SIGTERM) stops both processes and waits for them. A worker that exits by itself
+(e.g. on an unrecoverable broker error) is started again, at most once every few seconds;
+the web server ending stops everything.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+WORKER_RESTART_SECONDS = 5
 
 
 class Command(BaseCommand):
@@ -36,9 +40,12 @@ class Command(BaseCommand):
 
     def _start(self, addr: str) -> list[subprocess.Popen[bytes]]:
         web = [sys.executable, "manage.py", "runserver", addr, "--noreload"]
+        return [subprocess.Popen(web), self._start_worker()]  # noqa: S603
+
+    def _start_worker(self) -> subprocess.Popen[bytes]:
         worker = [sys.executable, "-m", "celery", "-A", "certsvc", "worker", "--beat", "--loglevel", "INFO"]
         worker += ["--concurrency", "2", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
-        return [subprocess.Popen(web), subprocess.Popen(worker)]  # noqa: S603
+        return subprocess.Popen(worker)  # noqa: S603
 
     def _print_urls(self, addr: str) -> None:
         base = f"http://{addr}"
@@ -67,7 +74,7 @@ class Command(BaseCommand):
         self.stdout.write("certsvc stopped.")
 
     def _wait_for_stop(self, processes: list[subprocess.Popen[bytes]]) -> None:
-        """Until Ctrl-C, SIGTERM, or either process ending by itself."""
+        """Until Ctrl-C, SIGTERM, or the web server ending by itself; the worker is kept running."""
         stopping = False
 
         def stop(signum: int, frame: FrameType | None) -> None:
@@ -76,8 +83,22 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        while not stopping and all(p.poll() is None for p in processes):
+        started = time.monotonic()
+        while not stopping and processes[0].poll() is None:
+            started = self._keep_worker_running(processes, started)
             time.sleep(0.3)
+
+    def _keep_worker_running(self, processes: list[subprocess.Popen[bytes]], started: float) -> float:
+        """The fallback if the worker dies: start it again, no sooner than a few seconds after the last start.
+
+        Returns when the running worker was started. Messages a dead worker held are re-sent by the sweeps.
+        """
+        worker = processes[1]
+        if worker.poll() is None or time.monotonic() - started < WORKER_RESTART_SECONDS:
+            return started
+        self.stderr.write(f"Celery worker exited with code {worker.returncode}; starting it again.")
+        processes[1] = self._start_worker()
+        return time.monotonic()
 
     def _stop(self, processes: list[subprocess.Popen[bytes]]) -> None:
         """SIGTERM to each, then 15 s in all for them to finish before they are killed."""
