@@ -7,8 +7,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "certsvc.settings")
 app = Celery("certsvc")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# Rooms that are not Django apps of their own: autodiscovery by INSTALLED_APPS would miss their tasks.
-app.autodiscover_tasks(["certificates.issuance"])
 
 # Signal receivers: request id in task headers and JSON worker logs, task metrics, heartbeat task.
 import certsvc.health  # noqa: E402

@@ -1,0 +1,8 @@
+"""Celery's autodiscovery loads ``certificates.tasks``: each room that has tasks registers them here.
+
+Nothing else imports this module; services publish tasks by name through ``certificates.outbox``.
+"""
+
+from certificates.issuance import tasks as issuance_tasks
+
+__all__ = ["issuance_tasks"]
