@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from certificates.notifications import receivers
+        from certificates.notifications import observability, receivers
 
         receivers.connect_signing_signals()
+        observability.register()
