@@ -8,8 +8,11 @@ class CertificatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported here: these modules read models, which are not loaded when this one is.
+        from certificates import observability
         from certificates.issuance import signal_handlers as issuance_handlers
         from certificates.verification import signal_handlers as verification_handlers
 
         issuance_handlers.connect()
         verification_handlers.connect()
+        observability.register()

@@ -1,9 +1,11 @@
 """Liveness (``/healthz``) and readiness (``/readyz``) probes, and the worker heartbeat behind them.
 
-Readiness fails (503) when something a web request needs is missing: the database, the
-broker, a usable active signing key. A silent worker only makes readiness ``degraded``
-(still 200): taking the web replicas out of the load balancer would not bring a worker
-back, while the API keeps accepting work that the outbox rows hold until workers return.
+Readiness fails (503) when something a web request needs is missing. The kernel checks what
+it owns, the database and the broker; each app registers the checks for its own needs from
+``AppConfig.ready()`` with ``readiness_check_register`` (signing: a usable active key), so
+that the kernel imports no app. A silent worker only makes readiness ``degraded`` (still 200):
+taking the web replicas out of the load balancer would not bring a worker back, while the API
+keeps accepting work that the outbox rows hold until workers return.
 """
 
 from __future__ import annotations
@@ -15,13 +17,28 @@ from typing import Any
 from celery import shared_task, signals
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
+from kombu import Connection
 
 HEARTBEAT_CACHE_KEY = "certsvc:worker-heartbeat"
 HEARTBEAT_TASK = "certsvc.worker_heartbeat"
 
 OK, DEGRADED, FAIL = "ok", "degraded", "fail"
+
+ReadinessCheck = Callable[[], dict[str, Any]]
+_REQUIRED_CHECKS: dict[str, ReadinessCheck] = {}
+
+
+def readiness_check_register(name: str, check: ReadinessCheck) -> None:
+    """Makes ``/readyz`` run ``check`` and report it under ``name``, after those registered before.
+
+    The check passes unless it raises; what it returns (a dict, often empty) is added to its
+    entry. If it raises, readiness fails and the entry names the exception's class only.
+    Registering a name again replaces its check, so a second ``ready()`` adds nothing.
+    """
+    _REQUIRED_CHECKS[name] = check
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -35,16 +52,19 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 
 def readiness_report() -> dict[str, Any]:
-    checks = {name: _timed(check) for name, check in REQUIRED_CHECKS.items()}
+    checks = {name: _timed(check) for name, check in _REQUIRED_CHECKS.items()}
+    ready = all(result["status"] == OK for result in checks.values())
     checks["worker"] = check_worker()
-    if any(checks[name]["status"] != OK for name in REQUIRED_CHECKS):
-        status = FAIL
-    else:
-        status = OK if checks["worker"]["status"] == OK else DEGRADED
-    return {"status": status, "checks": checks}
+    return {"status": _overall(ready=ready, worker=checks["worker"]), "checks": checks}
 
 
-def _timed(check: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+def _overall(*, ready: bool, worker: dict[str, Any]) -> str:
+    if not ready:
+        return FAIL
+    return OK if worker["status"] == OK else DEGRADED
+
+
+def _timed(check: ReadinessCheck) -> dict[str, Any]:
     started = time.monotonic()
     try:
         result = {"status": OK, **check()}
@@ -56,8 +76,6 @@ def _timed(check: Callable[[], dict[str, Any]]) -> dict[str, Any]:
 
 
 def check_database() -> dict[str, Any]:
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
@@ -65,8 +83,6 @@ def check_database() -> dict[str, Any]:
 
 
 def check_broker() -> dict[str, Any]:
-    from kombu import Connection
-
     timeout = settings.HEALTH_BROKER_TIMEOUT
     with Connection(
         settings.CELERY_BROKER_URL,
@@ -75,15 +91,6 @@ def check_broker() -> dict[str, Any]:
     ) as conn:
         conn.ensure_connection(max_retries=0, timeout=timeout)
     return {}
-
-
-def check_signing_key() -> dict[str, Any]:
-    from signing.backends import get_backend
-    from signing.selectors import signing_key_get_active
-
-    key = signing_key_get_active()
-    get_backend(key.backend).check_usable(key.key_ref)
-    return {"kid": key.kid}
 
 
 def check_worker() -> dict[str, Any]:
@@ -95,11 +102,8 @@ def check_worker() -> dict[str, Any]:
     return {"status": OK if fresh else "stale", "last_seen_seconds_ago": round(age, 1)}
 
 
-REQUIRED_CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
-    "database": check_database,
-    "broker": check_broker,
-    "signing_key": check_signing_key,
-}
+readiness_check_register("database", check_database)
+readiness_check_register("broker", check_broker)
 
 
 # --- Worker heartbeat ------------------------------------------------------------

@@ -11,11 +11,14 @@ Failed logins are limited by django-axes through ``LoginLockoutBackend``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from certsvc.problems import PROBLEM_CONTENT_TYPE, problem_type
@@ -36,7 +39,7 @@ def request_too_large_response(limit: int) -> HttpResponse:
     return HttpResponse(json.dumps(body), status=413, content_type=PROBLEM_CONTENT_TYPE)
 
 
-def _declared_length(request) -> int | None:
+def _declared_length(request: HttpRequest) -> int | None:
     try:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -44,23 +47,23 @@ def _declared_length(request) -> int | None:
 
 
 class RequestSizeLimitMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = max_request_bytes()
         length = _declared_length(request)
         if length is not None and length > limit:
             return request_too_large_response(limit)
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, RequestDataTooBig):
             return request_too_large_response(max_request_bytes())
         return None
 
 
-class LoginLockoutBackend(AxesStandaloneBackend):
+class LoginLockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]  # untyped base, from django-axes
     """django-axes' lockout check for web logins (admin, API token).
 
     ``authenticate()`` without a request (management commands, the shell) has no client
@@ -68,7 +71,16 @@ class LoginLockoutBackend(AxesStandaloneBackend):
     go straight to the password backends.
     """
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> AbstractBaseUser | None:
         if request is None:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        user: AbstractBaseUser | None = super().authenticate(
+            request, username=username, password=password, **kwargs
+        )
+        return user

@@ -16,7 +16,8 @@ from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 from typing import Any
 
-from celery import signals
+from celery import Task, signals
+from django.conf import settings
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -88,7 +89,7 @@ class RedactingFilter(logging.Filter):
 class JsonFormatter(_JsonFormatter):
     """``time``, ``level``, ``logger``, ``message``, ``request_id``, then whatever ``extra`` held."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("fmt", "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s")
         kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level", "name": "logger"})
         kwargs.setdefault("timestamp", False)
@@ -100,36 +101,36 @@ class JsonFormatter(_JsonFormatter):
 
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+LOG_FORMATS = ("json", "text")
+
+_FILTERS = {
+    "request_id": {"()": "certsvc.logging.RequestIdFilter"},
+    "redact": {"()": "certsvc.logging.RedactingFilter"},
+}
+_FORMATTERS = {
+    "json": {"()": "certsvc.logging.JsonFormatter"},
+    "text": {"format": TEXT_FORMAT},
+}
+_QUIETED_LOGGERS = {
+    "django.db.backends": {"level": "WARNING"},
+    # PDF font subsetting reports every pruned table at INFO: one screen per certificate.
+    "fontTools": {"level": "WARNING"},
+}
 
 
 def logging_config(*, fmt: str, level: str) -> dict[str, Any]:
     """The ``LOGGING`` dict for settings: JSON or text lines on stderr, request id and redaction on both."""
-    if fmt not in ("json", "text"):
+    if fmt not in LOG_FORMATS:
         raise ValueError(f"LOG_FORMAT must be 'json' or 'text', got {fmt!r}")
+    console = {"class": "logging.StreamHandler", "formatter": fmt, "filters": list(_FILTERS)}
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {
-            "request_id": {"()": "certsvc.logging.RequestIdFilter"},
-            "redact": {"()": "certsvc.logging.RedactingFilter"},
-        },
-        "formatters": {
-            "json": {"()": "certsvc.logging.JsonFormatter"},
-            "text": {"format": TEXT_FORMAT},
-        },
-        "handlers": {
-            "console": {
-                "class": "logging.StreamHandler",
-                "formatter": fmt,
-                "filters": ["request_id", "redact"],
-            }
-        },
+        "filters": _FILTERS,
+        "formatters": _FORMATTERS,
+        "handlers": {"console": console},
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {
-            "django.db.backends": {"level": "WARNING"},
-            # PDF font subsetting reports every pruned table at INFO: one screen per certificate.
-            "fontTools": {"level": "WARNING"},
-        },
+        "loggers": _QUIETED_LOGGERS,
     }
 
 
@@ -137,13 +138,13 @@ def logging_config(*, fmt: str, level: str) -> dict[str, Any]:
 
 
 @signals.before_task_publish.connect
-def _put_request_id_in_headers(headers: dict | None = None, **_: Any) -> None:
+def _put_request_id_in_headers(headers: dict[str, Any] | None = None, **_: Any) -> None:
     request_id = request_id_var.get()
     if request_id and headers is not None:
         headers.setdefault(TASK_HEADER, request_id)
 
 
-def _task_request_id(task) -> str | None:
+def _task_request_id(task: Task[Any, Any] | None) -> str | None:
     request = getattr(task, "request", None)
     if request is None:
         return None
@@ -151,11 +152,11 @@ def _task_request_id(task) -> str | None:
     return value if isinstance(value, str) and _SAFE_REQUEST_ID.fullmatch(value) else None
 
 
-_tokens: dict[str, Token] = {}
+_tokens: dict[str, Token[str | None]] = {}
 
 
 @signals.task_prerun.connect
-def _restore_request_id(task_id: str | None = None, task=None, **_: Any) -> None:
+def _restore_request_id(task_id: str | None = None, task: Task[Any, Any] | None = None, **_: Any) -> None:
     # Run eagerly inside a request, a task keeps that request's id; a task without one (beat,
     # sweeps) gets its own, so that its lines still group together.
     request_id = _task_request_id(task) or request_id_var.get() or str(uuid.uuid4())
@@ -171,8 +172,6 @@ def _clear_request_id(task_id: str | None = None, **_: Any) -> None:
 
 def _use_our_format(logger: logging.Logger, **_: Any) -> None:
     """Celery installs its own handlers in the worker; give them our filters, and JSON when asked."""
-    from django.conf import settings
-
     fmt = getattr(settings, "LOG_FORMAT", "text")
     for handler in logger.handlers:
         handler.addFilter(RequestIdFilter())

@@ -1,7 +1,9 @@
 """Prometheus metrics: ``/metrics`` on the web, task metrics from the workers.
 
 Web: django-prometheus counts requests and latency by view and instruments the database
-backend; ``DomainCollector`` adds a few gauges computed from PostgreSQL at scrape time.
+backend; the gauges computed from the database at scrape time come from the apps, each
+registering its own from ``AppConfig.ready()`` with ``collector_register`` (the kernel adds
+the worker heartbeat's age), so that the kernel imports no app.
 Workers: Celery signals feed task counters and a latency histogram. A prefork worker runs
 its tasks in child processes, so with ``PROMETHEUS_MULTIPROC_DIR`` set the values go through
 prometheus_client's multiprocess files and the worker's main process serves them on
@@ -17,13 +19,16 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from celery import signals
+from celery import Task, signals
 from django.conf import settings
+from django.db.models import Count, Model
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -32,9 +37,12 @@ from prometheus_client import (
     Histogram,
     generate_latest,
     multiprocess,
+    start_http_server,
 )
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+from certsvc.health import heartbeat_age
 
 logger = logging.getLogger(__name__)
 
@@ -54,21 +62,27 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
 
 
 def _deny(request: HttpRequest) -> HttpResponse | None:
-    """``None`` when the scraper may read metrics: right bearer token, allowed address, or local in DEBUG."""
-    token = settings.METRICS_TOKEN
-    header = request.headers.get("Authorization", "")
-    if token and hmac.compare_digest(header.encode(), f"Bearer {token}".encode()):
+    """``None`` when the scraper may read metrics, else the 401 or 403 to answer."""
+    if _may_scrape(request):
         return None
-    address = request.META.get("REMOTE_ADDR", "")
-    if _address_allowed(address, settings.METRICS_ALLOWED_IPS):
-        return None
-    if not token and not settings.METRICS_ALLOWED_IPS and settings.DEBUG and _is_loopback(address):
-        return None
-    if token:
+    if settings.METRICS_TOKEN:
         response = HttpResponse("authentication required\n", status=401, content_type="text/plain")
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
     return HttpResponse("forbidden\n", status=403, content_type="text/plain")
+
+
+def _may_scrape(request: HttpRequest) -> bool:
+    """The right bearer token, an allowed address, or a local scrape in DEBUG with nothing configured."""
+    token = settings.METRICS_TOKEN
+    header = request.headers.get("Authorization", "")
+    if token and hmac.compare_digest(header.encode(), f"Bearer {token}".encode()):
+        return True
+    address = request.META.get("REMOTE_ADDR", "")
+    if _address_allowed(address, settings.METRICS_ALLOWED_IPS):
+        return True
+    unconfigured = not token and not settings.METRICS_ALLOWED_IPS
+    return unconfigured and settings.DEBUG and _is_loopback(address)
 
 
 def _address_allowed(address: str, allowed: list[str]) -> bool:
@@ -88,131 +102,65 @@ def _is_loopback(address: str) -> bool:
 
 def _process_registry() -> CollectorRegistry:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-        return registry
+        return _multiprocess_registry()
     return REGISTRY
 
 
-# --- Domain gauges, computed at scrape time ----------------------------------------
+def _multiprocess_registry() -> CollectorRegistry:
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # untyped in prometheus_client
+    return registry
 
 
-def _age_seconds(moment) -> float:
-    from django.utils import timezone
+# --- Gauges computed at scrape time, registered by the apps -------------------------
 
-    return max(0.0, (timezone.now() - moment).total_seconds()) if moment else 0.0
+MetricsSource = Callable[[], Iterable[Metric]]
+_SOURCES: dict[str, MetricsSource] = {}
+
+
+def collector_register(name: str, collect: MetricsSource) -> None:
+    """Adds the metric families that ``collect`` yields to every scrape of ``/metrics``.
+
+    ``collect`` runs at scrape time and may query the database; keep it to a few indexed
+    queries. If it raises, its families are left out of that scrape (with a warning in the
+    log) and the other sources still answer. Registering a name again replaces its source.
+    """
+    _SOURCES[name] = collect
 
 
 class DomainCollector(Collector):
-    """A handful of indexed counts and ``min()`` queries; each scrape costs about ten queries."""
+    """Every registered source, each on its own: one failing source hides no other."""
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
-        try:
-            yield from self._collect()
-        except Exception:
-            # A database outage shows as readiness failing; metrics still answer with what they have.
-            logger.warning("domain metrics unavailable", exc_info=True)
-
-    def _collect(self) -> Iterator[GaugeMetricFamily]:
-        from certificates.applications.models import Application
-        from certificates.issuance.models import Certificate
-
-        yield _by_label("certsvc_applications", "Applications by status.", "status", Application, "status")
-        yield _by_label("certsvc_certificates", "Certificates by status.", "status", Certificate, "status")
-        yield from _verifications()
-        yield from _issuance()
-        yield from _notifications()
-        yield from _transparency()
-        yield from _worker()
+    def collect(self) -> Iterator[Metric]:
+        for name, source in list(_SOURCES.items()):
+            yield from _guarded(name, source)
 
 
-def _by_label(
-    name: str, documentation: str, label: str, model, field: str, choices=None
+def _guarded(name: str, source: MetricsSource) -> Iterator[Metric]:
+    try:
+        yield from source()
+    except Exception:
+        # A database outage shows as readiness failing; metrics still answer with what they have.
+        logger.warning("metrics of %s unavailable", name, exc_info=True)
+
+
+def gauge_by_label(
+    name: str, documentation: str, *, label: str, model: type[Model], field: str, values: Iterable[str] = ()
 ) -> GaugeMetricFamily:
-    from django.db.models import Count
-
+    """Rows of ``model`` counted by ``field``: a sample for each of ``values`` (0 if none), and any other."""
     family = GaugeMetricFamily(name, documentation, labels=[label])
-    counts = dict(model.objects.order_by().values_list(field).annotate(n=Count("pk")))
-    names = choices if choices is not None else [value for value, _ in model._meta.get_field(field).choices]
-    for value in sorted(set(names) | set(counts)):
+    counts = dict(model._default_manager.order_by().values_list(field).annotate(n=Count("pk")))
+    for value in sorted(set(values) | set(counts)):
         family.add_metric([value], counts.get(value, 0))
     return family
 
 
-def _verifications() -> Iterator[GaugeMetricFamily]:
-    from django.apps import apps
-
-    try:
-        model = apps.get_model("certificates", "Verification")
-    except LookupError:
-        return
-    yield _by_label(
-        "certsvc_verifications", "Recorded verifications by result.", "result", model, "status", choices=[]
-    )
+def age_seconds(moment: datetime | None) -> float:
+    """Seconds since ``moment``; 0 for ``None`` (nothing waiting) and for moments in the future."""
+    return max(0.0, (timezone.now() - moment).total_seconds()) if moment else 0.0
 
 
-def _issuance() -> Iterator[GaugeMetricFamily]:
-    from django.db.models import Min
-
-    from certificates.issuance.models import IssuanceOrder
-
-    yield _by_label("certsvc_issuance_orders", "Issuance orders by state.", "state", IssuanceOrder, "state")
-    oldest = IssuanceOrder.objects.filter(state=IssuanceOrder.State.PENDING).aggregate(at=Min("created_at"))
-    yield GaugeMetricFamily(
-        "certsvc_issuance_backlog_oldest_seconds",
-        "Age of the oldest pending issuance order (0 when none is pending).",
-        value=_age_seconds(oldest["at"]),
-    )
-
-
-def _notifications() -> Iterator[GaugeMetricFamily]:
-    from django.db.models import Min
-
-    from certificates.notifications.models import (
-        DeliveryStatus,
-        EmailNotification,
-        WebhookDelivery,
-        WebhookEndpoint,
-    )
-
-    family = GaugeMetricFamily(
-        "certsvc_notification_backlog_oldest_seconds",
-        "Age of the oldest pending notification delivery (0 when none is pending).",
-        labels=["channel"],
-    )
-    for channel, model in (("webhook", WebhookDelivery), ("email", EmailNotification)):
-        oldest = model.objects.filter(status=DeliveryStatus.PENDING).aggregate(at=Min("created_at"))
-        family.add_metric([channel], _age_seconds(oldest["at"]))
-    yield family
-    yield GaugeMetricFamily(
-        "certsvc_webhook_endpoints_disabled",
-        "Webhook endpoints disabled after repeated failures.",
-        value=WebhookEndpoint.objects.filter(disabled_at__isnull=False).count(),
-    )
-
-
-def _transparency() -> Iterator[GaugeMetricFamily]:
-    from signing.transparency.models import Checkpoint, LogHead
-
-    head = LogHead.objects.filter(pk=LogHead.SINGLETON_ID).first()
-    size = head.tree_size if head else 0
-    yield GaugeMetricFamily("certsvc_transparency_log_size", "Leaves in the transparency log.", value=size)
-    latest = Checkpoint.objects.order_by("-tree_size").first()
-    yield GaugeMetricFamily(
-        "certsvc_transparency_checkpoint_lag",
-        "Leaves appended since the latest signed checkpoint.",
-        value=size - (latest.tree_size if latest else 0),
-    )
-    yield GaugeMetricFamily(
-        "certsvc_transparency_checkpoint_age_seconds",
-        "Age of the latest signed checkpoint (0 when there is none).",
-        value=_age_seconds(latest.timestamp if latest else None),
-    )
-
-
-def _worker() -> Iterator[GaugeMetricFamily]:
-    from certsvc.health import heartbeat_age
-
+def _worker_heartbeat() -> Iterator[Metric]:
     age = heartbeat_age()
     yield GaugeMetricFamily(
         "certsvc_worker_heartbeat_age_seconds",
@@ -221,8 +169,10 @@ def _worker() -> Iterator[GaugeMetricFamily]:
     )
 
 
+# No describe() and no auto_describe: registering must not run the sources (no database yet).
 DOMAIN_REGISTRY = CollectorRegistry(auto_describe=False)
 DOMAIN_REGISTRY.register(DomainCollector())
+collector_register("worker", _worker_heartbeat)
 
 
 # --- Celery task metrics -----------------------------------------------------------
@@ -237,19 +187,20 @@ TASK_DURATION = Histogram(
 _started: dict[str, float] = {}
 
 
-def _task_name(sender, task=None) -> str:
-    task = task or sender
-    return getattr(task, "name", None) or str(sender)
+def _task_name(task: Task[Any, Any] | str | None) -> str:
+    return getattr(task, "name", None) or str(task)
 
 
 @signals.task_prerun.connect
-def _task_started(task_id=None, task=None, **_: Any) -> None:
-    _started[task_id] = time.monotonic()
+def _task_started(task_id: str | None = None, **_: Any) -> None:
+    _started[task_id or ""] = time.monotonic()
 
 
 @signals.task_postrun.connect
-def _task_finished(task_id=None, task=None, state=None, **_: Any) -> None:
-    started = _started.pop(task_id, None)
+def _task_finished(
+    task_id: str | None = None, task: Task[Any, Any] | None = None, state: str | None = None, **_: Any
+) -> None:
+    started = _started.pop(task_id or "", None)
     name = _task_name(task)
     if started is not None:
         TASK_DURATION.labels(task=name).observe(time.monotonic() - started)
@@ -258,12 +209,12 @@ def _task_finished(task_id=None, task=None, state=None, **_: Any) -> None:
 
 
 @signals.task_retry.connect
-def _task_retried(sender=None, **_: Any) -> None:
+def _task_retried(sender: Task[Any, Any] | None = None, **_: Any) -> None:
     TASKS.labels(task=_task_name(sender), outcome="retry").inc()
 
 
 @signals.task_failure.connect
-def _task_failed(sender=None, **_: Any) -> None:
+def _task_failed(sender: Task[Any, Any] | None = None, **_: Any) -> None:
     TASKS.labels(task=_task_name(sender), outcome="failure").inc()
 
 
@@ -273,15 +224,10 @@ def _serve_worker_metrics(**_: Any) -> None:
     port = settings.WORKER_METRICS_PORT
     if not port:
         return
-    from prometheus_client import start_http_server
-
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    registry = REGISTRY
     if directory:
         _empty_directory(Path(directory))
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-    start_http_server(port, addr=settings.WORKER_METRICS_ADDR, registry=registry)
+    start_http_server(port, addr=settings.WORKER_METRICS_ADDR, registry=_process_registry())
 
 
 def _empty_directory(directory: Path) -> None:
@@ -295,6 +241,6 @@ def _empty_directory(directory: Path) -> None:
 
 
 @signals.worker_process_shutdown.connect
-def _child_exited(pid=None, **_: Any) -> None:
+def _child_exited(pid: int | None = None, **_: Any) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR") and pid:
-        multiprocess.mark_process_dead(pid)
+        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]  # untyped in prometheus_client

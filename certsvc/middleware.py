@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
+from django.http import HttpRequest, HttpResponse
+
+from certsvc import health, metrics
 from certsvc.logging import REQUEST_ID_HEADER, request_id_from_header, request_id_var
 
 access_log = logging.getLogger("certsvc.request")
+
+View = Callable[[HttpRequest], HttpResponse]
 
 
 class OpsEndpointsMiddleware:
@@ -19,13 +25,16 @@ class OpsEndpointsMiddleware:
     no secrets (``/metrics`` checks its own token), so they are served here and not logged.
     """
 
-    def __init__(self, get_response):
-        from certsvc import health, metrics
+    routes: dict[str, View] = {
+        "/healthz": health.healthz,
+        "/readyz": health.readyz,
+        "/metrics": metrics.metrics_view,
+    }
 
+    def __init__(self, get_response: View) -> None:
         self.get_response = get_response
-        self.routes = {"/healthz": health.healthz, "/readyz": health.readyz, "/metrics": metrics.metrics_view}
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         view = self.routes.get(request.path_info)
         if view is not None:
             return view(request)
@@ -35,36 +44,35 @@ class OpsEndpointsMiddleware:
 class RequestIdMiddleware:
     """Takes a safe ``X-Request-ID`` or makes one, exposes it to logs and tasks, echoes it back."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: View) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_from_header(request.headers.get(REQUEST_ID_HEADER))
-        request.request_id = request_id
         token = request_id_var.set(request_id)
         started = time.monotonic()
         try:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request_id
-            self._log(request, response.status_code, started)
+            _log(request, response.status_code, started)
             return response
         finally:
             request_id_var.reset(token)
 
-    @staticmethod
-    def _log(request, status: int, started: float) -> None:
-        # The path only: query strings may carry search terms or tokens.
-        match = getattr(request, "resolver_match", None)
-        access_log.info(
-            "%s %s %s",
-            request.method,
-            request.path,
-            status,
-            extra={
-                "method": request.method,
-                "path": request.path,
-                "status": status,
-                "view": match.view_name if match else None,
-                "duration_ms": round((time.monotonic() - started) * 1000, 1),
-            },
-        )
+
+def _log(request: HttpRequest, status: int, started: float) -> None:
+    # The path only: query strings may carry search terms or tokens.
+    access_log.info(
+        "%s %s %s", request.method, request.path, status, extra=_access_fields(request, status, started)
+    )
+
+
+def _access_fields(request: HttpRequest, status: int, started: float) -> dict[str, object]:
+    match = request.resolver_match
+    return {
+        "method": request.method,
+        "path": request.path,
+        "status": status,
+        "view": match.view_name if match else None,
+        "duration_ms": round((time.monotonic() - started) * 1000, 1),
+    }

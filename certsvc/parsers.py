@@ -1,45 +1,144 @@
-"""JSON parsing with a nesting-depth limit.
+"""JSON parsing with limits that a hostile body cannot get around.
 
-Python's ``json`` module recurses once per nesting level, so a small body of ten
-thousand ``[`` ends in ``RecursionError`` (a 500). The depth is measured first with a
-flat scan, and a body nested deeper than ``MAX_JSON_DEPTH`` is a 400 parse error.
+- Python's ``json`` module recurses once per nesting level, so a small body of ten thousand
+  ``[`` ends in ``RecursionError`` (a 500). A body nested deeper than ``MAX_JSON_DEPTH`` is a
+  400 parse error.
+- Building a million tiny values costs far more CPU than reading the megabyte that holds them
+  (and the garbage collector walks the containers again and again while they are built). A
+  body of more than ``MAX_JSON_VALUES`` values is a 400 parse error too.
+- Serializers name every member they do not know, each in its own error entry, so an object of
+  a hundred thousand members costs seconds. An object with more than ``MAX_JSON_MEMBERS``
+  members is a 400 parse error; the widest object any door reads has about a dozen.
+- The ``charset`` of the content type picks the decoder. DRF would take any codec Python
+  knows, ``zlib`` and ``bz2`` included (a compressed body inflated a thousandfold) and the
+  pure-Python ``punycode`` (quadratic). JSON is Unicode text, so only the Unicode encodings
+  (and their ASCII and Latin-1 subsets) are read; any other charset is a 415.
+
+Depth and values are counted in linear time before the parser builds anything; members as
+each object is built.
 """
 
 from __future__ import annotations
 
-import io
-import re
+import array
+import codecs
+import itertools
+from collections.abc import Callable, Mapping
+from typing import IO, Any
 
 from django.conf import settings
 from rest_framework import parsers
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
+from rest_framework.utils import json
 
 DEFAULT_MAX_JSON_DEPTH = 64
-# JSON strings (with escapes) are removed before counting, so brackets inside text don't count.
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKET = re.compile(rb"[\[\]{}]")
-_OPENERS = frozenset(b"[{")
+# A 500-item application holds about five thousand; a million is what an attack looks like.
+DEFAULT_MAX_JSON_VALUES = 20_000
+DEFAULT_MAX_JSON_MEMBERS = 256
+TEXT_ENCODINGS = frozenset(
+    {"utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "ascii", "iso8859-1"}
+)
+
+# Each bracket becomes one signed byte, +1 for an opener and -1 for a closer; all else is dropped.
+_OPEN, _CLOSE = b"\x01", b"\xff"
+_STEPS = bytes.maketrans(b"[{]}", _OPEN * 2 + _CLOSE * 2)
+_NOT_A_BRACKET = bytes(sorted(set(range(256)) - set(b"[]{}")))
 
 
-def json_depth(raw: bytes) -> int:
-    """Deepest nesting of arrays/objects in ``raw``, counted without recursion."""
-    depth = deepest = 0
-    for match in _BRACKET.finditer(_STRING.sub(b"", raw)):
-        if match.group()[0] in _OPENERS:
-            depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth -= 1
-    return deepest
+def outside_strings(text: str) -> bytes:
+    """The UTF-8 of the JSON ``text`` without its string literals, in a few linear passes.
+
+    Escaped backslashes go first, then escaped quotes: what is left of a run of backslashes is
+    at most one, so every quote that remains opens or closes a string, and the even pieces
+    between quotes are outside them.
+    """
+    unescaped = text.encode("utf-8", "surrogatepass").replace(b"\\\\", b"").replace(b'\\"', b"")
+    return b"".join(unescaped.split(b'"')[::2])
+
+
+def _steps(outside: bytes) -> bytes:
+    return outside.translate(_STEPS, _NOT_A_BRACKET)
+
+
+def json_depth(text: str) -> int:
+    """Deepest nesting of arrays and objects in the JSON ``text``, counted without recursion.
+
+    Exact for well-formed JSON; for anything else a number that the parser's own error supersedes.
+    """
+    return _deepest(_steps(outside_strings(text)))
+
+
+def _deepest(steps: bytes) -> int:
+    # Signed bytes make the closers -1, so the running sum is the depth after each bracket.
+    return max(itertools.accumulate(array.array("b", steps), initial=0))
 
 
 class JSONParser(parsers.JSONParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        raw = stream.read() if stream is not None else b""
-        limit = getattr(settings, "MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH)
-        if json_depth(raw) > limit:
-            raise ParseError(f"JSON parse error - nested deeper than {limit} levels.")
-        try:
-            return super().parse(io.BytesIO(raw), media_type, parser_context)
-        except RecursionError as exc:
-            raise ParseError("JSON parse error - nested too deeply.") from exc
+    def parse(
+        self,
+        stream: IO[Any] | None,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        text = _decoded(stream.read() if stream is not None else b"", encoding, media_type)
+        _check_structure(text)
+        return _loaded(text, strict=self.strict)
+
+
+def _decoded(raw: bytes, encoding: str, media_type: str | None) -> str:
+    try:
+        known = codecs.lookup(encoding).name in TEXT_ENCODINGS
+    except LookupError:
+        known = False
+    if not known:
+        raise UnsupportedMediaType(media_type or "application/json")
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"JSON parse error - {exc}") from exc
+
+
+def _check_structure(text: str) -> None:
+    outside = outside_strings(text)
+    steps = _steps(outside)
+    containers = steps.count(_OPEN)
+    limit = getattr(settings, "MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH)
+    most = getattr(settings, "MAX_JSON_VALUES", DEFAULT_MAX_JSON_VALUES)
+    if _OPEN * (limit + 1) in steps:  # the usual attack, found by a substring search
+        raise _too_deep(limit)
+    # Every value is the first in its container, or follows a comma (or is the whole body).
+    if 1 + containers + outside.count(b",") > most:
+        raise ParseError(f"JSON parse error - more than {most} values.")
+    # A body cannot nest deeper than it has containers: most bodies skip the running sum.
+    if containers > limit and _deepest(steps) > limit:
+        raise _too_deep(limit)
+
+
+def _too_deep(limit: int) -> ParseError:
+    return ParseError(f"JSON parse error - nested deeper than {limit} levels.")
+
+
+def _loaded(text: str, *, strict: bool) -> Any:
+    most = getattr(settings, "MAX_JSON_MEMBERS", DEFAULT_MAX_JSON_MEMBERS)
+    try:
+        return json.loads(
+            text,
+            parse_constant=json.strict_constant if strict else None,
+            object_hook=_object_checker(most),
+        )
+    except ValueError as exc:
+        raise ParseError(f"JSON parse error - {exc}") from exc
+    except RecursionError as exc:
+        raise ParseError("JSON parse error - nested too deeply.") from exc
+
+
+def _object_checker(most: int) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """What ``json`` calls with each object it has built: the object itself, or the limit's error."""
+
+    def check(members: dict[str, Any]) -> dict[str, Any]:
+        if len(members) > most:
+            raise ValueError(f"an object has more than {most} members.")
+        return members
+
+    return check

@@ -10,8 +10,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -37,7 +38,7 @@ _TITLES = {
 class ProblemError(Exception):
     """A domain error that the API reports as a problem with a stable ``code``."""
 
-    status_code = status.HTTP_409_CONFLICT
+    status_code: int = status.HTTP_409_CONFLICT
     default_title: Any = None  # a subclass's own title; else the title of its HTTP status
 
     def __init__(self, code: str, detail: str, *, status_code: int | None = None, title: str | None = None):
@@ -75,77 +76,96 @@ def problem_response(
 def flatten_errors(detail: Any, path: str = "") -> list[dict[str, str]]:
     """Turn DRF's nested error structure into ``[{field, message, code}]`` with dotted paths."""
     if isinstance(detail, dict):
-        flat: list[dict[str, str]] = []
-        for key, value in detail.items():
-            is_whole_object = key in ("non_field_errors", "__all__")
-            child = path if is_whole_object else (f"{path}.{key}" if path else str(key))
-            flat.extend(flatten_errors(value, child))
-        return flat
-    if isinstance(detail, list):
-        if all(isinstance(item, exceptions.ErrorDetail | str) for item in detail):
-            return [_error_entry(path, item) for item in detail]
-        flat = []
-        for index, item in enumerate(detail):
-            flat.extend(flatten_errors(item, f"{path}.{index}" if path else str(index)))
-        return flat
-    return [_error_entry(path, detail)]
+        return [
+            error
+            for key, value in detail.items()
+            for error in flatten_errors(value, path if key in _WHOLE_OBJECT else _child_path(path, key))
+        ]
+    if isinstance(detail, list) and not _all_messages(detail):
+        return [
+            error
+            for index, item in enumerate(detail)
+            for error in flatten_errors(item, _child_path(path, index))
+        ]
+    messages = detail if isinstance(detail, list) else [detail]
+    return [_error_entry(path, item) for item in messages]
+
+
+# Errors about the object as a whole: reported at the object's own path.
+_WHOLE_OBJECT = ("non_field_errors", "__all__")
+
+
+def _child_path(path: str, key: object) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+def _all_messages(items: list[Any]) -> bool:
+    return all(isinstance(item, exceptions.ErrorDetail | str) for item in items)
 
 
 def _error_entry(path: str, item: Any) -> dict[str, str]:
     return {"field": path, "message": str(item), "code": getattr(item, "code", "invalid")}
 
 
-def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ProblemError):
-        return _with_headers(
-            problem_response(status_code=exc.status_code, code=exc.code, detail=exc.detail, title=exc.title),
-            exc,
-        )
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        return _domain_problem(exc)
+    exc = _as_drf_exception(exc)
     response = exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
-    if isinstance(exc, exceptions.ValidationError):
-        errors = flatten_errors(exc.detail)
-        problem = problem_response(
-            status_code=status.HTTP_400_BAD_REQUEST,
-            code="validation_error",
-            detail=str(_("The request contains invalid fields.")),
-            errors=errors,
-        )
-    else:
-        problem = problem_response(
-            status_code=response.status_code,
-            code=_code_of(exc),
-            detail=str(exc.detail) if not isinstance(exc.detail, dict | list) else str(exc.default_detail),
-        )
-    for header, value in response.headers.items():
-        if header.lower() in ("www-authenticate", "retry-after", "allow"):
-            problem[header] = value
-    return problem
+    return _with_drf_headers(_api_problem(exc, response.status_code), response)
 
 
-def _code_of(exc: exceptions.APIException) -> str:
-    detail = exc.detail
-    code = getattr(detail, "code", None)
-    return str(code or exc.default_code)
-
-
-def _with_headers(response: Response, exc: Exception) -> Response:
+def _domain_problem(exc: ProblemError) -> Response:
+    response = problem_response(
+        status_code=exc.status_code, code=exc.code, detail=exc.detail, title=exc.title
+    )
     retry_after = getattr(exc, "retry_after", None)
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
 
 
-def not_found_view(request, exception=None):
-    """Django's 404 for paths no route matches: problem+json under ``/api/``, the HTML page elsewhere."""
-    from django.http import JsonResponse
-    from django.views.defaults import page_not_found
+def _as_drf_exception(exc: Exception) -> Exception:
+    """Django's own 404 and 403 as DRF's exceptions, which carry the detail and code a problem needs."""
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, PermissionDenied):
+        return exceptions.PermissionDenied()
+    return exc
 
+
+def _api_problem(exc: exceptions.APIException, status_code: int) -> Response:
+    if isinstance(exc, exceptions.ValidationError):
+        return problem_response(
+            status_code=status.HTTP_400_BAD_REQUEST,
+            code="validation_error",
+            detail=str(_("The request contains invalid fields.")),
+            errors=flatten_errors(exc.detail),
+        )
+    detail = str(exc.detail) if not isinstance(exc.detail, dict | list) else str(exc.default_detail)
+    return problem_response(status_code=status_code, code=_code_of(exc), detail=detail)
+
+
+def _code_of(exc: exceptions.APIException) -> str:
+    code = getattr(exc.detail, "code", None)
+    return str(code or exc.default_code)
+
+
+# Set by DRF's handler for authentication, throttles and methods; the problem keeps them.
+_DRF_HEADERS = ("www-authenticate", "retry-after", "allow")
+
+
+def _with_drf_headers(problem: Response, response: Response) -> Response:
+    for header, value in response.headers.items():
+        if header.lower() in _DRF_HEADERS:
+            problem[header] = value
+    return problem
+
+
+def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 404 for paths no route matches: problem+json under ``/api/``, the HTML page elsewhere."""
     if not request.path.startswith("/api/"):
         return page_not_found(request, exception)
     body = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,7 +29,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("DEBUG", True)
 
 
-def _development_secret(file_name: str, factory) -> str:
+def _development_secret(file_name: str, factory: Callable[[], str]) -> str:
     """A secret kept under var/ so that local runs survive restarts; never used in production."""
     path = VAR_DIR / file_name
     if not path.exists():

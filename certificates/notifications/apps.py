@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from certificates.notifications import signal_handlers
+        from certificates.notifications import observability, signal_handlers
 
         signal_handlers.connect_signing_signals()
+        observability.register()

@@ -6,3 +6,9 @@ class TransparencyConfig(AppConfig):
     label = "transparency"
     verbose_name = "Transparency log"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Imported here: the gauges read models, which are not loaded when this module is.
+        from signing.transparency import observability
+
+        observability.register()

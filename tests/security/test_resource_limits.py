@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zlib
 
 import pytest
 
 from certificates.applications.models import Application
-from certsvc.parsers import json_depth
+from certsvc.parsers import JSONParser, json_depth
 from tests.certificates.factories import ApplicationFactory, api_client_for, application_payload, item_payload
 
 PROBLEM = "application/problem+json"
+JSON = "application/json"
 
 
 def _assert_problem(response, status: int) -> dict:
@@ -72,9 +75,42 @@ def test_reasonable_nesting_still_parses(world):
 
 
 def test_json_depth_ignores_brackets_inside_strings():
-    assert json_depth(b'{"a": "[[[[{{{{", "b": ["\\"]]]", [1]]}') == 3
-    assert json_depth(b"[]") == 1
-    assert json_depth(b'"just a string"') == 0
+    assert json_depth('{"a": "[[[[{{{{", "b": ["\\"]]]", [1]]}') == 3
+    assert json_depth("[]") == 1
+    assert json_depth('"just a string"') == 0
+
+
+def test_a_body_of_more_values_than_the_limit_is_a_400_problem(world, settings):
+    settings.MAX_JSON_VALUES = 100
+    body = json.dumps(application_payload(items=[item_payload(n) for n in range(20)]))
+    response = api_client_for(world.exporter_a).post("/api/v1/applications/", body, content_type=JSON)
+    assert "more than 100 values" in _assert_problem(response, 400)["detail"]
+
+
+def test_an_object_of_more_members_than_the_limit_is_a_400_problem(client):
+    body = json.dumps({f"member{n}": 0 for n in range(257)})
+    response = client.post("/api/v1/verify/", body, content_type=JSON)
+    assert "more than 256 members" in _assert_problem(response, 400)["detail"]
+
+
+def test_the_largest_application_is_within_the_parser_limits():
+    body = json.dumps(application_payload(items=[item_payload(n) for n in range(500)])).encode()
+    data = JSONParser().parse(io.BytesIO(body), JSON, {"encoding": "utf-8"})
+    assert len(data["items"]) == 500
+
+
+def test_a_charset_that_is_no_unicode_encoding_is_a_415_problem(client):
+    # DRF would inflate it: zlib is a codec Python knows, but not a text encoding.
+    body = zlib.compress(b"{}")
+    response = client.generic("POST", "/api/v1/verify/", body, content_type=f"{JSON}; charset=zlib")
+    _assert_problem(response, 415)
+
+
+def test_json_in_utf_16_still_parses(world, client):
+    body = json.dumps({"number": "UZBY-NO-SUCH-NUMBER"}).encode("utf-16")
+    response = client.generic("POST", "/api/v1/verify/", body, content_type=f"{JSON}; charset=utf-16")
+    assert response.status_code == 200
+    assert response.json()["valid"] is False
 
 
 def test_501_goods_items_are_refused_naming_items(world):
