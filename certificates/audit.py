@@ -8,7 +8,10 @@ stream's chain is linear without a global lock. ``audit_verify`` recomputes ever
 chain and checks that each stream ends in the owner's current status, or in a
 ``deleted`` event when the owner is gone (a deleted draft keeps its history).
 
-PostgreSQL refuses UPDATE and DELETE on audit rows (migrations 0004 and 0005).
+An unkeyed chain alone does not stop a database writer who recomputes it
+wholesale; ``certificates.anchoring`` signs the chain heads into the
+transparency log (``AuditAnchor`` points at those log entries), and PostgreSQL
+refuses UPDATE and DELETE on audit rows (migrations 0004 and 0005).
 """
 
 from __future__ import annotations
@@ -69,6 +72,28 @@ def event_digest(*, stream: str, event: Any) -> str:
 
 
 Event = TypeVar("Event", bound=AuditEvent)
+
+
+class AuditAnchor(models.Model):
+    """Where an ``audit_checkpoint`` event signed the chain heads into the transparency log.
+
+    The heads themselves are read back from the signed log entry, never from this
+    row; ``through`` holds the newest event id of each event table at that moment,
+    so the next anchor knows which streams moved since.
+    """
+
+    leaf_index = models.PositiveBigIntegerField(_("log leaf index"), unique=True)
+    through = models.JSONField(_("newest event ids"), default=dict)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        app_label = "certificates"
+        ordering = ["leaf_index"]
+        verbose_name = _("audit anchor")
+        verbose_name_plural = _("audit anchors")
+
+    def __str__(self) -> str:
+        return f"audit anchor in log entry {self.leaf_index}"
 
 
 @dataclass(frozen=True)

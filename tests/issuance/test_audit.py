@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
+from certificates.anchoring.services import audit_anchor
+from certificates.anchoring.tasks import audit_anchor_task
 from certificates.applications.models import Application, ApplicationEvent
 from certificates.applications.services import (
     APPLICATION_STREAM,
@@ -16,9 +21,12 @@ from certificates.applications.services import (
     application_return,
     application_submit,
 )
-from certificates.audit import GENESIS, event_digest
+from certificates.audit import GENESIS, AuditAnchor, audit_verify, event_digest
 from certificates.issuance import services as issuance
-from certificates.issuance.models import CertificateEvent
+from certificates.issuance.history import CERTIFICATE_STREAM
+from certificates.issuance.models import Certificate, CertificateEvent
+from signing.services import jws_verify
+from signing.transparency.services import log_leaf_get, log_size
 from tests.certificates.factories import ApplicationFactory
 from tests.issuance.helpers import issue
 
@@ -131,6 +139,82 @@ def test_factory_rows_without_events_do_not_hide_real_breaks(history, signing_ke
         call_command("verify_audit")
 
 
+# --- anchors in the transparency log -------------------------------------------------
+
+
+def _checkpoint(anchor):
+    token = bytes(log_leaf_get(leaf_index=anchor.leaf_index).entry).decode("ascii")
+    verified = jws_verify(token=token, expected_typ="certsvc-log-event+jws")
+    return json.loads(verified.payload)
+
+
+def _heads(application, certificate):
+    return {
+        f"certificates.applicationevent:{application.pk}": application.events.order_by("id").last().hash,
+        f"certificates.certificateevent:{certificate.pk}": certificate.events.order_by("id").last().hash,
+    }
+
+
+def test_an_anchor_signs_the_head_of_every_stream_into_the_log(history):
+    application, certificate = history
+    anchor = audit_anchor()
+    body = _checkpoint(anchor)
+    assert body["event"] == "audit_checkpoint"
+    assert body["heads"] == _heads(application, certificate)
+    assert set(body) == {"event", "heads", "at"}
+
+
+def test_an_anchor_is_appended_only_when_a_stream_moved(history, exporter):
+    audit_anchor()
+    size = log_size()
+    assert audit_anchor() is None
+    assert log_size() == size
+    draft = _draft(exporter)
+    assert _checkpoint(audit_anchor())["heads"] == {
+        f"certificates.applicationevent:{draft.pk}": draft.events.get().hash
+    }
+
+
+def _rewrite_revocation_reason(certificate):
+    event = certificate.events.get(action="revoked")
+    _tamper("UPDATE certificates_certificateevent SET reason = %s WHERE id = %s", ["typo", event.pk])
+    _recompute(CERTIFICATE_STREAM, certificate.pk)
+
+
+def test_a_recomputed_chain_passes_the_chain_check_but_not_its_anchor(history):
+    _, certificate = history
+    audit_anchor()
+    _rewrite_revocation_reason(certificate)
+    statuses = dict(Certificate.objects.values_list("id", "status"))
+    assert list(audit_verify(stream=CERTIFICATE_STREAM, owner_statuses=statuses)) == []
+    with pytest.raises(CommandError, match=r"anchored head .* is not in the chain"):
+        call_command("verify_audit")
+
+
+def test_anchoring_a_recomputed_chain_later_does_not_hide_it(history):
+    _, certificate = history
+    audit_anchor()
+    _rewrite_revocation_reason(certificate)
+    assert audit_anchor() is None  # the writer left the event ids alone: nothing looks new
+    _tamper("UPDATE certificates_auditanchor SET through = %s", ['{"certificates.certificateevent": 0}'])
+    assert audit_anchor() is not None  # even anchoring the forged heads keeps the first anchor's
+    with pytest.raises(CommandError, match="is not in the chain"):
+        call_command("verify_audit")
+
+
+def test_an_anchor_whose_log_entry_is_no_checkpoint_is_reported(history):
+    _, certificate = history
+    AuditAnchor.objects.create(leaf_index=certificate.log_index, through={}, at=timezone.now())
+    with pytest.raises(CommandError, match=r"not a valid signed event|not an audit_checkpoint"):
+        call_command("verify_audit")
+
+
+def test_anchored_history_verifies(history, capsys):
+    audit_anchor()
+    call_command("verify_audit")
+    assert "audit OK: 6 events in unbroken chains, 1 anchors hold" in capsys.readouterr().out
+
+
 # --- deleted drafts keep their history ------------------------------------------------
 
 
@@ -171,7 +255,8 @@ def test_a_deleted_event_of_a_live_application_is_reported(history):
 
 def test_postgresql_refuses_to_delete_audit_rows(postgres, history):
     application, _ = history
-    for rows in (application.events.all(), CertificateEvent.objects.all()):
+    audit_anchor()
+    for rows in (application.events.all(), CertificateEvent.objects.all(), AuditAnchor.objects.all()):
         with pytest.raises(DatabaseError, match="append-only: DELETE"), transaction.atomic():
             rows.delete()
 
@@ -182,3 +267,9 @@ def test_postgresql_only_lets_a_deleted_application_detach_its_events(postgres, 
         application.events.update(application=None, reason="rewritten")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         application.events.update(application_ref=0)
+
+
+def test_the_beat_runs_the_anchor_task_which_is_safe_to_run_twice(history):
+    assert settings.CELERY_BEAT_SCHEDULE["audit-anchor"]["task"] == audit_anchor_task.name
+    assert audit_anchor_task() == log_size() - 1
+    assert audit_anchor_task() is None
