@@ -285,6 +285,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "notifications-sweep": {"task": "notifications_sweep", "schedule": 60},
     "log-checkpoint": {"task": "signing.transparency.tasks.checkpoint_publish", "schedule": 60},
+    # Signs the audit chain heads into the transparency log, so a recomputed chain is detectable.
+    "audit-anchor": {"task": "certificates.audit_anchor", "schedule": env_int("AUDIT_ANCHOR_SECONDS", 3600)},
 }
 
 # --- Certificates ----------------------------------------------------------------

@@ -141,7 +141,12 @@ class GoodsItem(models.Model):
 class ApplicationEvent(AuditEvent):
     """One audit row per state change or edit of an application."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    # SET_NULL with the id kept in ``application_ref``: deleting a draft or returned application
+    # keeps its history (the officers' decisions included), and its chain stays checkable.
+    application = models.ForeignKey(
+        Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    application_ref = models.PositiveBigIntegerField(_("application id"), db_index=True, editable=False)
 
     class Meta(AuditEvent.Meta):
         verbose_name = _("application event")

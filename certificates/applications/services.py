@@ -28,12 +28,12 @@ from certificates.applications.models import (
     GoodsItem,
 )
 from certificates.applications.signals import application_approved
-from certificates.audit import Stream, audit_record
+from certificates.audit import DELETED, Stream, audit_record
 from certificates.notifications.services import event_emit
 from certsvc.problems import ProblemError
 
 Status = Application.Status
-APPLICATION_STREAM = Stream(ApplicationEvent, "application")
+APPLICATION_STREAM = Stream(ApplicationEvent, "application", owner_column="application_ref")
 
 # Fields an exporter may set on an application; everything else is the workflow's.
 APPLICATION_FIELDS = frozenset(
@@ -98,11 +98,12 @@ def application_update(
 
 
 def application_delete(*, application: Application, actor: User) -> None:
-    """Delete a draft or returned application with its items and history."""
+    """Delete a draft or returned application with its items; its history stays, ending in ``deleted``."""
     with transaction.atomic():
         locked = _lock(application)
         _require_own_exporter(actor, locked)
         _require_editable(locked)
+        _record(locked, actor=actor, action=DELETED, from_status=locked.status, to_status="")
         locked.delete()
 
 
