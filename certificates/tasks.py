@@ -3,6 +3,7 @@
 Nothing else imports this module; services publish tasks by name through ``certificates.outbox``.
 """
 
+from certificates.anchoring import tasks as anchoring_tasks
 from certificates.issuance import tasks as issuance_tasks
 
-__all__ = ["issuance_tasks"]
+__all__ = ["anchoring_tasks", "issuance_tasks"]

@@ -103,7 +103,11 @@ def _tables(rows: Rows) -> list[tuple[str, Sequence[str], list[Any]]]:
         ("certificates_application", APPLICATION_COLUMNS, rows.applications),
         ("certificates_goodsitem", ITEM_COLUMNS, rows.items),
         ("certificates_certificate", CERTIFICATE_COLUMNS, rows.certificates),
-        ("certificates_applicationevent", ["application_id", *EVENT_COLUMNS], rows.application_events),
+        (
+            "certificates_applicationevent",
+            ["application_ref", "application_id", *EVENT_COLUMNS],
+            [(row.owner_id, *row) for row in rows.application_events],
+        ),
         ("certificates_certificateevent", ["certificate_id", *EVENT_COLUMNS], rows.certificate_events),
         ("transparency_logleaf", LEAF_COLUMNS, rows.leaves),
     ]
