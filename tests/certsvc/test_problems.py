@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.certificates.factories import UserFactory, api_client_for
+from tests.applications.factories import UserFactory, api_client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from django.core.cache import cache
 
 from certificates.accounts.models import Organization, User
 from signing.services import signing_key_ensure_active
-from tests.certificates.factories import ApplicationFactory, IssuerFactory, UserFactory
+from tests.applications.factories import ApplicationFactory, IssuerFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)

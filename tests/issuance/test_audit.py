@@ -27,7 +27,7 @@ from certificates.issuance.history import CERTIFICATE_STREAM
 from certificates.issuance.models import Certificate, CertificateEvent
 from signing.services import jws_verify
 from signing.transparency.services import log_leaf_get, log_size
-from tests.certificates.factories import ApplicationFactory
+from tests.applications.factories import ApplicationFactory
 from tests.issuance.helpers import issue
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 def _draft(exporter):
     from certificates.applications.services import application_create
-    from tests.certificates.factories import application_payload
+    from tests.applications.factories import application_payload
 
     payload = application_payload()
     fields = {

@@ -8,7 +8,7 @@ from certificates.accounts.models import User
 from certificates.applications.models import Application
 from certificates.issuance.models import Certificate, IssuanceOrder
 from certificates.issuance.tasks import sign_certificate
-from tests.certificates.factories import ApplicationFactory, UserFactory, api_client_for
+from tests.applications.factories import ApplicationFactory, UserFactory, api_client_for
 from tests.issuance.helpers import issue
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_officer_replacement_supersedes_the_old_certificate_once_issued(certific
 
 
 def test_exporter_can_apply_for_a_replacement_of_its_own_certificate(certificate, exporter, officer):
-    from tests.certificates.factories import application_payload
+    from tests.applications.factories import application_payload
 
     payload = application_payload(replaces=certificate.number)
     response = api_client_for(exporter).post("/api/v1/applications/", payload, format="json")

@@ -8,7 +8,7 @@ from certificates.accounts.models import Organization, User
 from certificates.applications.services import application_return, application_submit
 from certificates.issuance import services as issuance
 from certificates.notifications.models import EmailNotification, Event
-from tests.certificates.factories import ApplicationFactory, UserFactory
+from tests.applications.factories import ApplicationFactory, UserFactory
 from tests.issuance.helpers import issue
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 
 from certificates.applications.models import Application
 from certificates.issuance.models import Certificate, IssuanceOrder
-from tests.certificates.factories import api_client_for
+from tests.applications.factories import api_client_for
 from tests.issuance.helpers import independent_verify
 from tests.services import wait_until
 

@@ -8,7 +8,7 @@ from certificates.issuance.models import IssuanceOrder
 from certificates.issuance.services import certificate_revoke
 from certsvc.celery import ping
 from signing.transparency.models import LogLeaf
-from tests.certificates.factories import ApplicationFactory, api_client_for
+from tests.applications.factories import ApplicationFactory, api_client_for
 from tests.issuance.helpers import approve, issue
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 
 from certificates.accounts.models import User
-from tests.certificates.factories import UserFactory, api_client_for
+from tests.applications.factories import UserFactory, api_client_for
 from tests.issuance import conftest as issuance_fixtures
 
 # The issuance suite's fixtures: an active key, the issuer and its officer, an exporter, applications.

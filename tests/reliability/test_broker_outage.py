@@ -8,7 +8,7 @@ import pytest
 
 from certificates.applications.models import Application
 from certificates.issuance.models import IssuanceOrder
-from tests.certificates.factories import api_client_for
+from tests.applications.factories import api_client_for
 from tests.reliability.helpers import (
     assert_each_issued_exactly_once,
     latency_figures,

@@ -14,7 +14,7 @@ from django.db import connection
 from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder
 from certificates.issuance.tasks import sign_certificate
 from signing.transparency.models import LogLeaf
-from tests.certificates.factories import api_client_for
+from tests.applications.factories import api_client_for
 from tests.issuance.helpers import approve, issue
 from tests.reliability.helpers import assert_each_issued_exactly_once, clear_broker
 

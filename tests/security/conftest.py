@@ -15,7 +15,7 @@ from certificates.applications.models import Application
 from certificates.issuance.models import Certificate
 from certificates.notifications.models import WebhookDelivery, WebhookEndpoint
 from signing.services import signing_key_ensure_active
-from tests.certificates.factories import ApplicationFactory, IssuerFactory, OrganizationFactory, UserFactory
+from tests.applications.factories import ApplicationFactory, IssuerFactory, OrganizationFactory, UserFactory
 from tests.issuance.helpers import issue
 from tests.notifications.factories import WebhookEndpointFactory
 

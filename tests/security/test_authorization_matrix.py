@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from certificates.accounts.models import User
 from certificates.applications.models import Application
 from signing.transparency.models import LogLeaf
-from tests.certificates.factories import (
+from tests.applications.factories import (
     DEFAULT_PASSWORD,
     ApplicationFactory,
     UserFactory,

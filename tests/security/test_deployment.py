@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.certificates.factories import DEFAULT_PASSWORD, UserFactory
+from tests.applications.factories import DEFAULT_PASSWORD, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "certsvc.example.org"

@@ -22,7 +22,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from tests.certificates.factories import application_payload
+from tests.applications.factories import application_payload
 from tests.security.conftest import World
 from tests.security.test_authorization_matrix import CALLERS, MATRIX, _client, _target
 

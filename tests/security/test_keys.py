@@ -15,7 +15,7 @@ from signing.errors import KeyUnavailable
 from signing.jws import TYP_CERTIFICATE
 from signing.models import SigningKey
 from signing.services import jws_sign, signing_key_ensure_active
-from tests.certificates.factories import ApplicationFactory, IssuerFactory, UserFactory
+from tests.applications.factories import ApplicationFactory, IssuerFactory, UserFactory
 from tests.issuance.helpers import approve, issue
 from tests.signing import conftest as signing_fixtures
 from tests.signing.conftest import decrypt_private_key, new_kek

@@ -7,7 +7,7 @@ from django.forms.models import model_to_dict
 
 from certificates.applications.models import Application
 from certificates.notifications.models import WebhookEndpoint
-from tests.certificates.factories import api_client_for, application_payload
+from tests.applications.factories import api_client_for, application_payload
 
 SERVER_OWNED = {
     "status": "issued",

@@ -10,7 +10,7 @@ import pytest
 
 from certificates.applications.models import Application
 from certsvc.parsers import JSONParser, json_depth
-from tests.certificates.factories import ApplicationFactory, api_client_for, application_payload, item_payload
+from tests.applications.factories import ApplicationFactory, api_client_for, application_payload, item_payload
 
 PROBLEM = "application/problem+json"
 JSON = "application/json"

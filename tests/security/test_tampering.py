@@ -27,7 +27,7 @@ from signing.canonical import canonicalize
 from signing.jws import b64url_decode, b64url_encode
 from signing.selectors import jwks_document
 from signing.verifier import Verifier
-from tests.certificates.factories import api_client_for
+from tests.applications.factories import api_client_for
 
 MUTATIONS_PER_STRATEGY = 2_200  # five strategies: over 10,000 mutations in total
 API_SHARE = 40  # per strategy through the HTTP API: 200 in total

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from certificates.verification.models import Verification
-from tests.certificates.factories import UserFactory
+from tests.applications.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

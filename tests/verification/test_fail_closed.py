@@ -8,7 +8,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from tests.certificates.factories import api_client_for
+from tests.applications.factories import api_client_for
 from tests.issuance.helpers import issue
 from tests.verification.helpers import VERIFY_URL
 

@@ -14,7 +14,7 @@ from certificates.accounts.models import User
 from certificates.verification.models import Verification
 from signing.models import SigningKey
 from signing.services import signing_key_revoke
-from tests.certificates.factories import UserFactory, api_client_for
+from tests.applications.factories import UserFactory, api_client_for
 from tests.verification.helpers import VERIFY_URL, parts, tampered
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from certificates.applications import services
 from certificates.applications.models import Application
 from certificates.applications.services import ApplicationError
 from certificates.issuance.models import IssuanceOrder
-from tests.certificates.factories import ApplicationFactory, UserFactory
+from tests.applications.factories import ApplicationFactory, UserFactory
 
 
 def _race(workers, run):

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from certificates.accounts.models import Organization, User
-from tests.certificates.factories import UserFactory
+from tests.applications.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from certificates.api.models import IdempotencyKey
 from certificates.applications.models import Application
-from tests.certificates.factories import UserFactory, api_client_for, application_payload
+from tests.applications.factories import UserFactory, api_client_for, application_payload
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/applications/"

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from certificates.applications.models import Application, GoodsItem
 from certificates.issuance.models import Certificate, IssuanceOrder
-from tests.certificates.factories import (
+from tests.applications.factories import (
     ApplicationFactory,
     api_client_for,
     application_payload,

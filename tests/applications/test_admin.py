@@ -4,7 +4,7 @@ from django.urls import reverse
 from certificates.accounts.models import User
 from certificates.applications.models import Application
 from certificates.issuance.models import Certificate, IssuanceOrder
-from tests.certificates.factories import ApplicationFactory, UserFactory
+from tests.applications.factories import ApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "admin:certificates_application_changelist"

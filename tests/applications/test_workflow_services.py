@@ -6,7 +6,7 @@ from certificates.applications import services
 from certificates.applications.models import APPLICATION_TRANSITIONS, Application, ApplicationEvent
 from certificates.applications.services import ApplicationError
 from certificates.issuance.models import IssuanceOrder
-from tests.certificates.factories import ApplicationFactory
+from tests.applications.factories import ApplicationFactory
 
 Status = Application.Status
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from certificates.validators import (
     validate_tax_id,
     validate_unit,
 )
-from tests.certificates.factories import api_client_for, application_payload, item_payload
+from tests.applications.factories import api_client_for, application_payload, item_payload
 
 URL = "/api/v1/applications/"
 

@@ -3,7 +3,7 @@
 import pytest
 
 from certificates.applications.models import Application
-from tests.certificates.factories import ApplicationFactory, api_client_for, application_payload
+from tests.applications.factories import ApplicationFactory, api_client_for, application_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_exporter_cannot_read_other_organizations_application(other_exporter, su
 
 
 def test_user_without_organization_is_not_an_exporter():
-    from tests.certificates.factories import UserFactory
+    from tests.applications.factories import UserFactory
 
     orphan = UserFactory(role="exporter", organization=None)
     response = api_client_for(orphan).post("/api/v1/applications/", application_payload(), format="json")

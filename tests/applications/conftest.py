@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from certificates.accounts.models import User
-from tests.certificates.factories import ApplicationFactory, OrganizationFactory, UserFactory
+from tests.applications.factories import ApplicationFactory, OrganizationFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
