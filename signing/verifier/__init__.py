@@ -43,9 +43,9 @@ extends checkpoint OLD (RFC 9162 §2.1.4.2) with a proof from ``/api/v1/log/cons
 so a kept checkpoint shows that the issuer never rewrote what it had logged.
 
 The modules: ``core`` (the ``Verifier``), ``document`` (parsing and checking one certificate),
-``keys`` (the JWKS and revoked keys), ``bundle`` (the status bundle and its key states), ``log`` (checkpoints and
-proofs), ``online`` (asking the service), ``results`` and ``errors`` (what comes back),
-``compact`` (fast JWS parsing for batches) and ``cli`` (the command).
+``keys`` (the JWKS and revoked keys), ``bundle`` (the status bundle and its key states), ``log``
+(checkpoints and proofs), ``online`` (asking the service), ``results`` and ``errors`` (what comes
+back), ``compact`` (fast JWS parsing for batches) and ``cli`` (the command).
 """
 
 from __future__ import annotations
