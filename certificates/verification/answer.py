@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from certificates.verification.outcome import Outcome
 from certificates.verification.receipts import verification_receipt_sign
 from certificates.verification.statuses import VALID
 from certificates.verification.times import rfc3339
+from signing.jws import b64url_encode
 from signing.models import SigningKey
 
 
@@ -21,10 +23,12 @@ def verification_answer(
     at: datetime | None,
     user: Any,
     signing_key: SigningKey | None = None,
+    binding: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The response body with its signed ``receipt`` (``ServiceUnavailable`` if unsignable).
 
-    ``signing_key``: the active key, when the caller has already read it.
+    ``signing_key``: the active key, when the caller has already read it; ``binding``: what ties the
+    answer to its question (``answer_binding``).
     """
     body: dict[str, Any] = {
         "valid": outcome.status == VALID,
@@ -36,7 +40,22 @@ def verification_answer(
     }
     if at is not None:
         body["at"] = rfc3339(at)
+    body.update(binding or {})
     return {**body, "receipt": verification_receipt_sign(body=body, key=signing_key)}
+
+
+def answer_binding(*, nonce: str | None, document_as_sent: str | None) -> dict[str, str]:
+    """The caller's ``nonce`` and the hash of the document it sent (CONTRACT §4 v1.1), when there are.
+
+    Both are signed with the answer, so a verifier can tell an answer to its question from a replay.
+    """
+    binding: dict[str, str] = {}
+    if nonce is not None:
+        binding["nonce"] = nonce
+    if document_as_sent is not None:
+        digest = hashlib.sha256(document_as_sent.encode("utf-8")).digest()
+        binding["document_sha256"] = b64url_encode(digest)
+    return binding
 
 
 def certificate_view(certificate: RegistryEntry | None, user: Any) -> dict[str, Any] | None:

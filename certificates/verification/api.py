@@ -60,10 +60,24 @@ class RFC3339Field(serializers.DateTimeField):
         return super().to_internal_value(value)
 
 
+class NonceField(serializers.RegexField):
+    """A string matching the pattern; a JSON number is not turned into text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
 class VerifyInputSerializer(StrictSerializer):
     number = serializers.CharField(max_length=64, required=False, trim_whitespace=True)
     document = serializers.CharField(max_length=verification.MAX_DOCUMENT_BYTES, required=False)
     at = RFC3339Field(required=False, default_timezone=UTC)
+    nonce = NonceField(
+        r"^[A-Za-z0-9_-]{1,64}$",
+        required=False,
+        help_text="Echoed in the answer (and so in its receipt): 1–64 characters of A–Z, a–z, 0–9, _ and -.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("number" in attrs) == ("document" in attrs):
@@ -83,6 +97,11 @@ class VerifyOutputSerializer(serializers.Serializer[Any]):
     number = serializers.CharField(allow_null=True)
     checked_at = serializers.DateTimeField()
     at = serializers.DateTimeField(required=False, help_text="The moment asked about, when `at` was sent.")
+    nonce = serializers.CharField(required=False, help_text="The request's `nonce`, when it sent one.")
+    document_sha256 = serializers.CharField(
+        required=False,
+        help_text="Base64url (no padding) SHA-256 of the compact JWS as sent, in an answer by `document`.",
+    )
     checks = CheckSerializer(many=True)
     certificate = serializers.JSONField(
         allow_null=True,
@@ -116,9 +135,20 @@ class VerifyView(FailClosedMixin, APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         body = verification.verification_verify(
-            user=request.user, number=data.get("number"), document=data.get("document"), at=data.get("at")
+            user=request.user,
+            number=data.get("number"),
+            document=data.get("document"),
+            at=data.get("at"),
+            nonce=data.get("nonce"),
+            document_as_sent=_as_sent(request.data, "document") if "document" in data else None,
         )
         return Response(body)
+
+
+def _as_sent(data: Any, member: str) -> str | None:
+    """A member of the request body before the serializer trimmed it."""
+    value = data.get(member) if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def _plain_number(data: Any) -> str | None:

@@ -17,8 +17,10 @@ from certificates.verification.times import rfc3339
 from signing.canonical import canonicalize
 from signing.jws import TYP_STATUS
 from signing.models import SigningKey
+from signing.selectors import signing_key_list_published
 
 BUNDLE_CACHE_KEY = "certsvc:verification:status-bundle"
+MAX_BUNDLE_TTL_SECONDS = 24 * 3600
 
 
 def status_bundle_entries() -> list[dict[str, str]]:
@@ -43,17 +45,25 @@ def status_bundle_signed(*, now: datetime | None = None) -> str:
     """The signed bundle, cached while no certificate changed status and the active key is the same.
 
     Statuses only ever leave ``issued``, so the count of the others changes with every revocation
-    or supersession; keying on the active key means a revoked key's bundle is not served on.
+    or supersession; keying on the active key means a revoked key's bundle is not served on, and on
+    the count of revoked keys that a key revoked while retired is listed at once.
     """
     changed = Certificate.objects.filter(~Q(status=Certificate.Status.ISSUED)).count()
-    active = SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).values_list("kid", flat=True).first()
-    key = f"{BUNDLE_CACHE_KEY}:{changed}:{active}"
+    key = f"{BUNDLE_CACHE_KEY}:{changed}:{_key_states()}"
     cached = cache_get(key)
     if isinstance(cached, str):
         return cached
     token = status_bundle_sign(now or timezone.now())
     cache_set(key, token, timeout=status_bundle_cache_seconds())
     return token
+
+
+def _key_states() -> str:
+    """The active key and the number of revoked ones (revocation is for good), in one query."""
+    rows = SigningKey.objects.filter(status__in=[SigningKey.Status.ACTIVE, SigningKey.Status.REVOKED])
+    states = list(rows.values_list("status", "kid"))
+    active = next((kid for status, kid in states if status == SigningKey.Status.ACTIVE), None)
+    return f"{active}:{len(states) - (active is not None)}"
 
 
 def status_bundle_sign(now: datetime) -> str:
@@ -63,12 +73,26 @@ def status_bundle_sign(now: datetime) -> str:
         "issued_at": rfc3339(issued_at),
         "next_update": rfc3339(issued_at + timedelta(seconds=status_bundle_ttl_seconds())),
         "entries": status_bundle_entries(),
+        "keys": status_bundle_keys(),
     }
     return jws_sign_or_unavailable(payload=canonicalize(body), typ=TYP_STATUS)
 
 
+def status_bundle_keys() -> list[dict[str, str | None]]:
+    """The state of every key of the JWKS, in its order: offline, revoked keys are known from this alone."""
+    return [
+        {
+            "kid": key.kid,
+            "status": key.status,
+            "compromised_at": rfc3339(key.compromised_at) if key.compromised_at else None,
+        }
+        for key in signing_key_list_published()
+    ]
+
+
 def status_bundle_ttl_seconds() -> int:
-    return int(getattr(settings, "STATUS_BUNDLE_TTL_SECONDS", 3600))
+    """The bundle's validity; never over 24 hours, which offline verifiers refuse (CONTRACT §4 v1.1)."""
+    return min(int(getattr(settings, "STATUS_BUNDLE_TTL_SECONDS", 3600)), MAX_BUNDLE_TTL_SECONDS)
 
 
 def status_bundle_cache_seconds() -> int:

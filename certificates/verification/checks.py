@@ -39,6 +39,7 @@ from certificates.verification.statuses import (
     VALID,
 )
 from certificates.verification.times import day, rfc3339, rfc3339_parse
+from signing.canonical import canonical_parse
 from signing.jws import (
     ACCEPTED_ED25519_ALGS,
     TYP_CERTIFICATE,
@@ -96,7 +97,8 @@ def parse_certificate(token: str) -> ParsedJWS:
     parsed = parse_compact(token)
     if parsed.typ != TYP_CERTIFICATE:
         raise ValueError(f"typ is {parsed.typ!r}, not {TYP_CERTIFICATE!r}")
-    document = json.loads(parsed.payload.decode("utf-8"))
+    # Certsvc signs RFC 8785 bytes only: another spelling of a document is not what it signed.
+    document = canonical_parse(parsed.payload)
     if not isinstance(document, dict) or not isinstance(document.get("number"), str):
         raise ValueError("the payload is not a certificate document")
     for member in ("issued_at", "valid_from", "valid_until"):

@@ -13,7 +13,12 @@ from typing import Any
 from django.utils import timezone
 
 from certificates.verification import on_record
-from certificates.verification.answer import certificate_summary, certificate_view, verification_answer
+from certificates.verification.answer import (
+    answer_binding,
+    certificate_summary,
+    certificate_view,
+    verification_answer,
+)
 from certificates.verification.bundle import (
     status_bundle_cache_seconds,
     status_bundle_entries,
@@ -59,21 +64,33 @@ def verification_by_document(*, token: str, moment: datetime) -> Outcome:
 
 
 def verification_verify(
-    *, user: Any, number: str | None = None, document: str | None = None, at: datetime | None = None
+    *,
+    user: Any,
+    number: str | None = None,
+    document: str | None = None,
+    at: datetime | None = None,
+    nonce: str | None = None,
+    document_as_sent: str | None = None,
 ) -> dict[str, Any]:
     """The answer to a request by ``number`` or by ``document``, about ``at`` (default: now).
 
-    An authenticated caller's verification is recorded.
+    The answer echoes ``nonce`` and, for a document, the SHA-256 of ``document_as_sent`` (before
+    any trimming; default ``document``). An authenticated caller's verification is recorded.
     """
     checked_at = timezone.now()
-    moment = at or checked_at
-    if document is not None:
-        query, outcome = "document", verification_by_document(token=document, moment=moment)
-    else:
-        query, outcome = "number", verification_by_number(number=number or "", moment=moment)
-    body = verification_answer(outcome=outcome, checked_at=checked_at, at=at, user=user)
+    query, outcome = _outcome(number=number, document=document, moment=at or checked_at)
+    sent = document_as_sent if document_as_sent is not None else document
+    binding = answer_binding(nonce=nonce, document_as_sent=sent if document is not None else None)
+    body = verification_answer(outcome=outcome, checked_at=checked_at, at=at, user=user, binding=binding)
     verification_record(user=user, query=query, number=outcome.number, status=outcome.status, at=at)
     return body
+
+
+def _outcome(*, number: str | None, document: str | None, moment: datetime) -> tuple[str, Outcome]:
+    """What was asked (``document`` or ``number``) and the checks' outcome."""
+    if document is not None:
+        return "document", verification_by_document(token=document, moment=moment)
+    return "number", verification_by_number(number=number or "", moment=moment)
 
 
 def verification_verify_number_now(*, user: Any, number: str) -> dict[str, Any]:
@@ -101,6 +118,7 @@ __all__ = [
     "Check",
     "Outcome",
     "_row_read",
+    "answer_binding",
     "answer_canonical",
     "certificate_get_for_verification",
     "certificate_status_at",

@@ -1,18 +1,18 @@
-"""The status bundle (``/api/v1/status/bundle``): revocations and replacements known when it was fetched."""
+"""The status bundle (``/api/v1/status/bundle``): revocations, replacements and key states when fetched."""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
-from typing import NamedTuple, TypedDict
+from datetime import UTC, datetime, timedelta
+from typing import Any, NamedTuple, TypedDict
 
+from signing.canonical import canonical_parse
 from signing.jws import TYP_STATUS, JWSError, ParsedJWS, parse_compact, verify_ed25519
 from signing.times import rfc3339_or_date_parse
-from signing.verifier.errors import BundleError, StaleBundle
-from signing.verifier.keys import Compromises, PublicKeys, compromise_covers
+from signing.verifier.errors import BundleError, StaleBundle, VerifierError
+from signing.verifier.keys import Compromises, PublicKeys, load_compromises, refuse_revoked_signer
 from signing.verifier.results import Checks
 
-__all__ = ["BundleEntries", "BundleEntry", "check_status", "load_bundle"]
+__all__ = ["MAX_VALIDITY", "BundleEntries", "BundleEntry", "StatusBundle", "check_status", "load_bundle"]
 
 
 class BundleEntry(TypedDict):
@@ -24,10 +24,20 @@ class BundleEntry(TypedDict):
 BundleEntries = dict[str, BundleEntry]
 
 
-class _Bundle(NamedTuple):
+class StatusBundle(NamedTuple):
+    """What a verified bundle tells: the entries by number and the revoked keys."""
+
     entries: BundleEntries
+    compromised: Compromises
+
+
+class _Bundle(NamedTuple):
+    status: StatusBundle
     next_update: datetime
     next_update_text: str
+
+
+MAX_VALIDITY = timedelta(hours=24)
 
 
 def load_bundle(
@@ -37,11 +47,11 @@ def load_bundle(
     compromised: Compromises | None,
     now: datetime | None,
     allow_stale: bool,
-) -> BundleEntries:
-    """The entries by number of a bundle signed with a published key that was not compromised by then.
+) -> StatusBundle:
+    """A bundle signed with a published key that neither it nor the key list calls revoked.
 
-    ``BundleError`` if it is not such a bundle; ``StaleBundle`` when ``now`` is past its
-    ``next_update``, unless ``allow_stale``.
+    ``BundleError`` if it is not such a bundle or claims more than 24 hours of validity;
+    ``StaleBundle`` when ``now`` is past its ``next_update``, unless ``allow_stale``.
     """
     bundle = _read_bundle(token, keys, compromised)
     now = now or datetime.now(UTC)
@@ -50,21 +60,44 @@ def load_bundle(
             f"the status bundle expired at {bundle.next_update_text}; fetch a new one "
             "(or pass --allow-stale-bundle to use it anyway)"
         )
-    return bundle.entries
+    return bundle.status
 
 
 def _read_bundle(token: str, keys: PublicKeys, compromised: Compromises | None) -> _Bundle:
     try:
         signed = _signed_bundle(token.strip(), keys)
-        body = json.loads(signed.payload)
-        next_update = rfc3339_or_date_parse(body["next_update"])
-        _refuse_compromised_signer(compromised, signed.kid, rfc3339_or_date_parse(body["issued_at"]))
-        entries = {entry["number"]: entry for entry in body["entries"]}
+        body = canonical_parse(signed.payload)
+        next_update = _next_update(body)
+        status = StatusBundle({entry["number"]: entry for entry in body["entries"]}, _key_states(body))
     except JWSError as exc:
         raise BundleError(f"the status bundle does not verify: {exc}") from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise BundleError(f"the status bundle is not well formed: {exc}") from exc
-    return _Bundle(entries, next_update, body["next_update"])
+    # The key list and the bundle's own key states both count: either may know of the revocation.
+    _refuse_revoked_signer({**status.compromised, **(compromised or {})}, signed.kid)
+    return _Bundle(status, next_update, body["next_update"])
+
+
+def _next_update(body: dict[str, Any]) -> datetime:
+    """``next_update``, at most 24 hours after ``issued_at``: a thief cannot sign a bundle for years."""
+    issued_at, next_update = (
+        rfc3339_or_date_parse(body["issued_at"]),
+        rfc3339_or_date_parse(body["next_update"]),
+    )
+    if next_update - issued_at > MAX_VALIDITY:
+        raise BundleError(
+            f"the status bundle claims to be valid from {body['issued_at']} to {body['next_update']}, "
+            "more than 24 hours"
+        )
+    return next_update
+
+
+def _key_states(body: dict[str, Any]) -> Compromises:
+    """The revoked keys of the bundle's ``keys`` (CONTRACT §4 v1.1): a bundle without them is refused."""
+    states = body["keys"]
+    if not isinstance(states, list):
+        raise TypeError("keys is not a list")
+    return load_compromises(states)
 
 
 def _signed_bundle(token: str, keys: PublicKeys) -> ParsedJWS:
@@ -78,11 +111,11 @@ def _signed_bundle(token: str, keys: PublicKeys) -> ParsedJWS:
     return parsed
 
 
-def _refuse_compromised_signer(compromised: Compromises | None, kid: str, issued_at: datetime) -> None:
-    if compromised is None or kid not in compromised:
-        return
-    if compromise_covers(compromised[kid], issued_at):
-        raise BundleError(f"the status bundle is signed with key {kid}, compromised since then")
+def _refuse_revoked_signer(compromised: Compromises, kid: str) -> None:
+    try:
+        refuse_revoked_signer(compromised, kid, "the status bundle")
+    except VerifierError as exc:
+        raise BundleError(str(exc)) from exc
 
 
 def check_status(entries: BundleEntries | None, number: str, moment: datetime, checks: Checks) -> None:

@@ -34,23 +34,41 @@ class Verifier:
         allow_stale_bundle: bool = False,
     ) -> None:
         self.keys = load_keys(jwks)
-        self.compromised = load_compromises(keys) if keys is not None else None
         self.now = now
         self._headers: Headers = {}
+        # With a key list, key_not_revoked is listed even when it passes (as it always was).
+        self._list_key_check = keys is not None
+        self.compromised = load_compromises(keys) if keys is not None else None
         self.bundle_entries: BundleEntries | None = None
         if bundle is not None:
-            self.bundle_entries = load_bundle(
-                bundle, keys=self.keys, compromised=self.compromised, now=now, allow_stale=allow_stale_bundle
-            )
+            self._load_bundle(bundle, allow_stale=allow_stale_bundle)
+
+    def _load_bundle(self, bundle: str, *, allow_stale: bool) -> None:
+        """The bundle's entries, and its revoked keys added to those of the key list."""
+        status = load_bundle(
+            bundle, keys=self.keys, compromised=self.compromised, now=self.now, allow_stale=allow_stale
+        )
+        self.bundle_entries = status.entries
+        self.compromised = {**status.compromised, **(self.compromised or {})}
 
     def verify(self, token: str, *, at: datetime | None = None, log_proof: LogProof | None = None) -> Result:
         """Check a certificate JWS; with ``log_proof``, also that it is in the transparency log."""
+        return self._verify(token, at=at, log_proof=log_proof, judge_key=True)
+
+    def _verify(
+        self, token: str, *, at: datetime | None, log_proof: LogProof | None, judge_key: bool
+    ) -> Result:
+        """``judge_key``: refuse a revoked key here (offline); online the registry decides."""
         checks = Checks()
         token = token.strip()
         certificate = parse_certificate(token, self._headers, checks)
         if certificate is None:
             return checks.result(None)
         if check_signature(certificate.jws, self.keys, checks):
+            if judge_key:
+                check_key_not_revoked(
+                    self.compromised, certificate.jws.kid, checks, listed=self._list_key_check
+                )
             moment = at or self.now or datetime.now(UTC)
             self._check_standing(token, certificate, moment, log_proof, checks)
         return checks.result(certificate.number)
@@ -63,30 +81,36 @@ class Verifier:
         log_proof: LogProof | None,
         checks: Checks,
     ) -> None:
-        """What a good signature does not settle: the key, the log, the status and the dates."""
-        check_key_not_revoked(self.compromised, certificate.jws.kid, certificate.dates.issued_at, checks)
+        """What a good signature and its key do not settle: the log, the status and the dates."""
         if log_proof is not None:
             check_logged(token, log_proof, checks)
         check_status(self.bundle_entries, certificate.number, moment, checks)
         check_validity(certificate.dates, moment, checks)
 
     def checkpoint(self, checkpoint: dict[str, Any]) -> Checkpoint:
-        """A log checkpoint whose signature verifies with the published keys; ``VerifierError`` if not."""
-        return verify_checkpoint(self.keys, checkpoint)
+        """A log checkpoint signed with a published key not known revoked; ``VerifierError`` if not."""
+        return verify_checkpoint(self.keys, checkpoint, self.compromised)
 
-    def ask_online(self, base_url: str, body: dict[str, Any]) -> Result:
-        """The service's answer to ``body`` (``number`` or ``document``), once its receipt verifies."""
-        return ask_service(base_url, body, self.keys)
+    def ask_online(self, base_url: str, body: dict[str, Any], *, number: str | None = None) -> Result:
+        """The service's answer to ``body`` (``number`` or ``document``), once bound to it (``online``).
+
+        ``number``: the number the answer must be about (default: the one asked about).
+        """
+        return ask_service(base_url, body, self.keys, compromised=self.compromised, number=number)
 
     def verify_online(self, token: str, base_url: str, *, at: datetime | None = None) -> Result:
-        """Offline checks, then the registry's answer merged in (the earlier status in precedence wins)."""
-        offline = self.verify(token, at=at)
+        """Offline checks, then the registry's answer merged in (the earlier status in precedence wins).
+
+        Whether the key was compromised when it signed is the registry's to say: it knows when the
+        certificate was issued, which the document only claims.
+        """
+        offline = self._verify(token, at=at, log_proof=None, judge_key=False)
         if offline.status in _UNTRUSTED_DOCUMENT:
             return offline
         body: dict[str, Any] = {"document": token.strip()}
         if at is not None:
             body["at"] = rfc3339(at)
-        return merged(offline, self.ask_online(base_url, body))
+        return merged(offline, self.ask_online(base_url, body, number=offline.number))
 
 
 def verify_certificate(

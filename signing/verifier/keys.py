@@ -1,4 +1,4 @@
-"""The published keys (JWKS) and, from the key list, which of them were compromised and since when."""
+"""The published keys (JWKS) and which of them are revoked (from the status bundle or the key list)."""
 
 from __future__ import annotations
 
@@ -17,13 +17,13 @@ __all__ = [
     "Compromises",
     "PublicKeys",
     "check_key_not_revoked",
-    "compromise_covers",
     "load_compromises",
     "load_keys",
+    "refuse_revoked_signer",
 ]
 
 PublicKeys = dict[str, Ed25519PublicKey]
-# kid → compromise time of each revoked key; None: unknown, so everything it signed.
+# kid → compromise time of each revoked key (None: not given). Everything a revoked key signed is refused.
 Compromises = dict[str, datetime | None]
 
 
@@ -41,7 +41,7 @@ def load_keys(jwks: dict[str, Any]) -> PublicKeys:
 
 
 def load_compromises(key_list: Sequence[dict[str, Any]]) -> Compromises:
-    """``kid`` → compromise time for each revoked key (``None``: unknown, so everything it signed)."""
+    """``kid`` → compromise time for each revoked key of a key list (``/api/v1/keys/`` or the bundle's)."""
     compromised: Compromises = {}
     for key in key_list:
         if not isinstance(key, dict):
@@ -52,21 +52,29 @@ def load_compromises(key_list: Sequence[dict[str, Any]]) -> Compromises:
     return compromised
 
 
-def compromise_covers(since: datetime | None, moment: datetime) -> bool:
-    """Is what a compromised key signed at ``moment`` untrusted? Always when ``since`` is unknown."""
-    return since is None or moment >= since
+def refuse_revoked_signer(compromised: Compromises | None, kid: str, what: str) -> None:
+    """``VerifierError`` when ``what`` (a bundle, checkpoint, receipt) is signed by a revoked key.
+
+    Whatever time it claims: a thief of the key can claim any time (CONTRACT §4 v1.1).
+    """
+    if compromised is not None and kid in compromised:
+        raise VerifierError(f"{what} is signed with key {kid}, revoked as compromised")
 
 
 def check_key_not_revoked(
-    compromised: Compromises | None, kid: str, issued_at: datetime, checks: Checks
+    compromised: Compromises | None, kid: str, checks: Checks, *, listed: bool = True
 ) -> None:
-    """``key_not_revoked``, only with a key list: was the key compromised when it signed?"""
+    """``key_not_revoked``, when revoked keys are known: a revoked key fails, whatever ``issued_at``.
+
+    Fail closed: a certificate claims its own ``issued_at``, so a thief of the key can backdate it
+    before the compromise. ``listed``: also list the check when it passes.
+    """
     if compromised is None:
         return
     if kid not in compromised:
-        checks.add("key_not_revoked", True, "key_revoked")
+        if listed:
+            checks.add("key_not_revoked", True, "key_revoked")
         return
     since = compromised[kid]
-    revoked = compromise_covers(since, issued_at)
-    detail = f"key compromised since {since.isoformat() if since else 'an unknown time'}" if revoked else None
-    checks.add("key_not_revoked", not revoked, "key_revoked", detail)
+    detail = f"key {kid} revoked, compromised since {since.isoformat() if since else 'an unknown time'}"
+    checks.add("key_not_revoked", False, "key_revoked", detail)

@@ -10,7 +10,7 @@ from signing.canonical import canonicalize
 from signing.jws import TYP_CHECKPOINT, JWSError, parse_compact, verify_ed25519
 from signing.transparency import merkle
 from signing.verifier.errors import VerifierError
-from signing.verifier.keys import PublicKeys
+from signing.verifier.keys import Compromises, PublicKeys, refuse_revoked_signer
 from signing.verifier.results import Checks
 
 __all__ = ["Checkpoint", "LogProof", "check_logged", "checkpoint_extends", "verify_checkpoint"]
@@ -29,19 +29,23 @@ class LogProof(NamedTuple):
     checkpoint: Checkpoint
 
 
-def verify_checkpoint(keys: PublicKeys, checkpoint: dict[str, Any]) -> Checkpoint:
-    """A log checkpoint whose signature verifies with the published keys; ``VerifierError`` if not."""
+def verify_checkpoint(
+    keys: PublicKeys, checkpoint: dict[str, Any], compromised: Compromises | None = None
+) -> Checkpoint:
+    """A log checkpoint signed with a published key that is not revoked; ``VerifierError`` if not."""
     if not isinstance(checkpoint, dict) or not isinstance(checkpoint.get("signature"), str):
         raise VerifierError("the checkpoint has no signature")
     body = {key: value for key, value in checkpoint.items() if key != "signature"}
     try:
-        _check_checkpoint_signature(keys, checkpoint["signature"], body)
+        kid = _check_checkpoint_signature(keys, checkpoint["signature"], body)
+        refuse_revoked_signer(compromised, kid, "the checkpoint")
         return Checkpoint(int(body["tree_size"]), _hash_decode(body["root_hash"]), str(body["timestamp"]))
     except (JWSError, KeyError, TypeError, ValueError) as exc:
         raise VerifierError(f"the checkpoint does not verify: {exc}") from exc
 
 
-def _check_checkpoint_signature(keys: PublicKeys, signature: str, body: dict[str, Any]) -> None:
+def _check_checkpoint_signature(keys: PublicKeys, signature: str, body: dict[str, Any]) -> str:
+    """The ``kid`` of a signature over exactly ``body``."""
     parsed = parse_compact(signature)
     key = keys.get(parsed.kid)
     if key is None:
@@ -51,6 +55,7 @@ def _check_checkpoint_signature(keys: PublicKeys, signature: str, body: dict[str
     verify_ed25519(parsed, key)
     if parsed.payload != canonicalize(body):
         raise VerifierError("the checkpoint signature signs something else")
+    return parsed.kid
 
 
 def check_logged(token: str, log_proof: LogProof, checks: Checks) -> None:

@@ -21,6 +21,7 @@ from signing.jws import (
 )
 from signing.verifier import Verifier, verify_certificate
 from signing.verifier.compact import b64url_decode as fast_b64url_decode
+from signing.verifier.document import _require_canonical
 
 B64URL_ISH = st.text(
     alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/= .é", max_size=12
@@ -88,3 +89,45 @@ def test_verify_certificate_reports_a_moment_before_issue_as_not_yet_valid():
     late = verify_certificate(token, jwks=jwks, now=issued + timedelta(days=31))
     assert (early.status, late.status) == ("not_yet_valid", "expired")
     assert json.loads(json.dumps(early.as_dict()))["valid"] is False
+
+
+JSON_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=6)
+JSON_LEAVES = st.none() | st.booleans() | st.integers(-(2**60), 2**60) | JSON_TEXT
+JSON_VALUES = st.recursive(
+    JSON_LEAVES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(JSON_TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(JSON_VALUES, st.sampled_from(["canonical", "ascii", "spaced", "unsorted"]))
+def test_offline_canonical_check_agrees_with_rfc8785(value, spelling):
+    payload = {
+        "canonical": lambda: rfc8785_or_none(value),
+        "ascii": lambda: json.dumps(value, sort_keys=True, separators=(",", ":")).encode(),
+        "spaced": lambda: json.dumps(value, sort_keys=True, ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        ),
+        "unsorted": lambda: json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        ),
+    }[spelling]()
+    if payload is None:
+        return
+    parsed = json.loads(payload.decode("utf-8", "surrogatepass"))
+    assert accepted(lambda: _require_canonical(payload, parsed)) == (rfc8785_or_none(parsed) == payload)
+
+
+def rfc8785_or_none(value):
+    try:
+        return canonicalize(value)
+    except ValueError:
+        return None
+
+
+def accepted(check):
+    try:
+        check()
+    except ValueError:
+        return False
+    return True
