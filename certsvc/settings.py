@@ -307,6 +307,9 @@ ISSUANCE_SWEEP_BATCH = env_int("ISSUANCE_SWEEP_BATCH", 500)
 ISSUANCE_MAX_ATTEMPTS = env_int("ISSUANCE_MAX_ATTEMPTS", 8)
 TRANSPARENCY_NUMBER_RESOLVER = "certificates.issuance.selectors.certificate_log_index"
 STATUS_BUNDLE_TTL_SECONDS = env_int("STATUS_BUNDLE_TTL_SECONDS", 3600)
+if not 0 < STATUS_BUNDLE_TTL_SECONDS <= 86400:
+    # Offline verifiers refuse a bundle valid for more than a day (CONTRACT §4).
+    raise ImproperlyConfigured("STATUS_BUNDLE_TTL_SECONDS must be between 1 and 86400")
 # Webhooks to plain-http URLs are refused unless this is set (development only).
 WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", False)
 # Test-only: slows each signing down so that fault tests can kill a worker mid-task.

@@ -55,6 +55,7 @@ def test_complete_production_settings_start():
         ({"ISSUANCE_TEST_DELAY_SECONDS": "0.5"}, "for development only"),
         ({"WEBHOOKS_ALLOW_HTTP": "true"}, "for development only"),
         ({"CERTIFICATE_NUMBER_PREFIX": "uz-by"}, "CERTIFICATE_NUMBER_PREFIX must be"),
+        ({"STATUS_BUNDLE_TTL_SECONDS": "90000"}, "STATUS_BUNDLE_TTL_SECONDS must be between 1 and 86400"),
     ],
 )
 def test_production_refuses_to_start(overrides, message):
