@@ -306,6 +306,9 @@ TRANSPARENCY_NUMBER_RESOLVER = "certificates.issuance.selectors.certificate_log_
 STATUS_BUNDLE_TTL_SECONDS = env_int("STATUS_BUNDLE_TTL_SECONDS", 3600)
 # Webhooks to plain-http URLs are refused unless this is set (development only).
 WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", False)
+# One delivery attempt, connect to last byte, ends after this many seconds; a tarpit is a failed attempt.
+WEBHOOK_TOTAL_TIMEOUT_SECONDS = env_int("WEBHOOK_TOTAL_TIMEOUT_SECONDS", 15)
+WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION = env_int("WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION", 10)
 # Test-only: slows each signing down so that fault tests can kill a worker mid-task.
 ISSUANCE_TEST_DELAY_SECONDS = float(env_str("ISSUANCE_TEST_DELAY_SECONDS", "0") or 0)
 if not DEBUG and (ISSUANCE_TEST_DELAY_SECONDS or WEBHOOKS_ALLOW_HTTP):
