@@ -57,6 +57,17 @@ def webhook_event_types_check(*, event_types: list[str]) -> list[str]:
     return sorted(set(event_types))
 
 
+def webhook_endpoint_room_check(*, organization: Organization) -> None:
+    """Refuse another endpoint when the organization already has as many as it may."""
+    limit = conf.get("WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION")
+    if WebhookEndpoint.objects.filter(organization=organization).count() >= limit:
+        detail = _(
+            "The organization has reached its limit of webhook endpoints (%(limit)d); "
+            "delete one to add another."
+        ) % {"limit": limit}
+        raise NotificationError("too_many_endpoints", detail, status_code=400)
+
+
 def webhook_endpoint_create(
     *,
     organization: Organization,
@@ -70,6 +81,9 @@ def webhook_endpoint_create(
     webhook_url_check(url=url)
     secret = webhook_secret_generate()
     with transaction.atomic():
+        # The organization row serializes concurrent registrations, so none slips past the cap.
+        list(Organization.objects.select_for_update().filter(pk=organization.pk).values_list("pk"))
+        webhook_endpoint_room_check(organization=organization)
         endpoint = WebhookEndpoint.objects.create(
             organization=organization,
             url=url,
