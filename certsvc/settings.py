@@ -257,6 +257,14 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Autodiscovery finds only ``<app>.tasks``; the issuance room's tasks sit one level below the app.
+CELERY_IMPORTS = ("certificates.issuance.tasks",)
+# Webhooks and e-mail have a queue of their own, consumed by their own workers (the notifier),
+# so a slow or tarpitting receiver never delays a signature queued on the default `celery` queue.
+CELERY_TASK_ROUTES = {
+    "notifications.deliver_webhook": {"queue": "notifications"},
+    "notifications.send_email": {"queue": "notifications"},
+}
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 CELERY_TASK_SERIALIZER = "json"

@@ -1,6 +1,8 @@
-"""Run the whole service locally: migrate, seed the demo data, then web server + Celery worker.
+"""Run the whole service locally: migrate, seed the demo data, then web server and Celery workers.
 
-Ctrl-C (or SIGTERM) stops both processes and waits for them.
+Two workers, as in production: one signs (the ``celery`` queue, with beat), one delivers webhooks
+and e-mail (the ``notifications`` queue), so a slow receiver never holds a signature up.
+Ctrl-C (or SIGTERM) stops every process and waits for them.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Migrate, seed demo data and run the web server together with a Celery worker (and beat)."
+    help = "Migrate, seed demo data and run the web server with a signing worker (and beat) and a notifier."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address:port for the web server")
@@ -36,13 +38,19 @@ class Command(BaseCommand):
 
     def _start(self, addr: str) -> list[subprocess.Popen[bytes]]:
         web = [sys.executable, "manage.py", "runserver", addr, "--noreload"]
-        worker = [sys.executable, "-m", "celery", "-A", "certsvc", "worker", "--beat", "--loglevel", "INFO"]
-        worker += ["--concurrency", "2", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
-        return [subprocess.Popen(web), subprocess.Popen(worker)]  # noqa: S603
+        worker = self._worker(
+            "worker", "celery", "--beat", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME
+        )
+        notifier = self._worker("notifier", "notifications")
+        return [subprocess.Popen(command) for command in (web, worker, notifier)]  # noqa: S603
+
+    def _worker(self, name: str, queue: str, *extra: str) -> list[str]:
+        celery = [sys.executable, "-m", "celery", "-A", "certsvc", "worker", "--loglevel", "INFO"]
+        return [*celery, "--hostname", f"{name}@%h", "--queues", queue, "--concurrency", "2", *extra]
 
     def _print_urls(self, addr: str) -> None:
         base = f"http://{addr}"
-        self.stdout.write(self.style.SUCCESS("certsvc is running (Ctrl-C stops web and worker):"))
+        self.stdout.write(self.style.SUCCESS("certsvc is running (Ctrl-C stops web and workers):"))
         self.stdout.write(f"  API docs     {base}/api/docs/")
         self.stdout.write(f"  API schema   {base}/api/schema/")
         self.stdout.write(f"  Admin        {base}/admin/")
@@ -67,7 +75,7 @@ class Command(BaseCommand):
         self.stdout.write("certsvc stopped.")
 
     def _wait_for_stop(self, processes: list[subprocess.Popen[bytes]]) -> None:
-        """Until Ctrl-C, SIGTERM, or either process ending by itself."""
+        """Until Ctrl-C, SIGTERM, or any process ending by itself."""
         stopping = False
 
         def stop(signum: int, frame: FrameType | None) -> None:
