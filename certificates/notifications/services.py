@@ -30,6 +30,7 @@ from certificates.notifications.webhook_endpoints import (
     webhook_endpoint_update,
     webhook_event_types_check,
     webhook_secret_generate,
+    webhook_secrets_rewrap,
     webhook_signing_secrets,
     webhook_url_check,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "webhook_event_types_check",
     "webhook_headers",
     "webhook_secret_generate",
+    "webhook_secrets_rewrap",
     "webhook_signing_secrets",
     "webhook_url_check",
 ]
