@@ -258,6 +258,12 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Webhooks and e-mail have a queue of their own, consumed by their own workers (the notifier),
+# so a slow or tarpitting receiver never delays a signature queued on the default `celery` queue.
+CELERY_TASK_ROUTES = {
+    "notifications.deliver_webhook": {"queue": "notifications"},
+    "notifications.send_email": {"queue": "notifications"},
+}
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 CELERY_TASK_SERIALIZER = "json"
@@ -312,6 +318,9 @@ if not 0 < STATUS_BUNDLE_TTL_SECONDS <= 86400:
     raise ImproperlyConfigured("STATUS_BUNDLE_TTL_SECONDS must be between 1 and 86400")
 # Webhooks to plain-http URLs are refused unless this is set (development only).
 WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", False)
+# One delivery attempt, connect to last byte, ends after this many seconds; a tarpit is a failed attempt.
+WEBHOOK_TOTAL_TIMEOUT_SECONDS = env_int("WEBHOOK_TOTAL_TIMEOUT_SECONDS", 15)
+WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION = env_int("WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION", 10)
 # Test-only: slows each signing down so that fault tests can kill a worker mid-task.
 ISSUANCE_TEST_DELAY_SECONDS = float(env_str("ISSUANCE_TEST_DELAY_SECONDS", "0") or 0)
 if not DEBUG and (ISSUANCE_TEST_DELAY_SECONDS or WEBHOOKS_ALLOW_HTTP):

@@ -80,10 +80,22 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     return env
 
 
+NOTIFICATIONS_QUEUE = "notifications"
+
+
 class WorkerProcess:
     """A real ``celery worker`` process; its log is kept for assertions and failure reports."""
 
-    def __init__(self, *, concurrency: int = 1, pool: str = "prefork", env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        *,
+        concurrency: int = 1,
+        pool: str = "prefork",
+        env: dict[str, str] | None = None,
+        queues: str = "celery,notifications",
+        name: str = "celery",
+    ):
+        # Both queues by default, so a test with one worker sees signing and notifications alike.
         self.command = [
             sys.executable,
             "-m",
@@ -100,6 +112,10 @@ class WorkerProcess:
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            "--queues",
+            queues,
+            "--hostname",
+            f"{name}@%h",
         ]
         self.env = env or subprocess_env()
         self.lines: list[str] = []
@@ -154,6 +170,8 @@ def purge_broker() -> None:
 
     with app.connection_for_write() as conn:
         app.control.purge(connection=conn)
+        # The routed queue is not among the app's default queues, which purge() empties.
+        conn.default_channel.queue_purge(NOTIFICATIONS_QUEUE)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from certificates.accounts.models import Organization
 from certificates.notifications import services
 from certificates.notifications.models import (
     EmailNotification,
@@ -55,6 +56,15 @@ class WebhookEndpointForm(_EndpointForm):
         except services.NotificationError as exc:
             raise ValidationError(exc.detail) from exc
         return url
+
+    def clean_organization(self) -> Organization:
+        organization: Organization = self.cleaned_data["organization"]
+        if self.instance.pk is None:
+            try:
+                services.webhook_endpoint_room_check(organization=organization)
+            except services.NotificationError as exc:
+                raise ValidationError(exc.detail) from exc
+        return organization
 
 
 @admin.register(WebhookEndpoint)

@@ -16,6 +16,10 @@ WEBHOOK_DISABLE_AFTER_FAILED_EVENTS = 5
 WEBHOOK_DISABLE_AFTER = timedelta(hours=24)
 WEBHOOK_SECRET_OVERLAP = timedelta(hours=24)
 WEBHOOK_MAX_RETRY_AFTER = timedelta(hours=24)
+# Wall-clock bound on one whole delivery attempt: connect, TLS, request, headers and body.
+WEBHOOK_TOTAL_TIMEOUT_SECONDS = 15
+# Endpoints one organization may register.
+WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION = 10
 # Retries closer than this are queued with a countdown; later ones are left to the sweep.
 COUNTDOWN_LIMIT = timedelta(minutes=5)
 # A claimed row whose worker died becomes due again after the lease.

@@ -7,12 +7,15 @@ outage loses nothing: the periodic sweep finds what is still pending and queues 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from certificates.notifications import secrets
 
 
 class EventType(models.TextChoices):
@@ -62,8 +65,10 @@ class WebhookEndpoint(models.Model):
     event_types = models.JSONField(_("event types"), default=list)
     active = models.BooleanField(_("active"), default=True)
     # Symmetric HMAC keys: the service must hold them to sign; they never leave it after creation.
-    secret = models.CharField(max_length=100, editable=False)
-    previous_secret = models.CharField(max_length=100, blank=True, editable=False)
+    # Stored sealed under the KEK, bound to the endpoint's id (see ``secrets``); read and set them
+    # through the ``secret`` and ``previous_secret`` properties.
+    sealed_secret = models.BinaryField(editable=False, default=b"")
+    sealed_previous_secret = models.BinaryField(editable=False, blank=True, default=b"")
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     failed_events = models.PositiveIntegerField(_("consecutive failed events"), default=0)
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
@@ -77,6 +82,51 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.url} ({self.organization_id})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Seal what was set in clear; a new row is inserted first, since its id is the sealed data's."""
+        pending = self._to_seal()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = [SEALED_FIELDS.get(name, name) for name in update_fields]
+        if pending and self.pk is None:
+            super().save(*args, **kwargs)
+            args, kwargs = (), {"update_fields": [SEALED_FIELDS[name] for name in pending]}
+        for name, value in pending.items():
+            setattr(self, SEALED_FIELDS[name], secrets.secret_seal(value, endpoint_id=self.pk, field=name))
+        pending.clear()
+        super().save(*args, **kwargs)
+
+    @property
+    def secret(self) -> str:
+        return self._plain("secret")
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self._to_seal()["secret"] = value
+
+    @property
+    def previous_secret(self) -> str:
+        return self._plain("previous_secret")
+
+    @previous_secret.setter
+    def previous_secret(self, value: str) -> None:
+        self._to_seal()["previous_secret"] = value
+
+    def _plain(self, name: str) -> str:
+        pending = self._to_seal()
+        if name in pending:
+            return pending[name]
+        return secrets.secret_unseal(getattr(self, SEALED_FIELDS[name]), endpoint_id=self.pk, field=name)
+
+    def _to_seal(self) -> dict[str, str]:
+        """Secrets set in clear since the last save, sealed by the next one."""
+        pending: dict[str, str] = self.__dict__.setdefault("_secrets_to_seal", {})
+        return pending
+
+
+# Property name → the column that holds it sealed.
+SEALED_FIELDS = {"secret": "sealed_secret", "previous_secret": "sealed_previous_secret"}
 
 
 class DeliveryStatus(models.TextChoices):

@@ -18,8 +18,46 @@ from django.conf import settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-# Shared address space (RFC 6598) is not "private" to ipaddress but is never a public host.
-_SHARED = ipaddress.ip_network("100.64.0.0/10")
+# Every block of the IANA IPv4 and IPv6 Special-Purpose Address Registries that is not globally
+# reachable, and the ones no receiver lives in (anycast relays, multicast, site-local). The
+# ``ipaddress`` flags of Python 3.11 miss several of them (``fec0::/10``, ``64:ff9b:1::/48``,
+# ``3fff::/20``, ``5f00::/16``…), so the list is written out rather than trusted to them.
+_NOT_GLOBAL = tuple(
+    ipaddress.ip_network(net)
+    for net in (
+        "0.0.0.0/8",  # "This network"
+        "10.0.0.0/8",  # Private-Use
+        "100.64.0.0/10",  # Shared Address Space
+        "127.0.0.0/8",  # Loopback
+        "169.254.0.0/16",  # Link Local
+        "172.16.0.0/12",  # Private-Use
+        "192.0.0.0/24",  # IETF Protocol Assignments (its anycast services are no receivers)
+        "192.0.2.0/24",  # Documentation (TEST-NET-1)
+        "192.88.99.0/24",  # Deprecated 6to4 Relay Anycast
+        "192.168.0.0/16",  # Private-Use
+        "198.18.0.0/15",  # Benchmarking
+        "198.51.100.0/24",  # Documentation (TEST-NET-2)
+        "203.0.113.0/24",  # Documentation (TEST-NET-3)
+        "224.0.0.0/4",  # Multicast
+        "240.0.0.0/4",  # Reserved, and Limited Broadcast
+        "::/96",  # Unspecified, Loopback, IPv4-compatible (deprecated)
+        "::ffff:0:0/96",  # IPv4-mapped Address
+        "64:ff9b:1::/48",  # IPv4-IPv6 Translation, local use
+        "100::/64",  # Discard-Only Address Block
+        "100:0:0:1::/64",  # Dummy IPv6 Prefix
+        "2001::/23",  # IETF Protocol Assignments (Teredo, Benchmarking, ORCHID…)
+        "2001:db8::/32",  # Documentation
+        "3fff::/20",  # Documentation
+        "5f00::/16",  # Segment Routing (SRv6) SIDs
+        "fc00::/7",  # Unique-Local
+        "fe80::/10",  # Link-Local Unicast
+        "fec0::/10",  # Site-Local (deprecated, RFC 3879)
+        "ff00::/8",  # Multicast
+    )
+)
+# Only global unicast IPv6 (IANA IPv6 Address Space) is called: this refuses NAT64 whatever it
+# embeds; Teredo falls in 2001::/23; a 6to4 address is judged by the IPv4 address it embeds too.
+_GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
 # Hex, octal, bare-integer or shortened IPv4 forms: resolvers read them as addresses.
@@ -125,13 +163,14 @@ def _views_of(address: IPAddress) -> list[IPAddress]:
 def _is_forbidden(address: IPAddress) -> bool:
     return (
         address in _METADATA
+        or any(address in net for net in _NOT_GLOBAL)
+        or (isinstance(address, ipaddress.IPv6Address) and address not in _GLOBAL_UNICAST_V6)
         or address.is_loopback
         or address.is_private
         or address.is_link_local
         or address.is_multicast
         or address.is_unspecified
         or address.is_reserved
-        or (isinstance(address, ipaddress.IPv4Address) and address in _SHARED)
         or not address.is_global
     )
 

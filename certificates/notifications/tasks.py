@@ -1,7 +1,8 @@
 """Thin Celery doors onto the notification services: ids in, one service call, safe to repeat.
 
 The task names are ``certificates.outbox`` constants: services publish by name, never import this.
-The HTTP call is bounded by connect 3 s + read 10 s, SMTP by EMAIL_TIMEOUT: hence the limits.
+The HTTP call ends by WEBHOOK_TOTAL_TIMEOUT_SECONDS (15 s), SMTP by EMAIL_TIMEOUT: hence the limits.
+Both tasks are routed to the `notifications` queue (CELERY_TASK_ROUTES), never the signing one.
 """
 
 from __future__ import annotations

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.client
+import socket
+import ssl
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
-import urllib3
 from django.utils import timezone
 
+from certificates.notifications import conf
 from certificates.notifications.ssrf import Target, UnsafeURLError, check_url
 
 CONNECT_TIMEOUT = 3.0
@@ -45,47 +50,72 @@ def post(*, url: str, body: bytes, headers: dict[str, str]) -> Response:
 
 
 def _send(target: Target, body: bytes, headers: dict[str, str], started: float) -> Response:
-    pool = _pool_for(target)
-    try:
-        response = pool.urlopen(
-            "POST",
-            target.path,
-            body=body,
-            headers={**headers, "Host": target.host_header},
-            redirect=False,
-            retries=False,
-            preload_content=False,
-            assert_same_host=False,
-        )
-        excerpt = response.read(MAX_RESPONSE_BYTES, decode_content=False)
-        response.release_conn()
-    finally:
-        pool.close()
+    seconds = float(conf.get("WEBHOOK_TOTAL_TIMEOUT_SECONDS"))
+    sock = socket.create_connection((target.address, target.port), timeout=min(CONNECT_TIMEOUT, seconds))
+    with _Deadline(sock, seconds) as deadline:
+        try:
+            status, excerpt, retry_after = _exchange(target, sock, body, headers)
+        except Exception:
+            if deadline.expired:
+                return _deadline_response(seconds, started)
+            raise
     return Response(
-        status_code=response.status,
+        status_code=status,
         latency_ms=_elapsed(started),
-        error="" if 200 <= response.status < 300 else _excerpt(excerpt.decode("utf-8", "replace")),
-        retry_after=_retry_after(response.headers.get("Retry-After")),
+        error="" if 200 <= status < 300 else _excerpt(excerpt.decode("utf-8", "replace")),
+        retry_after=_retry_after(retry_after),
     )
 
 
-def _pool_for(target: Target) -> urllib3.HTTPConnectionPool:
-    timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=READ_TIMEOUT)
+def _exchange(
+    target: Target, sock: socket.socket, body: bytes, headers: dict[str, str]
+) -> tuple[int, bytes, str | None]:
+    """Request and the first bytes of the answer over ``sock``, which the deadline may cut."""
+    sock.settimeout(READ_TIMEOUT)
     if target.scheme == "https":
-        # Connect to the checked address, but verify the certificate and send SNI for the name.
-        return urllib3.HTTPSConnectionPool(
-            host=target.address,
-            port=target.port,
-            timeout=timeout,
-            maxsize=1,
-            retries=False,
-            cert_reqs="CERT_REQUIRED",
-            server_hostname=target.hostname,
-            assert_hostname=target.hostname,
-        )
-    return urllib3.HTTPConnectionPool(
-        host=target.address, port=target.port, timeout=timeout, maxsize=1, retries=False
-    )
+        # Connected to the checked address; the certificate is verified, and SNI sent, for the name.
+        sock = ssl.create_default_context().wrap_socket(sock, server_hostname=target.hostname)
+    connection = http.client.HTTPConnection(target.address, target.port, timeout=READ_TIMEOUT)
+    connection.sock = sock
+    try:
+        connection.request("POST", target.path, body=body, headers={**headers, "Host": target.host_header})
+        response = connection.getresponse()
+        return response.status, response.read(MAX_RESPONSE_BYTES), response.getheader("Retry-After")
+    finally:
+        connection.close()
+
+
+class _Deadline:
+    """Shuts the connection down when the whole exchange has taken ``seconds``.
+
+    Per-read timeouts alone let a receiver that trickles a byte now and then hold a worker for
+    ever; the watchdog cuts connect, TLS, headers and body alike. It holds a duplicate of the
+    socket, so it still reaches the connection after TLS has taken the original over.
+    """
+
+    def __init__(self, sock: socket.socket, seconds: float):
+        self._guard = sock.dup()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self.expired = False
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+        self._guard.close()
+
+    def _expire(self) -> None:
+        self.expired = True
+        with contextlib.suppress(OSError):
+            self._guard.shutdown(socket.SHUT_RDWR)
+
+
+def _deadline_response(seconds: float, started: float) -> Response:
+    error = f"deadline: no complete answer within {seconds:g} s"
+    return Response(status_code=None, latency_ms=_elapsed(started), error=error)
 
 
 def _retry_after(value: str | None) -> timedelta | None:

@@ -21,6 +21,7 @@ from certificates.notifications.dispatch import rows_publish
 from certificates.notifications.errors import NotificationError, WebhookURLRefused
 from certificates.notifications.models import (
     ENDPOINT_DISABLED_KIND,
+    SEALED_FIELDS,
     DeliveryStatus,
     EmailNotification,
     EventType,
@@ -28,6 +29,7 @@ from certificates.notifications.models import (
     WebhookEndpoint,
     WebhookEndpointEvent,
 )
+from certificates.notifications.secrets import secret_reseal
 from certificates.notifications.ssrf import UnsafeURLError, check_url
 
 EDITABLE_FIELDS = frozenset({"url", "event_types", "description", "active"})
@@ -57,6 +59,17 @@ def webhook_event_types_check(*, event_types: list[str]) -> list[str]:
     return sorted(set(event_types))
 
 
+def webhook_endpoint_room_check(*, organization: Organization) -> None:
+    """Refuse another endpoint when the organization already has as many as it may."""
+    limit = conf.get("WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION")
+    if WebhookEndpoint.objects.filter(organization=organization).count() >= limit:
+        detail = _(
+            "The organization has reached its limit of webhook endpoints (%(limit)d); "
+            "delete one to add another."
+        ) % {"limit": limit}
+        raise NotificationError("too_many_endpoints", detail, status_code=400)
+
+
 def webhook_endpoint_create(
     *,
     organization: Organization,
@@ -70,14 +83,18 @@ def webhook_endpoint_create(
     webhook_url_check(url=url)
     secret = webhook_secret_generate()
     with transaction.atomic():
-        endpoint = WebhookEndpoint.objects.create(
+        # The organization row serializes concurrent registrations, so none slips past the cap.
+        list(Organization.objects.select_for_update().filter(pk=organization.pk).values_list("pk"))
+        webhook_endpoint_room_check(organization=organization)
+        endpoint = WebhookEndpoint(
             organization=organization,
             url=url,
             description=description,
             active=active,
-            secret=secret,
             event_types=webhook_event_types_check(event_types=event_types),
         )
+        endpoint.secret = secret  # sealed by save(), under the id the insert gives it
+        endpoint.save()
         _audit(endpoint, "registered", actor=actor)
     return endpoint, secret
 
@@ -116,7 +133,7 @@ def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint, actor: str = ""
     expires_at = timezone.now() + conf.get("WEBHOOK_SECRET_OVERLAP")
     endpoint.previous_secret, endpoint.previous_secret_expires_at = endpoint.secret, expires_at
     endpoint.secret = secret
-    endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at", "updated_at"])
+    endpoint.save(update_fields=[*SEALED_FIELDS.values(), "previous_secret_expires_at", "updated_at"])
     _audit(endpoint, "secret_rotated", actor=actor)
     return secret, expires_at
 
@@ -127,6 +144,29 @@ def webhook_signing_secrets(*, endpoint: WebhookEndpoint, now: datetime) -> list
     if endpoint.previous_secret and expires_at and expires_at > now:
         return [endpoint.secret, endpoint.previous_secret]
     return [endpoint.secret]
+
+
+@transaction.atomic
+def webhook_secrets_rewrap() -> int:
+    """Re-wrap every endpoint secret sealed under an older KEK; returns how many blobs changed.
+
+    One transaction: if any blob cannot be opened, nothing changes.
+    """
+    count = 0
+    for endpoint in WebhookEndpoint.objects.select_for_update().only("pk", *SEALED_FIELDS.values()):
+        count += _secrets_rewrap(endpoint)
+    return count
+
+
+def _secrets_rewrap(endpoint: WebhookEndpoint) -> int:
+    changed = {}
+    for name, column in SEALED_FIELDS.items():
+        blob = secret_reseal(getattr(endpoint, column), endpoint_id=endpoint.pk, field=name)
+        if blob is not None:
+            changed[column] = blob
+    if changed:
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(**changed)
+    return len(changed)
 
 
 @transaction.atomic

@@ -9,10 +9,7 @@ data key to the current KEK. Anything that fails to unwrap fails closed.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
-import os
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -27,11 +24,16 @@ from django.utils import timezone
 from signing.backends.base import CreatedKey, SigningBackend
 from signing.errors import KeyUnavailable
 from signing.jws import b64url_decode, b64url_encode, jwk_thumbprint
+from signing.sealing import aead_open as _open
+from signing.sealing import aead_seal as _seal
+from signing.sealing import configured_keks
+from signing.sealing import kek as _kek
 
 if TYPE_CHECKING:
     from signing.models import SoftwareKeyMaterial
 
-NONCE_LENGTH = 12
+__all__ = ["SoftwareBackend", "configured_keks", "forget_unwrapped_keys"]
+
 _PROBE = b"certsvc signing backend probe"
 # Unwrapping costs a query and two AES-GCM openings per signature; the unwrapped key object (never its
 # bytes) is kept in this process for a short while, per key and KEK configuration, so a changed KEK
@@ -50,45 +52,6 @@ def forget_unwrapped_keys() -> None:
     """Drop every unwrapped key of this process (after a revocation, a KEK change, in tests)."""
     with _unwrapped_lock:
         _unwrapped.clear()
-
-
-def _parse_kek(kek_id: str, encoded: str) -> bytes:
-    try:
-        kek = base64.b64decode(encoded.strip(), validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise KeyUnavailable(f"key-encryption key {kek_id!r} is not valid base64") from exc
-    if len(kek) != 32:
-        raise KeyUnavailable(f"key-encryption key {kek_id!r} must be 32 bytes (AES-256), not {len(kek)}")
-    return kek
-
-
-def configured_keks() -> dict[str, str]:
-    """KEK id → base64 text, the current KEK last so it wins over a same-named old one."""
-    keks: dict[str, str] = {}
-    for item in (settings.SIGNING_OLD_KEKS or "").split(","):
-        if item.strip():
-            kek_id, _, encoded = item.strip().partition(":")
-            keks[kek_id.strip()] = encoded
-    keks[settings.SIGNING_KEK_ID] = settings.SIGNING_KEK
-    return keks
-
-
-def _kek(kek_id: str) -> bytes:
-    encoded = configured_keks().get(kek_id)
-    if not encoded:
-        raise KeyUnavailable(
-            f"key-encryption key {kek_id!r} is not configured (SIGNING_KEK / SIGNING_OLD_KEKS)"
-        )
-    return _parse_kek(kek_id, encoded)
-
-
-def _seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
-    nonce = os.urandom(NONCE_LENGTH)
-    return nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
-
-
-def _open(key: bytes, sealed: bytes, aad: bytes) -> bytes:
-    return AESGCM(key).decrypt(sealed[:NONCE_LENGTH], sealed[NONCE_LENGTH:], aad)
 
 
 class SoftwareBackend(SigningBackend):

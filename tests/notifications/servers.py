@@ -117,6 +117,54 @@ class Tripwire:
         self.sock.close()
 
 
+class Tarpit:
+    """Accepts every connection, then trickles a byte of an endless header every ``interval`` seconds."""
+
+    def __init__(self, interval: float = 0.5):
+        self.interval = interval
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hooks/certsvc"
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.accepted += 1
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn: socket.socket) -> None:
+        payload = b"HTTP/1.1 200 OK\r\nX-Tarpit: " + b"a" * 100_000
+        with conn:
+            for byte in payload:
+                if self._stop.wait(self.interval):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    def __enter__(self) -> Tarpit:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self.thread.join(2)
+        self.sock.close()
+
+
 class _Inbox:
     def __init__(self):
         self.messages: list[EmailMessage] = []

@@ -14,7 +14,7 @@ import yaml
 from tests.services import require
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_SERVICES = ("migrate", "web", "worker", "beat")
+APP_SERVICES = ("migrate", "web", "worker", "notifier", "beat")
 SENSITIVE = re.compile(r"PASSWORD|SECRET|TOKEN|KEK|PRIVATE", re.IGNORECASE)
 URL_WITH_PASSWORD = re.compile(r"://[^/@\s]*:[^/@\s]+@")
 BUILD_TOOLS = re.compile(r"\b(gcc|g\+\+|build-essential|make|clang|libpq-dev|python3-dev)\b")
@@ -60,8 +60,19 @@ def settings_environment_names() -> set[str]:
 # --- docker-compose.yml ------------------------------------------------------------
 
 
-def test_compose_runs_the_six_services(compose):
-    assert set(compose["services"]) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
+def test_compose_runs_the_seven_services(compose):
+    assert set(compose["services"]) == {"postgres", "redis", "migrate", "web", "worker", "notifier", "beat"}
+
+
+def test_signing_workers_and_notifiers_consume_separate_queues(compose):
+    worker, notifier = compose["services"]["worker"], compose["services"]["notifier"]
+    assert "--queues=celery" in worker["command"]
+    assert "--queues=notifications" in notifier["command"]
+    assert notifier["command"][:3] == ["celery", "--app=certsvc", "worker"]
+    assert "container_name" not in notifier
+    # Only the notifier reaches the outside world.
+    assert worker["networks"] == ["backend"]
+    assert set(notifier["networks"]) == {"backend", "edge"}
 
 
 def test_data_stores_have_health_checks_and_postgres_a_volume(compose):

@@ -1,8 +1,10 @@
-"""Run the whole service locally: migrate, seed the demo data, then web server + Celery worker.
+"""Run the whole service locally: migrate, seed the demo data, then web server and Celery workers.
 
-Ctrl-C (or SIGTERM) stops both processes and waits for them. A worker that exits by itself
-(e.g. on an unrecoverable broker error) is started again, at most once every few seconds;
-the web server ending stops everything.
+Two workers, as in production: one signs (the ``celery`` queue, with beat), one delivers webhooks
+and e-mail (the ``notifications`` queue), so a slow receiver never holds a signature up.
+Ctrl-C (or SIGTERM) stops every process and waits for them. A worker that exits by itself (e.g.
+on an unrecoverable broker error) is started again, at most once every few seconds; the web
+server ending stops everything.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ WORKER_RESTART_SECONDS = 5
 
 
 class Command(BaseCommand):
-    help = "Migrate, seed demo data and run the web server together with a Celery worker (and beat)."
+    help = "Migrate, seed demo data and run the web server with a signing worker (and beat) and a notifier."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address:port for the web server")
@@ -40,16 +42,20 @@ class Command(BaseCommand):
 
     def _start(self, addr: str) -> list[subprocess.Popen[bytes]]:
         web = [sys.executable, "manage.py", "runserver", addr, "--noreload"]
-        return [subprocess.Popen(web), self._start_worker()]  # noqa: S603
+        worker = self._worker(
+            "worker", "celery", "--beat", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME
+        )
+        notifier = self._worker("notifier", "notifications")
+        self._commands = [web, worker, notifier]
+        return [subprocess.Popen(command) for command in self._commands]  # noqa: S603
 
-    def _start_worker(self) -> subprocess.Popen[bytes]:
-        worker = [sys.executable, "-m", "celery", "-A", "certsvc", "worker", "--beat", "--loglevel", "INFO"]
-        worker += ["--concurrency", "2", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME]
-        return subprocess.Popen(worker)  # noqa: S603
+    def _worker(self, name: str, queue: str, *extra: str) -> list[str]:
+        celery = [sys.executable, "-m", "celery", "-A", "certsvc", "worker", "--loglevel", "INFO"]
+        return [*celery, "--hostname", f"{name}@%h", "--queues", queue, "--concurrency", "2", *extra]
 
     def _print_urls(self, addr: str) -> None:
         base = f"http://{addr}"
-        self.stdout.write(self.style.SUCCESS("certsvc is running (Ctrl-C stops web and worker):"))
+        self.stdout.write(self.style.SUCCESS("certsvc is running (Ctrl-C stops web and workers):"))
         self.stdout.write(f"  API docs     {base}/api/docs/")
         self.stdout.write(f"  API schema   {base}/api/schema/")
         self.stdout.write(f"  Admin        {base}/admin/")
@@ -74,7 +80,7 @@ class Command(BaseCommand):
         self.stdout.write("certsvc stopped.")
 
     def _wait_for_stop(self, processes: list[subprocess.Popen[bytes]]) -> None:
-        """Until Ctrl-C, SIGTERM, or the web server ending by itself; the worker is kept running."""
+        """Until Ctrl-C, SIGTERM, or the web server ending by itself; the workers are kept running."""
         stopping = False
 
         def stop(signum: int, frame: FrameType | None) -> None:
@@ -83,22 +89,25 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        started = time.monotonic()
+        started = [time.monotonic()] * len(processes)
         while not stopping and processes[0].poll() is None:
-            started = self._keep_worker_running(processes, started)
+            for index in range(1, len(processes)):
+                self._keep_worker_running(processes, started, index)
             time.sleep(0.3)
 
-    def _keep_worker_running(self, processes: list[subprocess.Popen[bytes]], started: float) -> float:
-        """The fallback if the worker dies: start it again, no sooner than a few seconds after the last start.
+    def _keep_worker_running(
+        self, processes: list[subprocess.Popen[bytes]], started: list[float], index: int
+    ) -> None:
+        """The fallback if a worker dies: start it again, no sooner than a few seconds after its last start.
 
-        Returns when the running worker was started. Messages a dead worker held are re-sent by the sweeps.
+        Messages a dead worker held are re-sent by the sweeps.
         """
-        worker = processes[1]
-        if worker.poll() is None or time.monotonic() - started < WORKER_RESTART_SECONDS:
-            return started
+        worker = processes[index]
+        if worker.poll() is None or time.monotonic() - started[index] < WORKER_RESTART_SECONDS:
+            return
         self.stderr.write(f"Celery worker exited with code {worker.returncode}; starting it again.")
-        processes[1] = self._start_worker()
-        return time.monotonic()
+        processes[index] = subprocess.Popen(self._commands[index])  # noqa: S603
+        started[index] = time.monotonic()
 
     def _stop(self, processes: list[subprocess.Popen[bytes]]) -> None:
         """SIGTERM to each, then 15 s in all for them to finish before they are killed."""
