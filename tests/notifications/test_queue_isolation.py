@@ -15,7 +15,7 @@ import pytest
 from certificates.issuance.models import Certificate
 from certificates.notifications import services
 from certificates.notifications.models import EventType, WebhookDelivery
-from tests.certificates.factories import api_client_for
+from tests.applications.factories import api_client_for
 from tests.issuance import conftest as issuance_fixtures
 from tests.notifications.servers import Tarpit
 from tests.services import WorkerProcess, purge_broker, subprocess_env, wait_until
