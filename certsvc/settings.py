@@ -293,6 +293,7 @@ CELERY_BEAT_SCHEDULE = {
     "log-checkpoint": {"task": "signing.transparency.tasks.checkpoint_publish", "schedule": 60},
     # Signs the audit chain heads into the transparency log, so a recomputed chain is detectable.
     "audit-anchor": {"task": "certificates.audit_anchor", "schedule": env_int("AUDIT_ANCHOR_SECONDS", 3600)},
+    "idempotency-keys-purge": {"task": "certificates.idempotency_keys_purge", "schedule": 3600},
 }
 
 # --- Certificates ----------------------------------------------------------------

@@ -14,7 +14,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Concatenate, ParamSpec, TypeAlias, TypeVar
 
 from django.db import IntegrityError, transaction
@@ -50,6 +50,12 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 
 class IdempotencyError(ProblemError):
     default_title = _("Idempotency-Key conflict")
+
+
+def idempotency_keys_purge(*, now: datetime | None = None) -> int:
+    """Delete every expired key, whoever sent it (beat runs this; a user's next request did before)."""
+    deleted, _by_model = IdempotencyKey.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
 
 
 def idempotent(scope: str) -> Callable[[ViewMethod[_V, _P]], ViewMethod[_V, _P]]:

@@ -96,3 +96,17 @@ def test_overlong_key_is_rejected(exporter):
     response = create(api_client_for(exporter), application_payload(), "k" * 256)
     assert response.status_code == 400
     assert Application.objects.count() == 0
+
+
+def test_beat_purges_every_users_expired_keys_and_keeps_live_ones(exporter, other_exporter, settings):
+    from certificates.api.tasks import idempotency_keys_purge_task
+
+    for user, key in ((exporter, "old-1"), (other_exporter, "old-2"), (exporter, "live")):
+        assert create(api_client_for(user), application_payload(), key).status_code == 201
+    IdempotencyKey.objects.exclude(key="live").update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert idempotency_keys_purge_task() == 2
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["live"]
+    entry = settings.CELERY_BEAT_SCHEDULE["idempotency-keys-purge"]
+    assert entry["task"] == idempotency_keys_purge_task.name
