@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -31,8 +32,6 @@ def walkthrough_blocks(text: str) -> list[str]:
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -77,7 +76,7 @@ def run_blocks(blocks: list[str], *, cwd: Path, base: str) -> str:
         script += [f"echo '>>> block {number}'", block.replace(README_BASE_URL, base)]
     env = {k: v for k, v in os.environ.items() if k != "DEMO_PASSWORD"}
     done = subprocess.run(
-        ["bash", "-c", "\n".join(script)],  # noqa: S603, S607 - the README's own commands
+        ["bash", "-c", "\n".join(script)],
         cwd=cwd,
         env=env,
         capture_output=True,
