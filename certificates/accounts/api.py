@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from knox import views as knox_views
 from knox.models import AuthToken
 from knox.settings import knox_settings
@@ -44,6 +44,15 @@ class TokenObtainView(APIView):
     @extend_schema(
         operation_id="auth_token_create",
         request=TokenInputSerializer,
+        examples=[
+            OpenApiExample(
+                "A demo user",
+                value={"username": "exporter", "password": "the password seed_demo printed"},
+                request_only=True,
+                description="`make run` seeds `exporter`, `officer`, `customs` and `admin`; the password "
+                "is `DEMO_PASSWORD` or the one kept in `var/demo_password`.",
+            )
+        ],
         responses={201: TokenOutputSerializer, **problems(400, 429)},
         description="Returns 201 with a new token. Wrong credentials and inactive accounts both get the "
         "same 400 `invalid_credentials` problem, without saying which part was wrong. Throttled "

@@ -9,7 +9,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import renderers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from certificates.api.fields import StrictSerializer
 from certificates.api.problems import problems
+from certificates.applications.api.examples import REPLACEMENT_EXAMPLES
 from certificates.applications.api.serializers import (
     ApplicationDetailOutputSerializer,
     ApplicationInputSerializer,
@@ -195,6 +196,13 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet[Certificate]):
     @extend_schema(
         summary="Revoke an issued certificate with a reason (officers)",
         request=RevokeInputSerializer,
+        examples=[
+            OpenApiExample(
+                "A reason",
+                value={"reason": "Issued on a forged invoice (customs notice of 2026-11-28)."},
+                request_only=True,
+            )
+        ],
         responses={200: CertificateDetailOutputSerializer, **problems(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], permission_classes=[IsOfficer])
@@ -214,6 +222,7 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet[Certificate]):
         "here replacing the copied ones, and queues its issuance. When the replacement is issued the old "
         "certificate becomes `superseded` and the new document names it in `replaces`.",
         request=ApplicationInputSerializer,
+        examples=REPLACEMENT_EXAMPLES,
         responses={202: ApplicationDetailOutputSerializer, **problems(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], permission_classes=[IsOfficer])

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -74,6 +74,17 @@ class WebhookEndpointListView(_WebhookView[WebhookEndpoint]):
         summary="Register a webhook endpoint",
         description="The response carries the signing secret; it is never shown again.",
         request=WebhookEndpointInputSerializer,
+        examples=[
+            OpenApiExample(
+                "Issued and revoked certificates",
+                value={
+                    "url": "https://erp.example.com/hooks/certsvc",
+                    "event_types": ["certificate.issued", "certificate.revoked"],
+                    "description": "ERP",
+                },
+                request_only=True,
+            )
+        ],
         responses={201: WebhookEndpointCreatedSerializer, **problems(400, 401, 403)},
         tags=TAGS,
     )
@@ -107,6 +118,7 @@ class WebhookEndpointDetailView(_WebhookView[WebhookEndpoint]):
         summary="Change a webhook endpoint",
         description="Setting `active` to true re-enables an endpoint that was switched off.",
         request=WebhookEndpointInputSerializer(partial=True),
+        examples=[OpenApiExample("Re-enable", value={"active": True}, request_only=True)],
         responses={200: WebhookEndpointOutputSerializer, **problems(400, 401, 403, 404)},
         tags=TAGS,
     )
@@ -205,6 +217,7 @@ class NotificationPreferenceView(GenericAPIView[NotificationPreference]):
         operation_id="me_notification_preferences_update",
         summary="Opt in or out of non-essential e-mail",
         request=NotificationPreferenceSerializer,
+        examples=[OpenApiExample("Opt out", value={"email_optional": False}, request_only=True)],
         responses={200: NotificationPreferenceSerializer, **problems(400, 401)},
         tags=["me"],
     )

@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -110,6 +110,22 @@ class VerifyOutputSerializer(serializers.Serializer[Any]):
     receipt = serializers.CharField(help_text="JWS (typ certsvc-receipt+jws) over this body without receipt.")
 
 
+VERIFY_EXAMPLES = [
+    OpenApiExample("By number", value={"number": "UZBY-2026-EX-000001"}, request_only=True),
+    OpenApiExample(
+        "By number at the declaration date with a nonce",
+        value={"number": "UZBY-2026-EX-000001", "at": "2026-11-20T09:00:00Z", "nonce": "decl-10702010-0042"},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "By document",
+        value={"document": "eyJhbGciOiJFZERTQSIsImtpZCI6Ii4uLiJ9.eyIuLi4iOiIuLi4ifQ.c2lnbmF0dXJl"},
+        request_only=True,
+        description="The compact JWS from `GET /certificates/{number}/document` or from the exporter.",
+    ),
+]
+
+
 class VerifyView(FailClosedMixin, APIView):
     permission_classes = [AllowAny]
     throttle_classes = [VerifyAnonThrottle, VerifyUserThrottle]
@@ -123,6 +139,7 @@ class VerifyView(FailClosedMixin, APIView):
         "With `at`, the status at that moment; a certificate not yet issued then is not_yet_valid. "
         "503 when the registry cannot be read or no key can sign the receipt.",
         request=VerifyInputSerializer,
+        examples=VERIFY_EXAMPLES,
         responses={200: VerifyOutputSerializer, **problems(400, 429), **UNAVAILABLE},
         tags=["verification"],
     )

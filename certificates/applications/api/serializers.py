@@ -6,11 +6,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from certificates.accounts.models import Organization
 from certificates.api.fields import CountryCodeField, DecimalStringField, StrictSerializer, WholeObjectField
+from certificates.applications.api.examples import APPLICATION_EXAMPLES, REASON_EXAMPLES
 from certificates.applications.models import GOODS_ITEM_COLUMNS, Application, ApplicationEvent, GoodsItem
 from certificates.applications.services import MAX_ITEMS
 from certificates.validators import (
@@ -128,6 +129,7 @@ class CertificateNumberField(serializers.CharField):
     """A certificate's number, a non-empty string; which certificates it may name is the service's rule."""
 
 
+@extend_schema_serializer(examples=APPLICATION_EXAMPLES)
 class ApplicationInputSerializer(StrictSerializer):
     """The document's fields an exporter sends; the exporter itself is the caller's organization."""
 
@@ -157,6 +159,7 @@ class ApplicationInputSerializer(StrictSerializer):
         return fields, items
 
 
+@extend_schema_serializer(examples=REASON_EXAMPLES)
 class ReasonInputSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=2000)
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from certificates.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from certificates.api.problems import problems
 from certificates.applications import selectors, services
+from certificates.applications.api.examples import APPLICATION_CHANGE_EXAMPLES
 from certificates.applications.api.filters import ApplicationFilter
 from certificates.applications.api.serializers import (
     ApplicationDetailOutputSerializer,
@@ -63,6 +64,7 @@ def _transition_schema(summary: str, *, reason: bool = False) -> Callable[[_View
         description="Top-level members that are sent replace the stored ones; `consignee`, `transport` "
         "and `invoice` are replaced as whole objects and `items` as a whole list.",
         request=ApplicationInputSerializer,
+        examples=APPLICATION_CHANGE_EXAMPLES,
         responses={200: ApplicationDetailOutputSerializer, **problems(400, 401, 403, 404, 409)},
     ),
     destroy=extend_schema(
