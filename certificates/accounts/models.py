@@ -47,6 +47,11 @@ class Organization(models.Model):
 
 
 class User(AbstractUser):
+    class Language(models.TextChoices):
+        RUSSIAN = "ru", _("Russian")
+        UZBEK = "uz", _("Uzbek")
+        ENGLISH = "en", _("English")
+
     class Role(models.TextChoices):
         EXPORTER = "exporter", _("Exporter")
         OFFICER = "officer", _("Certification officer")
@@ -56,7 +61,8 @@ class User(AbstractUser):
         Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, blank=True)
-    language = models.CharField(_("language"), max_length=8, default="en")
+    # Blank: the language of the organization's country (``certificates.notifications.emails``).
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, blank=True, default="")
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

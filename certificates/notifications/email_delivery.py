@@ -18,7 +18,7 @@ def email_send(*, email_id: int) -> None:
     """Send one notification e-mail; SMTP trouble is retried on the e-mail schedule."""
     if not row_claim(EmailNotification, email_id):
         return
-    email = EmailNotification.objects.select_related("user").get(pk=email_id)
+    email = EmailNotification.objects.select_related("user__organization").get(pk=email_id)
     if not _still_wanted(email):
         row_finish(email, DeliveryStatus.CANCELLED)
         return

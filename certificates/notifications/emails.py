@@ -12,11 +12,16 @@ from django.utils import translation
 from certificates.accounts.models import User
 
 LANGUAGES = ("en", "ru", "uz")
+COUNTRY_LANGUAGES = {"UZ": "uz", "BY": "ru"}
 
 
 def email_language(user: User) -> str:
+    """The user's chosen language, else that of the organization's country, else English."""
     language = (user.language or "").split("-")[0].lower()
-    return language if language in LANGUAGES else "en"
+    if language in LANGUAGES:
+        return language
+    country = str(user.organization.country) if user.organization is not None else ""
+    return COUNTRY_LANGUAGES.get(country, "en")
 
 
 def email_build(*, kind: str, data: dict[str, Any], user: User) -> EmailMultiAlternatives:

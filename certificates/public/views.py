@@ -26,7 +26,6 @@ from certificates.verification.answer import certificate_summary
 from certificates.verification.outcome import Outcome
 from certificates.verification.services import verification_by_number
 from certificates.verification.throttling import configured_rate
-from certificates.verification.times import rfc3339
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
@@ -65,7 +64,7 @@ def page_texts() -> dict[str, str]:
         "valid_until": pgettext(_PAGE, "Valid until"),
         "exporter": pgettext(_PAGE, "Exporter"),
         "goods": pgettext(_PAGE, "Goods"),
-        "items": pgettext(_PAGE, "items"),
+        "issuer": pgettext(_PAGE, "Issuing body"),
         "checked_at": pgettext(_PAGE, "Checked at"),
     }
 
@@ -135,7 +134,8 @@ def _page(
     }
     if outcome is not None:
         context.update(_outcome_context(outcome, texts))
-    response = render(request, "certificates/public_page.html", context, status=status)
+    with translation.override(language):  # the dates' formats are the page's language's
+        response = render(request, "certificates/public_page.html", context, status=status)
     _protect(response, language)
     return response
 
@@ -152,11 +152,16 @@ def _outcome_context(outcome: Outcome, texts: dict[str, str]) -> dict[str, Any]:
     if outcome.certificate is None:  # the view answers 404 before: nothing to show
         return {}
     status = outcome.status
-    summary = certificate_summary(certificate=outcome.certificate)
+    certificate = outcome.certificate
+    summary = certificate_summary(certificate=certificate)
     return {
+        "issuer": certificate.document.get("issuer", {}),
+        "issued_at": certificate.issued_at,
+        "valid_from": certificate.valid_from,
+        "valid_until": certificate.valid_until,
         "word": texts[status if status in OWN_WORD else "invalid"],
         "colour": COLOURS.get(status, RED),
         "summary": summary,
         "type_label": texts.get(summary["type"], summary["type"]),
-        "checked_at": rfc3339(timezone.now()),
+        "checked_at": timezone.now().replace(microsecond=0),
     }

@@ -22,6 +22,8 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any, TypeVar
 
+from django.utils.translation import gettext as _
+
 from certificates.verification.entry import RegistryEntry
 from certificates.verification.outcome import Check, Outcome
 from certificates.verification.selectors import log_leaf_hash_get, registry_entry_get
@@ -88,7 +90,9 @@ def well_formed(case: Case) -> Check:
         try:
             case.parsed = parse_certificate(case.token)
         except (JWSError, ValueError, KeyError, TypeError, RecursionError) as exc:
-            return Check("well_formed", False, str(exc) or "not a certificate document", MALFORMED)
+            reason = str(exc) or "not a certificate document"
+            detail = _("not a certificate document: %(reason)s") % {"reason": reason}
+            return Check("well_formed", False, detail, MALFORMED)
     return Check("well_formed", True, None, MALFORMED)
 
 
@@ -113,14 +117,17 @@ def parse_certificate(token: str) -> ParsedJWS:
 def algorithm(case: Case) -> Check:
     alg = _parsed(case).alg
     ok = alg in ACCEPTED_ED25519_ALGS
-    return Check("algorithm", ok, None if ok else f"alg {alg!r} refused", BAD_SIGNATURE)
+    detail = None if ok else _("alg %(alg)s refused") % {"alg": repr(alg)}
+    return Check("algorithm", ok, detail, BAD_SIGNATURE)
 
 
 def key_known(case: Case) -> Check:
     kid = _parsed(case).kid
     if case.key is None or case.key.kid != kid:
         case.key = signing_key_get_for_verification(kid=kid)
-    return Check("key_known", case.key is not None, f"no published key has kid {kid}", UNKNOWN_KEY)
+    if case.key is None:
+        return Check("key_known", False, _("no published key has kid %(kid)s") % {"kid": kid}, UNKNOWN_KEY)
+    return Check("key_known", True, None, UNKNOWN_KEY)
 
 
 def signature(case: Case) -> Check:
@@ -128,7 +135,7 @@ def signature(case: Case) -> Check:
     ok = case.verified_with == (key.kid, key.public_x) or _signature_verifies(_parsed(case), key)
     if ok:
         case.verified_with = (key.kid, key.public_x)
-    return Check("signature", ok, "the signature does not verify", BAD_SIGNATURE)
+    return Check("signature", ok, None if ok else _("the signature does not verify"), BAD_SIGNATURE)
 
 
 def _signature_verifies(parsed: ParsedJWS, key: SigningKey) -> bool:
@@ -142,7 +149,8 @@ def _signature_verifies(parsed: ParsedJWS, key: SigningKey) -> bool:
 def key_not_revoked(case: Case) -> Check:
     key = _key(case)
     compromised = key.was_compromised_at(_signed_at(case))
-    detail = f"key {key.kid} compromised since {_compromised_at(key)}" if compromised else None
+    since = {"kid": key.kid, "since": _compromised_at(key)} if compromised else None
+    detail = _("key %(kid)s compromised since %(since)s") % since if since else None
     return Check("key_not_revoked", not compromised, detail, KEY_REVOKED)
 
 
@@ -163,13 +171,14 @@ def registry(case: Case) -> Check:
     if case.entry is None:
         return _not_in_registry(case)
     same = hashlib.sha256(case.token.encode("ascii")).hexdigest() == case.entry.jws_sha256
-    return Check("registry", same, None if same else "differs from the one on record", REGISTRY_MISMATCH)
+    return Check("registry", same, None if same else _("differs from the one on record"), REGISTRY_MISMATCH)
 
 
 def _not_in_registry(case: Case) -> Check:
     if case.presented:
-        return Check("registry", False, "the registry has no certificate with this number", REGISTRY_MISMATCH)
-    return Check("registry", False, "no certificate has this number", NOT_FOUND)
+        detail = _("the registry has no certificate with this number")
+        return Check("registry", False, detail, REGISTRY_MISMATCH)
+    return Check("registry", False, _("no certificate has this number"), NOT_FOUND)
 
 
 def transparency_log(case: Case) -> Check:
@@ -177,7 +186,8 @@ def transparency_log(case: Case) -> Check:
     if not case.log_read:
         case.logged_hash, case.log_read = log_leaf_hash_get(index=entry.log_index), True
     logged = case.logged_hash is not None and case.logged_hash == leaf_hash(case.token.encode("ascii"))
-    detail = f"log entry {entry.log_index}" if logged else "no matching transparency log entry"
+    logged_at = _("log entry %(index)s") % {"index": entry.log_index}
+    detail = logged_at if logged else _("no matching transparency log entry")
     return Check("transparency_log", logged, detail, REGISTRY_MISMATCH)
 
 
@@ -195,10 +205,12 @@ def certificate_status_at(*, certificate: RegistryEntry, moment: datetime) -> tu
     """``revoked``/``superseded`` if that had happened by ``moment``, else ``valid``; with a detail text."""
     revoked_at = certificate.revoked_at
     if certificate.is_revoked and revoked_at and revoked_at <= moment:
-        return REVOKED, f"revoked {day(revoked_at)}: {certificate.revocation_reason}"
+        revoked = {"date": day(revoked_at), "reason": certificate.revocation_reason}
+        return REVOKED, _("revoked %(date)s: %(reason)s") % revoked
     superseded_at = certificate_superseded_at(certificate=certificate)
     if superseded_at is not None and superseded_at <= moment:
-        return SUPERSEDED, f"superseded {day(superseded_at)} by {certificate.superseded_by_number}"
+        superseded = {"date": day(superseded_at), "number": certificate.superseded_by_number}
+        return SUPERSEDED, _("superseded %(date)s by %(number)s") % superseded
     return VALID, None
 
 
@@ -212,14 +224,14 @@ def certificate_superseded_at(*, certificate: RegistryEntry) -> datetime | None:
 def certificate_validity_at(*, certificate: RegistryEntry, moment: datetime) -> tuple[str, str | None]:
     """``not_yet_valid`` before issue or ``valid_from``, ``expired`` after ``valid_until``, else ``valid``."""
     if moment < certificate.issued_at:
-        return NOT_YET_VALID, f"not issued until {rfc3339(certificate.issued_at)}"
+        return NOT_YET_VALID, _("not issued until %(time)s") % {"time": rfc3339(certificate.issued_at)}
     today = moment.astimezone(UTC).date()
-    valid_from, valid_until = certificate.valid_from.isoformat(), certificate.valid_until.isoformat()
+    start, end = certificate.valid_from.isoformat(), certificate.valid_until.isoformat()
     if today < certificate.valid_from:
-        return NOT_YET_VALID, f"valid from {valid_from}"
+        return NOT_YET_VALID, _("valid from %(date)s") % {"date": start}
     if today > certificate.valid_until:
-        return EXPIRED, f"expired after {valid_until}"
-    return VALID, f"valid {valid_from} to {valid_until}"
+        return EXPIRED, _("expired after %(date)s") % {"date": end}
+    return VALID, _("valid %(start)s to %(end)s") % {"start": start, "end": end}
 
 
 def _parsed(case: Case) -> ParsedJWS:

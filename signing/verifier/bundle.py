@@ -126,4 +126,9 @@ def check_status(entries: BundleEntries | None, number: str, moment: datetime, c
     if entry is None or rfc3339_or_date_parse(entry["since"]) > moment:
         checks.add("status", True, "valid")
         return
-    checks.add("status", False, entry["status"], f"{entry['status']} since {entry['since']}")
+    found = entry["status"]
+    detail = _SINCE.get(found, "%(status)s since %(since)s")
+    checks.add("status", False, found, detail, status=found, since=entry["since"])
+
+
+_SINCE = {"revoked": "revoked since %(since)s", "superseded": "superseded since %(since)s"}

@@ -14,6 +14,7 @@ from signing.verifier.core import Verifier, log_consistency
 from signing.verifier.errors import VerifierError
 from signing.verifier.log import LogProof
 from signing.verifier.results import Result
+from signing.verifier.texts import LANGUAGES, language_chosen, text
 
 __all__ = ["EXIT_INVALID", "EXIT_USAGE", "EXIT_VALID", "main"]
 
@@ -29,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = _verify_all(args)
     except VerifierError as exc:
         return _usage_error(exc)
-    _print_results(results, as_json=args.json)
+    _print_results(results, as_json=args.json, language=language_chosen(args.lang))
     return EXIT_VALID if all(result.valid for _, result in results) else EXIT_INVALID
 
 
@@ -54,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     _add_online_arguments(parser)
     _add_log_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of the details (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG)",
+    )
     return parser
 
 
@@ -107,7 +113,13 @@ def _build(args: argparse.Namespace) -> tuple[Verifier, datetime | None]:
     at = _moment(args.at)
     keys = _key_list(args.keys)
     bundle = _read(args.bundle) if args.bundle else None
-    verifier = Verifier(_read_json(args.jwks), bundle, keys=keys, allow_stale_bundle=args.allow_stale_bundle)
+    verifier = Verifier(
+        _read_json(args.jwks),
+        bundle,
+        keys=keys,
+        allow_stale_bundle=args.allow_stale_bundle,
+        language=args.lang,
+    )
     return verifier, at
 
 
@@ -147,19 +159,19 @@ def _verify_number(verifier: Verifier, number: str, at: datetime | None, online:
     return verifier.ask_online(online, body)
 
 
-def _print_results(results: list[tuple[str, Result]], *, as_json: bool) -> None:
+def _print_results(results: list[tuple[str, Result]], *, as_json: bool, language: str) -> None:
     if as_json:
         bodies = [result.as_dict() for _, result in results]
         print(json.dumps(bodies[0] if len(bodies) == 1 else bodies, ensure_ascii=False, indent=2))
         return
     for path, result in results:
-        _print_text(path, result)
+        _print_text(path, result, language)
 
 
-def _print_text(path: str, result: Result) -> None:
+def _print_text(path: str, result: Result, language: str) -> None:
     print(f"{path}: {result.status.upper()}{' (' + result.number + ')' if result.number else ''}")
     for check in result.checks:
-        mark = "ok" if check["ok"] else "FAILED"
+        mark = text(language, "ok") if check["ok"] else text(language, "FAILED")
         print(f"  {check['name']}: {mark}{': ' + check['detail'] if check.get('detail') else ''}")
 
 

@@ -14,6 +14,7 @@ from signing.verifier.keys import check_key_not_revoked, load_compromises, load_
 from signing.verifier.log import Checkpoint, LogProof, check_logged, checkpoint_extends, verify_checkpoint
 from signing.verifier.online import ask_service, merged
 from signing.verifier.results import Checks, Result
+from signing.verifier.texts import language_chosen
 
 __all__ = ["Verifier", "log_consistency", "verify_certificate"]
 
@@ -32,7 +33,10 @@ class Verifier:
         keys: Sequence[dict[str, Any]] | None = None,
         now: datetime | None = None,
         allow_stale_bundle: bool = False,
+        language: str | None = None,
     ) -> None:
+        """``language``: of the checks' details (``texts.language_chosen``: default, the environment's)."""
+        self.language = language_chosen(language)
         self.keys = load_keys(jwks)
         self.now = now
         self._headers: Headers = {}
@@ -59,7 +63,7 @@ class Verifier:
         self, token: str, *, at: datetime | None, log_proof: LogProof | None, judge_key: bool
     ) -> Result:
         """``judge_key``: refuse a revoked key here (offline); online the registry decides."""
-        checks = Checks()
+        checks = Checks(self.language)
         token = token.strip()
         certificate = parse_certificate(token, self._headers, checks)
         if certificate is None:
@@ -96,7 +100,9 @@ class Verifier:
 
         ``number``: the number the answer must be about (default: the one asked about).
         """
-        return ask_service(base_url, body, self.keys, compromised=self.compromised, number=number)
+        return ask_service(
+            base_url, body, self.keys, compromised=self.compromised, number=number, language=self.language
+        )
 
     def verify_online(self, token: str, base_url: str, *, at: datetime | None = None) -> Result:
         """Offline checks, then the registry's answer merged in (the earlier status in precedence wins).
@@ -122,9 +128,12 @@ def verify_certificate(
     now: datetime | None = None,
     allow_stale_bundle: bool = False,
     keys: Sequence[dict[str, Any]] | None = None,
+    language: str | None = None,
 ) -> Result:
     """Verify one certificate; for many, make one ``Verifier`` and call ``verify`` on each."""
-    verifier = Verifier(jwks, bundle, keys=keys, now=now, allow_stale_bundle=allow_stale_bundle)
+    verifier = Verifier(
+        jwks, bundle, keys=keys, now=now, allow_stale_bundle=allow_stale_bundle, language=language
+    )
     return verifier.verify(token, at=at)
 
 

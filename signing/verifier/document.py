@@ -62,7 +62,8 @@ def parse_certificate(token: str, headers: Headers, checks: Checks) -> SignedCer
         _require_canonical(parsed.payload, document)
         dates = document_dates(document)
     except (JWSError, ValueError, KeyError, TypeError, RecursionError) as exc:
-        checks.add("well_formed", False, "malformed", str(exc) or "not a certificate document")
+        reason = str(exc) or "not a certificate document"
+        checks.add("well_formed", False, "malformed", "not a certificate document: %(reason)s", reason=reason)
         return None
     checks.add("well_formed", True, "malformed")
     return SignedCertificate(parsed, dates, document["number"])
@@ -140,11 +141,13 @@ def document_dates(document: Any) -> CertificateDates:
 def check_signature(parsed: ParsedJWS, keys: PublicKeys, checks: Checks) -> bool:
     """``algorithm``, ``key_known`` and ``signature``; true when all three pass."""
     alg_ok = parsed.alg in ACCEPTED_ED25519_ALGS
-    checks.add("algorithm", alg_ok, "bad_signature", None if alg_ok else f"alg {parsed.alg!r} refused")
+    refused = None if alg_ok else "alg %(alg)s refused"
+    checks.add("algorithm", alg_ok, "bad_signature", refused, alg=repr(parsed.alg))
     if not alg_ok:
         return False
     key = keys.get(parsed.kid)
-    checks.add("key_known", key is not None, "unknown_key", f"kid {parsed.kid} is not in the JWKS")
+    unknown = None if key is not None else "kid %(kid)s is not in the JWKS"
+    checks.add("key_known", key is not None, "unknown_key", unknown, kid=parsed.kid)
     if key is None:
         return False
     verified = _ed25519_verifies(parsed, key)
@@ -168,12 +171,14 @@ def _ed25519_verifies(parsed: ParsedJWS, key: Ed25519PublicKey) -> bool:
 def check_validity(dates: CertificateDates, moment: datetime, checks: Checks) -> None:
     """``validity``: issued, and ``moment``'s UTC day within ``valid_from`` … ``valid_until``."""
     day = moment.astimezone(UTC).date()
+    start, end = dates.valid_from.isoformat(), dates.valid_until.isoformat()
     if moment < dates.issued_at:
-        checks.add("validity", False, "not_yet_valid", f"not issued until {rfc3339(dates.issued_at)}")
+        checks.add(
+            "validity", False, "not_yet_valid", "not issued until %(time)s", time=rfc3339(dates.issued_at)
+        )
     elif day < dates.valid_from:
-        checks.add("validity", False, "not_yet_valid", f"valid from {dates.valid_from.isoformat()}")
+        checks.add("validity", False, "not_yet_valid", "valid from %(date)s", date=start)
     elif day > dates.valid_until:
-        checks.add("validity", False, "expired", f"expired after {dates.valid_until.isoformat()}")
+        checks.add("validity", False, "expired", "expired after %(date)s", date=end)
     else:
-        period = f"{dates.valid_from.isoformat()} to {dates.valid_until.isoformat()}"
-        checks.add("validity", True, "valid", f"valid {period}")
+        checks.add("validity", True, "valid", "valid %(start)s to %(end)s", start=start, end=end)

@@ -76,5 +76,14 @@ def check_key_not_revoked(
             checks.add("key_not_revoked", True, "key_revoked")
         return
     since = compromised[kid]
-    detail = f"key {kid} revoked, compromised since {since.isoformat() if since else 'an unknown time'}"
-    checks.add("key_not_revoked", False, "key_revoked", detail)
+    if since is None:
+        checks.add(
+            "key_not_revoked",
+            False,
+            "key_revoked",
+            "key %(kid)s revoked, compromised at an unknown time",
+            kid=kid,
+        )
+        return
+    detail = "key %(kid)s revoked, compromised since %(since)s"
+    checks.add("key_not_revoked", False, "key_revoked", detail, kid=kid, since=since.isoformat())

@@ -62,8 +62,8 @@ def check_logged(token: str, log_proof: LogProof, checks: Checks) -> None:
     """``transparency_log``: the JWS bytes are a leaf of the signed tree (RFC 9162 §2.1.3.2)."""
     checkpoint = log_proof.checkpoint
     ok = _inclusion_proven(token, log_proof.inclusion, checkpoint)
-    detail = None if ok else f"not proven in the log of size {checkpoint.tree_size}"
-    checks.add("transparency_log", ok, "registry_mismatch", detail)
+    detail = None if ok else "not proven in the log of size %(size)s"
+    checks.add("transparency_log", ok, "registry_mismatch", detail, size=checkpoint.tree_size)
 
 
 def _inclusion_proven(token: str, proof: dict[str, Any], checkpoint: Checkpoint) -> bool:

@@ -40,14 +40,16 @@ def ask_service(
     *,
     compromised: Compromises | None = None,
     number: str | None = None,
+    language: str = "en",
 ) -> Result:
     """The service's answer to ``body`` (``number`` or ``document``), once bound to it.
 
-    ``number``: the number the answer must be about (default: the one asked about).
+    ``number``: the number the answer must be about (default: the one asked about); ``language``:
+    the one the service is asked to write its details in (``Accept-Language``).
     """
     url = verify_url(base_url)
     question = {**body, "nonce": secrets.token_urlsafe(24)}
-    answer = _post_json(url, question)
+    answer = _post_json(url, question, language)
     _check_receipt(answer, keys, compromised)
     _check_bound(answer, question, number if number is not None else _asked_number(body))
     return Result(
@@ -146,18 +148,22 @@ def _moment(text: Any, name: str) -> datetime:
         raise VerifierError(f"the answer's {name} is not a time: {text!r}") from exc
 
 
-def _post_json(url: str, body: dict[str, Any]) -> dict[str, Any]:
-    answer = _send(url, _json_request(url, body))
+def _post_json(url: str, body: dict[str, Any], language: str) -> dict[str, Any]:
+    answer = _send(url, _json_request(url, body, language))
     if not isinstance(answer, dict) or not isinstance(answer.get("checks"), list) or "status" not in answer:
         raise VerifierError("the service's answer is not a verification result")
     return answer
 
 
-def _json_request(url: str, body: dict[str, Any]) -> urllib.request.Request:
+def _json_request(url: str, body: dict[str, Any], language: str) -> urllib.request.Request:
     return urllib.request.Request(  # noqa: S310 (scheme checked by verify_url)
         url,
         data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", "Accept": "application/json"},
+        headers={
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "Accept-Language": language,
+        },
         method="POST",
     )
 

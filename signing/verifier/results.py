@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NotRequired, TypedDict
 
+from signing.verifier.texts import text
+
 __all__ = ["PRECEDENCE", "Check", "Checks", "Result", "rank"]
 
 # CONTRACT §4: when two findings disagree (offline and online), the earlier one here wins.
@@ -43,15 +45,19 @@ class Result:
 class Checks:
     """The checks run so far; the status is ``valid`` until one fails."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str = "en") -> None:
         self.items: list[Check] = []
         self.status = "valid"
+        self.language = language
 
-    def add(self, name: str, ok: bool, fails_as: str, detail: str | None = None) -> bool:
-        """Record a check (``fails_as`` is the status if it is the first to fail); returns ``ok``."""
+    def add(self, name: str, ok: bool, fails_as: str, detail: str | None = None, **params: object) -> bool:
+        """Record a check (``fails_as`` is the status if it is the first to fail); returns ``ok``.
+
+        ``detail`` is an English message of the catalog (``texts``), given in the checks' language.
+        """
         entry: Check = {"name": name, "ok": ok}
         if detail:
-            entry["detail"] = detail
+            entry["detail"] = text(self.language, detail, **params)
         self.items.append(entry)
         if not ok and self.status == "valid":
             self.status = fails_as
