@@ -14,8 +14,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from certsvc.negotiation import prefers_html
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -109,12 +112,30 @@ def _error_entry(path: str, item: Any) -> dict[str, str]:
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ProblemError):
-        return _domain_problem(exc)
+        return _negotiated(_domain_problem(exc), context)
     exc = _as_drf_exception(exc)
     response = exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
-    return _with_drf_headers(_api_problem(exc, response.status_code), response)
+    return _negotiated(_with_drf_headers(_api_problem(exc, response.status_code), response), context)
+
+
+def _negotiated(problem: Response, context: dict[str, Any]) -> Response:
+    """The browsable API's HTML page for a browser that prefers it; problem+json for everyone else."""
+    request, html = context.get("request"), _html_renderer(context.get("view"))
+    if request is None:
+        return problem
+    if html is not None and prefers_html(request.headers.get("Accept", "")):
+        request.accepted_renderer, request.accepted_media_type = html, html.media_type
+        problem.content_type = None
+    elif isinstance(getattr(request, "accepted_renderer", None), BrowsableAPIRenderer):
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+    return problem
+
+
+def _html_renderer(view: Any) -> BrowsableAPIRenderer | None:
+    renderers = view.get_renderers() if view is not None else []
+    return next((r for r in renderers if isinstance(r, BrowsableAPIRenderer)), None)
 
 
 def _domain_problem(exc: ProblemError) -> Response:

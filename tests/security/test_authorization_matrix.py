@@ -29,9 +29,10 @@ from tests.notifications.factories import WebhookEndpointFactory
 from tests.security.conftest import World, expired_token, token_for
 
 # Served by other machinery and checked elsewhere: the admin (login lockout in test_deployment),
-# the schema and its docs (test_schemathesis). /healthz, /readyz and /metrics are answered by
+# the schema and its docs (test_schemathesis), the browsable API's session login and logout
+# (lockout and CSRF in tests/applications/test_browsable_api). /healthz, /readyz and /metrics are answered by
 # middleware before the URLconf (tests/ops).
-EXCLUDED_PREFIXES = ("admin/", "api/schema/", "api/docs/", "static/", "media/")
+EXCLUDED_PREFIXES = ("admin/", "api-auth/", "api/schema/", "api/docs/", "static/", "media/")
 CALLERS = ("anonymous", "exporter_a", "exporter_b", "officer", "customs", "inactive", "expired")
 IGNORED_METHODS = {"options", "head", "trace"}
 

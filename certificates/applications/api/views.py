@@ -30,6 +30,8 @@ from certificates.permissions import IsExporter, IsExporterOrOfficer, IsOfficer,
 _Items = list[dict[str, Any]]
 _View = TypeVar("_View", bound=Callable[..., Any])
 _TRANSITION_PROBLEMS = problems(400, 401, 403, 404, 409)
+_INPUT_ACTIONS = frozenset({"create", "partial_update"})
+_EDIT_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
 
 
 def _transition_schema(summary: str, *, reason: bool = False) -> Callable[[_View], _View]:
@@ -97,10 +99,22 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
             return selectors.application_list_for(user=request_user(self.request))
         return selectors.application_detail_for(user=request_user(self.request))
 
-    def get_serializer_class(self) -> type[ApplicationOutputSerializer]:
+    def get_serializer_class(self) -> type[ApplicationOutputSerializer | ApplicationInputSerializer]:
+        if self.action in _INPUT_ACTIONS:  # what the browsable API's form offers for these
+            return ApplicationInputSerializer
         if self.action == "list":
             return ApplicationOutputSerializer
         return ApplicationDetailOutputSerializer
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        instance = kwargs.get("instance")
+        if self.action in _INPUT_ACTIONS and isinstance(instance, Application):
+            kwargs["instance"] = self._as_input(instance)  # the form starts from the stored document
+        return super().get_serializer(*args, **kwargs)
+
+    def browsable_form_allowed(self, method: str, application: Application) -> bool:
+        """Only the forms whose change the application's state still allows."""
+        return method.upper() not in _EDIT_METHODS or application.is_editable
 
     def list(self, request: Request) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
@@ -167,6 +181,10 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
         )
         serializer.is_valid(raise_exception=True)
         return serializer.to_service_arguments()
+
+    def _as_input(self, application: Application) -> dict[str, Any]:
+        members = ApplicationInputSerializer().fields
+        return {k: v for k, v in ApplicationDetailOutputSerializer(application).data.items() if k in members}
 
     def _reason(self) -> str:
         serializer = ReasonInputSerializer(data=self.request.data)
