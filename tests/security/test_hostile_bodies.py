@@ -188,11 +188,6 @@ def test_the_charset_of_a_body_cannot_expand_it_or_slow_it_down(world: World, ch
     assert finding(status, seconds) is None, f"charset={charset}: {finding(status, seconds)}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="StrictSerializer (certificates/api/fields.py) builds one error entry per unknown member "
-    "of every goods item; within the parser's limits that is 18,000 entries and seconds of CPU",
-)
 def test_unknown_members_in_every_goods_item_are_refused_quickly(world: World):
     # As many as the parser lets through: 500 items (the most an application holds), each
     # with the members that fit under MAX_JSON_VALUES.
