@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from certsvc.limits import max_request_bytes, request_too_large_response
 from certsvc.parsers import PROHIBITED_TEXT_MESSAGES, printable_name, prohibited_text_code
 from certsvc.problems import PROBLEM_CONTENT_TYPE, problem_type
 
@@ -31,7 +33,10 @@ class ProhibitedTextMiddleware:
             raise Http404  # no route names an object by such a key
         errors = list(_prohibited_fields(request.GET))
         if request.content_type in FORM_TYPES:
-            errors += _prohibited_fields(request.POST)
+            try:
+                errors += _prohibited_fields(request.POST)
+            except RequestDataTooBig:  # read here, not in a view: the size limit cannot answer it
+                return request_too_large_response(max_request_bytes())
         if errors:
             return _refused(request, errors)
         return self.get_response(request)
