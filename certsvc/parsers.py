@@ -14,6 +14,10 @@
   pure-Python ``punycode`` (quadratic). JSON is Unicode text, so only the Unicode encodings
   (and their ASCII and Latin-1 subsets) are read; any other charset is a 415.
 
+- PostgreSQL cannot store NUL, and no encoding can write a lone surrogate (``"\\ud800"``
+  decodes to one): a string or member name holding either is a 400 validation error that
+  names each such member by its dotted path, before any serializer sees the body.
+
 Depth and values are counted in linear time before the parser builds anything; members as
 each object is built.
 """
@@ -23,12 +27,14 @@ from __future__ import annotations
 import array
 import codecs
 import itertools
+import re
 from collections.abc import Callable, Mapping
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from rest_framework import parsers
-from rest_framework.exceptions import ParseError, UnsupportedMediaType
+from rest_framework.exceptions import ErrorDetail, ParseError, UnsupportedMediaType, ValidationError
 from rest_framework.utils import json
 
 DEFAULT_MAX_JSON_DEPTH = 64
@@ -38,6 +44,14 @@ DEFAULT_MAX_JSON_MEMBERS = 256
 TEXT_ENCODINGS = frozenset(
     {"utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "ascii", "iso8859-1"}
 )
+
+# Strict JSON has no raw control characters in strings, and valid UTF-8 no surrogates.
+_MAY_HOLD_PROHIBITED = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+PROHIBITED_TEXT = re.compile("[\x00\ud800-\udfff]")
+PROHIBITED_TEXT_MESSAGES = {
+    "null_character": _("NUL characters (U+0000) are not allowed."),
+    "unpaired_surrogate": _("Unpaired surrogates (U+D800 to U+DFFF) are not allowed."),
+}
 
 # Each bracket becomes one signed byte, +1 for an opener and -1 for a closer; all else is dropped.
 _OPEN, _CLOSE = b"\x01", b"\xff"
@@ -83,7 +97,10 @@ class JSONParser(parsers.JSONParser):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         text = _decoded(stream.read() if stream is not None else b"", encoding, media_type)
         _check_structure(text)
-        return _loaded(text, strict=self.strict)
+        data = _loaded(text, strict=self.strict)
+        if _MAY_HOLD_PROHIBITED.search(text):  # both only come from escapes; most bodies have none
+            refuse_prohibited_text(data)
+        return data
 
 
 def _decoded(raw: bytes, encoding: str, media_type: str | None) -> str:
@@ -142,3 +159,51 @@ def _object_checker(most: int) -> Callable[[dict[str, Any]], dict[str, Any]]:
         return members
 
     return check
+
+
+def prohibited_text_code(text: str) -> str | None:
+    """``null_character`` or ``unpaired_surrogate`` when ``text`` holds one, else ``None``."""
+    found = PROHIBITED_TEXT.search(text)
+    if found is None:
+        return None
+    return "null_character" if found.group() == "\x00" else "unpaired_surrogate"
+
+
+def printable_name(text: str) -> str:
+    """``text`` with NUL and lone surrogates written as escapes, so that an error can name it."""
+    return PROHIBITED_TEXT.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def refuse_prohibited_text(data: Any) -> None:
+    errors = dict(_prohibited_members(data))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _prohibited_members(data: Any) -> Any:
+    """``(path, [message])`` for each string or member name holding NUL or a lone surrogate."""
+    pending: list[tuple[str, Any]] = [("", data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            code = prohibited_text_code(value)
+            if code:
+                yield path or "non_field_errors", [_prohibited_detail(code)]
+        elif isinstance(value, dict):
+            pending.extend(_members(path, value))
+        elif isinstance(value, list):
+            pending.extend((_child(path, str(index)), item) for index, item in enumerate(value))
+
+
+def _members(path: str, members: dict[str, Any]) -> list[tuple[str, Any]]:
+    paths = {name: _child(path, printable_name(name)) for name in members}
+    named = [(paths[name], name) for name in members if prohibited_text_code(name)]
+    return named + [(paths[name], value) for name, value in members.items()]
+
+
+def _child(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _prohibited_detail(code: str) -> ErrorDetail:
+    return ErrorDetail(str(PROHIBITED_TEXT_MESSAGES[code]), code=code)
