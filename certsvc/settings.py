@@ -86,6 +86,7 @@ MIDDLEWARE = [
     # Oversized bodies are refused (413) before anything reads them.
     "certsvc.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "certsvc.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -388,6 +389,9 @@ LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)
 # --- Health and metrics ----------------------------------------------------------
 
 from certsvc.settings_ops import *  # noqa: E402, F403
+
+if BENCH_ROUTES and not DEBUG:  # noqa: F405
+    raise ImproperlyConfigured("CERTSVC_BENCH_ROUTES is for development only (bench/settings.py benchmarks)")
 
 # Error pages hide every secret setting and the passwords inside URLs.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "certsvc.debug_reporting.SecretSettingsFilter"
