@@ -19,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from certsvc.env import env_bool, env_int, env_list, env_secret, env_str
+from certsvc.settings_cache import caches_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # The test suite keeps its broker folder, keys and mail apart from a developer's local run.
@@ -138,8 +139,8 @@ DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
 
 # The embedded default shares one file cache between the web server and the worker (heartbeats,
 # throttles, cached bundles); production points CACHE_URL at Redis.
-CACHE_URL = env_str("CACHE_URL", f"filecache://{VAR_DIR / 'cache'}")
-CACHES = {"default": environ.Env.cache_url_config(CACHE_URL)}
+CACHE_URL = env_secret("CACHE_URL", f"filecache://{VAR_DIR / 'cache'}")
+CACHES = caches_from_url(CACHE_URL)  # JSON only: see certsvc/cache.py
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "certificates.User"
@@ -238,7 +239,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 1024 * 1024)
 # --- Celery ----------------------------------------------------------------------
 
 BROKER_DIR = VAR_DIR / "broker"
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = env_secret("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for folder in ("queue", "processed", "control"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
@@ -255,7 +256,7 @@ else:
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
+CELERY_RESULT_BACKEND = env_secret("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
