@@ -1,7 +1,7 @@
 """Reference endpoints for the load benchmark: the framework floor and a one-row read.
 
-Routed only when ``CERTSVC_BENCH_ROUTES=true`` (see ``certsvc/urls.py``); they expose nothing that
-the public verify endpoint does not already show to anyone.
+Routed by ``bench.settings`` (the benchmark), or with ``CERTSVC_BENCH_ROUTES=true`` in development;
+they expose nothing that the public verify endpoint does not already show to anyone.
 
 - ``GET /bench/static``: a DRF view returning a fixed small body (middleware + DRF + JSON floor);
 - ``GET /bench/certificate/<number>``: one certificate fetched by its indexed number and

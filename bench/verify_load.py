@@ -5,7 +5,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/certsvc_bench .venv/bin/python bench/verify_load.py
 
 Starts gunicorn (sync workers) serving the real service in production settings (DEBUG=false) with
-``CERTSVC_BENCH_ROUTES=true``, then runs wrk on loopback (or, without wrk, a small threaded
+the reference endpoints (``bench.settings``), then runs wrk on loopback (or, without wrk, a small threaded
 keep-alive client) against three endpoints, interleaved, in several rounds:
 
 - ``static``: ``GET /bench/static``, a DRF view with a fixed body: the framework floor;
@@ -91,7 +91,7 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
     kek_file = ROOT / "var" / "dev_kek"
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "certsvc.settings",
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DEBUG": "false",
             "SECRET_KEY": env.get("SECRET_KEY") or _RUN_SECRET,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -99,7 +99,6 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
             "PUBLIC_BASE_URL": "https://certs.bench.invalid",
             "DB_CONN_MAX_AGE": "600",
             "CACHE_URL": args.cache_url,
-            "CERTSVC_BENCH_ROUTES": "true",
             "THROTTLE_VERIFY_ANON": "1000000/s",
             "THROTTLE_VERIFY_USER": "1000000/s",
             "LOG_LEVEL": "WARNING",

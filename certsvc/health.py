@@ -6,10 +6,17 @@ it owns, the database and the broker; each app registers the checks for its own 
 that the kernel imports no app. A silent worker only makes readiness ``degraded`` (still 200):
 taking the web replicas out of the load balancer would not bring a worker back, while the API
 keeps accepting work that the outbox rows hold until workers return.
+
+``/readyz`` is public and unthrottled (probes come before host validation), while its checks unwrap
+the private key and open a broker connection: the report is computed at most once per
+``READINESS_CACHE_SECONDS`` in each process. Process-local on purpose: each replica must report its
+own database connection and key, and a shared cache would make readiness depend on that cache.
+Which check failed, and why, is shown only to callers that may read ``/metrics``.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +33,7 @@ HEARTBEAT_CACHE_KEY = "certsvc:worker-heartbeat"
 HEARTBEAT_TASK = "certsvc.worker_heartbeat"
 
 OK, DEGRADED, FAIL = "ok", "degraded", "fail"
+READINESS_CACHE_SECONDS = 2.0
 
 ReadinessCheck = Callable[[], dict[str, Any]]
 _REQUIRED_CHECKS: dict[str, ReadinessCheck] = {}
@@ -47,8 +55,29 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def readyz(request: HttpRequest) -> JsonResponse:
-    report = readiness_report()
-    return JsonResponse(report, status=503 if report["status"] == FAIL else 200)
+    from certsvc.metrics import internal_caller  # metrics reads the heartbeat from here
+
+    report = readiness_report_recent()
+    body = report if internal_caller(request) else {"status": report["status"]}
+    return JsonResponse(body, status=503 if report["status"] == FAIL else 200)
+
+
+_recent: dict[str, Any] = {"report": None, "at": 0.0}
+_recent_lock = threading.Lock()
+
+
+def readiness_report_recent() -> dict[str, Any]:
+    """The report computed within the last ``READINESS_CACHE_SECONDS``, else a new one."""
+    with _recent_lock:
+        if _recent["report"] is None or time.monotonic() - _recent["at"] >= READINESS_CACHE_SECONDS:
+            _recent["report"] = readiness_report()
+            _recent["at"] = time.monotonic()
+        return dict(_recent["report"])
+
+
+def readiness_recent_forget() -> None:
+    with _recent_lock:
+        _recent["report"] = None
 
 
 def readiness_report() -> dict[str, Any]:

@@ -63,7 +63,7 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
 
 def _deny(request: HttpRequest) -> HttpResponse | None:
     """``None`` when the scraper may read metrics, else the 401 or 403 to answer."""
-    if _may_scrape(request):
+    if internal_caller(request):
         return None
     if settings.METRICS_TOKEN:
         response = HttpResponse("authentication required\n", status=401, content_type="text/plain")
@@ -72,7 +72,7 @@ def _deny(request: HttpRequest) -> HttpResponse | None:
     return HttpResponse("forbidden\n", status=403, content_type="text/plain")
 
 
-def _may_scrape(request: HttpRequest) -> bool:
+def internal_caller(request: HttpRequest) -> bool:
     """The right bearer token, an allowed address, or a local scrape in DEBUG with nothing configured."""
     token = settings.METRICS_TOKEN
     header = request.headers.get("Authorization", "")

@@ -41,6 +41,29 @@ class OpsEndpointsMiddleware:
         return self.get_response(request)
 
 
+ADMIN_AND_DOCS_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+CSP_PATH_PREFIXES = ("/admin/", "/api/docs/")
+
+
+class ContentSecurityPolicyMiddleware:
+    """The admin and the API docs load scripts and styles from the service only.
+
+    A view that sets its own policy (the public certificate page forbids scripts) keeps it.
+    """
+
+    def __init__(self, get_response: View) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path_info.startswith(CSP_PATH_PREFIXES):
+            response.headers.setdefault("Content-Security-Policy", ADMIN_AND_DOCS_CSP)
+        return response
+
+
 class RequestIdMiddleware:
     """Takes a safe ``X-Request-ID`` or makes one, exposes it to logs and tasks, echoes it back."""
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certsvc.env import env_bool, env_int, env_list, env_secret, env_str
 from certsvc.settings_api import SPECTACULAR_SETTINGS  # noqa: F401 - a Django setting
+from certsvc.settings_cache import caches_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # The test suite keeps its broker folder, keys and mail apart from a developer's local run.
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     # Oversized bodies are refused (413) before anything reads them.
     "certsvc.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "certsvc.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -139,8 +141,8 @@ DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
 
 # The embedded default shares one file cache between the web server and the worker (heartbeats,
 # throttles, cached bundles); production points CACHE_URL at Redis.
-CACHE_URL = env_str("CACHE_URL", f"filecache://{VAR_DIR / 'cache'}")
-CACHES = {"default": environ.Env.cache_url_config(CACHE_URL)}
+CACHE_URL = env_secret("CACHE_URL", f"filecache://{VAR_DIR / 'cache'}")
+CACHES = caches_from_url(CACHE_URL)  # JSON only: see certsvc/cache.py
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "certificates.User"
@@ -225,7 +227,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 1024 * 1024)
 # --- Celery ----------------------------------------------------------------------
 
 BROKER_DIR = VAR_DIR / "broker"
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = env_secret("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for folder in ("queue", "processed", "control"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
@@ -242,7 +244,7 @@ else:
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
+CELERY_RESULT_BACKEND = env_secret("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -375,13 +377,10 @@ LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)
 
 # --- Health and metrics ----------------------------------------------------------
 
-HEALTH_BROKER_TIMEOUT = env_int("HEALTH_BROKER_TIMEOUT", 2)
-# A worker heartbeat older than this makes /readyz report "degraded" (still 200).
-WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 120)
-# /metrics: a bearer token, and/or client addresses or networks allowed without it.
-METRICS_TOKEN = env_secret("METRICS_TOKEN")
-METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS")
-# Workers serve their task metrics on this port when set (0: off).
-WORKER_METRICS_PORT = env_int("WORKER_METRICS_PORT", 0)
-# Inside a container the worker's metrics port is only reachable on the internal network.
-WORKER_METRICS_ADDR = env_str("WORKER_METRICS_ADDR", "0.0.0.0")  # noqa: S104  # nosec B104
+from certsvc.settings_ops import *  # noqa: E402, F403
+
+if BENCH_ROUTES and not DEBUG:  # noqa: F405
+    raise ImproperlyConfigured("CERTSVC_BENCH_ROUTES is for development only (bench/settings.py benchmarks)")
+
+# Error pages hide every secret setting and the passwords inside URLs.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "certsvc.debug_reporting.SecretSettingsFilter"

@@ -19,3 +19,13 @@ def celery_worker(transactional_db, redis_broker):
     """A real Celery worker process over Redis, on the test database."""
     with running_worker() as worker:
         yield worker
+
+
+@pytest.fixture(autouse=True)
+def _readiness_computed_afresh():
+    """``/readyz`` keeps its report for a moment per process; each test starts without one."""
+    from certsvc.health import readiness_recent_forget
+
+    readiness_recent_forget()
+    yield
+    readiness_recent_forget()

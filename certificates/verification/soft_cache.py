@@ -6,7 +6,8 @@ import logging
 from typing import Any
 
 from django.core.cache import cache
-from redis.exceptions import RedisError
+
+from certsvc.cache import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -15,7 +16,7 @@ def cache_get(key: str) -> Any:
     """The cached value, or ``None`` when absent or when the cache is down (then it is computed)."""
     try:
         return cache.get(key)
-    except (RedisError, OSError):
+    except CACHE_ERRORS:
         logger.warning("cache unavailable; computing without it", exc_info=True)
         return None
 
@@ -23,5 +24,5 @@ def cache_get(key: str) -> Any:
 def cache_set(key: str, value: Any, *, timeout: int) -> None:
     try:
         cache.set(key, value, timeout=timeout)
-    except (RedisError, OSError):
+    except CACHE_ERRORS:
         logger.warning("cache unavailable; result not kept", exc_info=True)

@@ -11,10 +11,11 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import caches
-from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
+
+from certsvc.cache import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class CountingThrottle(SimpleRateThrottle):
             return True
         try:
             count = throttle_hit(self.key, duration)
-        except (RedisError, OSError):
+        except CACHE_ERRORS:
             # Border posts must keep verifying through a cache outage; the registry still answers.
             logger.warning("verify throttle unavailable; request let through", exc_info=True)
             return True

@@ -273,11 +273,42 @@ def checkpoint_latest() -> Checkpoint:
     size = log_size()
     # One checkpoint per size ever exists, so a cached one for this size is never stale.
     cache_key = f"{CHECKPOINT_CACHE_PREFIX}:{size}"
-    cached = cache.get(cache_key)
-    if isinstance(cached, Checkpoint):
+    cached = _checkpoint_from_cached(cache.get(cache_key))
+    if cached is not None and cached.tree_size == size:
         return cached
     checkpoint = Checkpoint.objects.filter(tree_size=size).first() or _checkpoint_create(tree_size=size)
-    cache.set(cache_key, checkpoint, CHECKPOINT_CACHE_SECONDS)
+    cache.set(cache_key, _checkpoint_cached(checkpoint), CHECKPOINT_CACHE_SECONDS)
+    return checkpoint
+
+
+def _checkpoint_cached(checkpoint: Checkpoint) -> dict[str, Any]:
+    """The row as JSON: the cache never pickles (whoever writes to it would run code here)."""
+    return {
+        "id": checkpoint.pk,
+        "tree_size": checkpoint.tree_size,
+        "root_hash": bytes(checkpoint.root_hash).hex(),
+        "timestamp": checkpoint.timestamp.isoformat(),
+        "signature": checkpoint.signature,
+        "kid": checkpoint.kid,
+        "created_at": checkpoint.created_at.isoformat(),
+    }
+
+
+def _checkpoint_from_cached(cached: Any) -> Checkpoint | None:
+    """The row back from its JSON (a JWS clients verify), or ``None`` for anything else."""
+    try:
+        checkpoint = Checkpoint(
+            id=int(cached["id"]),
+            tree_size=int(cached["tree_size"]),
+            root_hash=bytes.fromhex(cached["root_hash"]),
+            timestamp=datetime.fromisoformat(cached["timestamp"]),
+            signature=str(cached["signature"]),
+            kid=str(cached["kid"]),
+            created_at=datetime.fromisoformat(cached["created_at"]),
+        )
+    except (TypeError, KeyError, ValueError):
+        return None
+    checkpoint._state.adding = False
     return checkpoint
 
 

@@ -11,6 +11,14 @@ from signing.models import SigningKey
 
 pytestmark = pytest.mark.django_db
 
+METRICS_TOKEN = "readyz-details-token"
+
+
+@pytest.fixture(autouse=True)
+def _internal_network(settings):
+    """The orchestrator probes from the internal network, which may read the details."""
+    settings.METRICS_ALLOWED_IPS = ["127.0.0.0/8"]
+
 
 def test_healthz_answers_ok_without_touching_the_database(client):
     with CaptureQueriesContext(connection) as queries:
@@ -87,3 +95,65 @@ def test_readyz_output_holds_no_secrets(client, signing_key, settings):
     for secret in (settings.SECRET_KEY, settings.SIGNING_KEK, settings.DATABASES["default"]["PASSWORD"]):
         if secret:
             assert secret not in body
+
+
+def test_fifty_readyz_hits_within_the_window_run_each_check_once(client, signing_key, monkeypatch):
+    from certsvc import health
+
+    runs = {"database": 0, "broker": 0}
+
+    def counted(name):
+        def check():
+            runs[name] += 1
+            return {}
+
+        return check
+
+    monkeypatch.setitem(health._REQUIRED_CHECKS, "database", counted("database"))
+    monkeypatch.setitem(health._REQUIRED_CHECKS, "broker", counted("broker"))
+    statuses = {client.get("/readyz").status_code for _ in range(50)}
+    assert statuses == {200}
+    assert runs == {"database": 1, "broker": 1}
+    health.readiness_recent_forget()
+    client.get("/readyz")
+    assert runs == {"database": 2, "broker": 2}
+
+
+def _broker_down(settings, monkeypatch):
+    from certsvc import health
+
+    def refused():
+        raise ConnectionRefusedError("redis://:hunter2@10.0.0.9:6379 refused")
+
+    monkeypatch.setitem(health._REQUIRED_CHECKS, "broker", refused)
+
+
+def test_public_callers_get_the_status_alone(client, signing_key, settings, monkeypatch):
+    settings.METRICS_ALLOWED_IPS = []
+    settings.METRICS_TOKEN = METRICS_TOKEN
+    _broker_down(settings, monkeypatch)
+    response = client.get("/readyz", REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 503
+    assert response.json() == {"status": "fail"}
+    assert b"broker" not in response.content
+
+
+def test_the_metrics_token_or_an_internal_address_reads_which_check_failed(
+    client, signing_key, settings, monkeypatch
+):
+    settings.METRICS_ALLOWED_IPS = ["10.0.0.0/8"]
+    settings.METRICS_TOKEN = METRICS_TOKEN
+    _broker_down(settings, monkeypatch)
+    with_token = client.get(
+        "/readyz", REMOTE_ADDR="203.0.113.7", HTTP_AUTHORIZATION=f"Bearer {METRICS_TOKEN}"
+    )
+    internal = client.get("/readyz", REMOTE_ADDR="10.1.2.3")
+    wrong_token = client.get("/readyz", REMOTE_ADDR="203.0.113.7", HTTP_AUTHORIZATION="Bearer nope")
+    for response in (with_token, internal):
+        assert response.status_code == 503
+        assert response.json()["checks"]["broker"] == {
+            "status": "fail",
+            "error": "ConnectionRefusedError",
+            "duration_ms": response.json()["checks"]["broker"]["duration_ms"],
+        }
+    assert wrong_token.json() == {"status": "fail"}

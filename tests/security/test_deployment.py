@@ -44,11 +44,11 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def _manage(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+def _manage(tmp_path: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=_production_env(tmp_path),
+        env={**_production_env(tmp_path), **extra_env},
         capture_output=True,
         text=True,
         timeout=180,
@@ -156,3 +156,56 @@ def test_api_token_failures_count_towards_the_same_lockout(world, client):
     )
     assert response.status_code in (400, 429)
     assert "token" not in response.json()
+
+
+def test_bench_routes_make_check_deploy_and_the_server_refuse_to_start_in_production(db, tmp_path):
+    refused = _manage(tmp_path, "check", "--deploy", CERTSVC_BENCH_ROUTES="true")
+    assert refused.returncode != 0
+    assert "CERTSVC_BENCH_ROUTES is for development only" in refused.stderr
+    server = subprocess.run(
+        [sys.executable, "-c", "import certsvc.wsgi"],
+        cwd=ROOT,
+        env={**_production_env(tmp_path), "CERTSVC_BENCH_ROUTES": "true"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert server.returncode != 0
+    assert "CERTSVC_BENCH_ROUTES is for development only" in server.stderr
+
+
+def test_the_benchmark_settings_route_the_reference_endpoints_without_the_flag(db, tmp_path):
+    probe = "from django.urls import resolve; print(resolve('/bench/static').url_name)"
+    result = _manage(tmp_path, "shell", "-c", probe, DJANGO_SETTINGS_MODULE="bench.settings")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "bench-static"
+
+
+def _self_only(csp: str) -> dict[str, str]:
+    directives = dict(part.strip().split(" ", 1) for part in csp.split(";") if part.strip())
+    for directive in ("script-src", "style-src"):
+        assert directives[directive] == "'self'", csp
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    return directives
+
+
+def test_the_admin_login_page_carries_a_self_only_csp(db, client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
+    _self_only(response["Content-Security-Policy"])
+
+
+def test_the_api_docs_carry_a_self_only_csp_and_load_their_init_script_from_the_service(db, client):
+    page = client.get("/api/docs/")
+    assert page.status_code == 200
+    _self_only(page["Content-Security-Policy"])
+    assert b"<script>" not in page.content  # the init script is a separate same-origin request
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+
+
+def test_the_public_page_keeps_its_own_stricter_policy(world, client):
+    response = client.get(f"/v/{world.certificate.number}")
+    assert response["Content-Security-Policy"].startswith("default-src 'none'")
