@@ -17,7 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from certificates import roles
-from certificates.admin_actions import DecisionActionsMixin, ReasonForm, for_each_application
+from certificates.admin_actions import (
+    AuditEventInline,
+    DecisionActionsMixin,
+    ReasonForm,
+    for_each_application,
+)
 from certificates.applications import services
 from certificates.applications.models import (
     APPLICATION_TRANSITIONS,
@@ -68,9 +73,9 @@ class GoodsItemInline(ReadOnlyInline):
     fields = readonly_fields = GOODS_ITEM_COLUMNS
 
 
-class ApplicationEventInline(ReadOnlyInline):
+class ApplicationEventInline(AuditEventInline):
     model = ApplicationEvent
-    fields = readonly_fields = ("at", "action", "from_status", "to_status", "actor", "reason")
+    statuses = Status
 
 
 @admin.register(Application)

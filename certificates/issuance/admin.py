@@ -12,17 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates import roles
 from certificates.accounts.models import User
-from certificates.admin_actions import DecisionActionsMixin
+from certificates.admin_actions import AuditEventInline, DecisionActionsMixin
 from certificates.issuance import services as issuance
 from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder, NumberSequence
-from certsvc.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from certsvc.admin_base import ReadOnlyAdmin
 
 KID_SHOWN = 8
 
 
-class CertificateEventInline(ReadOnlyInline):
+class CertificateEventInline(AuditEventInline):
     model = CertificateEvent
-    fields = readonly_fields = ("at", "action", "from_status", "to_status", "actor", "reason")
+    statuses = Certificate.Status
 
 
 @admin.register(Certificate)

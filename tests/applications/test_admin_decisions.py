@@ -102,3 +102,18 @@ def test_a_draft_offers_no_decision(staff_officer, draft):
 
 def test_an_unknown_decision_is_refused(staff_officer, submitted):
     assert staff_officer.post(decide_url(submitted, "delete")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "action", "status"),
+    [("ru", "одобрено", "Одобрена"), ("uz", "tasdiqlandi", "Tasdiqlangan")],
+)
+def test_the_history_shows_actions_and_statuses_in_the_readers_language(
+    staff_officer, submitted, language, action, status
+):
+    staff_officer.post(decide_url(submitted, "approve"))
+    page = staff_officer.get(change_url(submitted), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    history = page[page.index('id="events-group"') :]
+    assert f"<p>{action}</p>" in history
+    assert f"<p>{status}</p>" in history
+    assert "<p>approved</p>" not in history
