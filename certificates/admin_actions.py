@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from certsvc.admin_base import ReadOnlyInline
 from certsvc.problems import ProblemError
 
 if TYPE_CHECKING:
@@ -72,3 +75,51 @@ class DecisionActionsMixin(_AdminBase):
                 self.message_user(request, f"{obj}: {error.detail}", messages.ERROR)
         if done:
             self.message_user(request, _("%(count)d record(s) updated.") % {"count": done}, messages.SUCCESS)
+
+
+# The codes audit rows store, as the admin shows them.
+AUDIT_ACTION_TITLES = {
+    code: pgettext_lazy("audit action", code)
+    for code in (
+        "created",
+        "updated",
+        "deleted",
+        "submitted",
+        "withdrawn",
+        "approved",
+        "rejected",
+        "returned",
+        "issued",
+        "revoked",
+        "superseded",
+    )
+}
+
+
+class AuditEventInline(ReadOnlyInline):
+    """An audit stream with its action codes and statuses in the reader's language."""
+
+    statuses: type[models.TextChoices]
+    fields = readonly_fields = ("at", "action_title", "from_title", "to_title", "who", "reason")
+
+    @admin.display(description=_("action"))
+    def action_title(self, event: Any) -> StrOrPromise:
+        return AUDIT_ACTION_TITLES.get(event.action) or str(event.action)
+
+    @admin.display(description=_("from status"))
+    def from_title(self, event: Any) -> StrOrPromise:
+        return self._status_title(event.from_status)
+
+    @admin.display(description=_("to status"))
+    def to_title(self, event: Any) -> StrOrPromise:
+        return self._status_title(event.to_status)
+
+    @admin.display(description=_("actor"))
+    def who(self, event: Any) -> object:
+        return event.actor or "—"
+
+    def _status_title(self, code: str) -> StrOrPromise:
+        if code not in self.statuses.values:
+            return code
+        title: StrOrPromise = self.statuses(code).label
+        return title

@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "knox",
+    "certsvc.apps.KnoxConfig",
     "django_filters",
     "drf_spectacular",
     "django_countries",
@@ -77,7 +77,7 @@ INSTALLED_APPS = [
     "signing.transparency",
     "certificates",
     "certificates.notifications",
-    "axes",
+    "certsvc.apps.AxesConfig",
 ]
 
 MIDDLEWARE = [

@@ -96,6 +96,8 @@ class SigningKeyEvent(models.Model):
     reason = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("signing key event")
+        verbose_name_plural = _("signing key events")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:

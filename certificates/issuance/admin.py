@@ -6,25 +6,28 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.utils.html import format_html_join
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from certificates import roles
 from certificates.accounts.models import User
-from certificates.admin_actions import DecisionActionsMixin
+from certificates.admin_actions import AuditEventInline, DecisionActionsMixin
 from certificates.issuance import services as issuance
 from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder, NumberSequence
-from certsvc.admin_base import ReadOnlyAdmin, ReadOnlyInline
+from certsvc.admin_base import ReadOnlyAdmin
+
+KID_SHOWN = 8
 
 
-class CertificateEventInline(ReadOnlyInline):
+class CertificateEventInline(AuditEventInline):
     model = CertificateEvent
-    fields = readonly_fields = ("at", "action", "from_status", "to_status", "actor", "reason")
+    statuses = Certificate.Status
 
 
 @admin.register(Certificate)
 class CertificateAdmin(DecisionActionsMixin, ReadOnlyAdmin):
-    list_display = ["number", "status", "type", "issued_at", "valid_from", "valid_until", "kid"]
+    list_display = ["number", "status", "type", "issued_at", "valid_from", "valid_until", "short_kid"]
     list_filter = ["status", "type", "issued_at"]
     list_select_related = ["application__exporter"]
     search_fields = ["number", "application__exporter__name", "application__invoice_number"]
@@ -53,14 +56,21 @@ class CertificateAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     inlines = [CertificateEventInline]
     actions = ["revoke"]
 
+    @admin.display(description=_("key id"), ordering="kid")
+    def short_kid(self, certificate: Certificate) -> str:
+        """A thumbprint is 43 characters: its ends tell keys apart, the whole is in the tooltip."""
+        kid = certificate.kid
+        shown = kid if len(kid) <= KID_SHOWN * 2 + 1 else f"{kid[:KID_SHOWN]}…{kid[-KID_SHOWN:]}"
+        return format_html('<abbr title="{}">{}</abbr>', kid, shown)
+
     def get_fields(self, request: HttpRequest, obj: Certificate | None = None) -> tuple[str, ...]:
         return (*self.fields, "signed_document")
 
     @admin.display(description=_("Signed document"))
     def signed_document(self, certificate: Certificate) -> str:
         links = [
-            (f"/api/v1/certificates/{certificate.number}/document", _("JWS")),
-            (f"/api/v1/certificates/{certificate.number}/pdf", _("PDF")),
+            (reverse("certificate-document", args=[certificate.number]), _("JWS")),
+            (reverse("certificate-pdf", args=[certificate.number]), _("PDF")),
             (f"/v/{certificate.number}", _("Public page")),
         ]
         return format_html_join(" · ", '<a href="{}">{}</a>', links)

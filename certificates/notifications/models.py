@@ -50,6 +50,8 @@ class Event(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -78,6 +80,8 @@ class WebhookEndpoint(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -160,6 +164,7 @@ class WebhookDelivery(OutboxRow):
     message_id = models.CharField(max_length=64, unique=True, editable=False)
 
     class Meta:
+        verbose_name = _("webhook delivery")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["event", "endpoint"], name="one_delivery_per_endpoint")
@@ -180,6 +185,8 @@ class WebhookAttempt(models.Model):
     error = models.CharField(_("error"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("webhook attempt")
+        verbose_name_plural = _("webhook attempts")
         ordering = ["-attempted_at", "-id"]
 
     def __str__(self) -> str:
@@ -194,6 +201,8 @@ class EmailNotification(OutboxRow):
     error = models.CharField(_("error"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("e-mail notification")
+        verbose_name_plural = _("e-mail notifications")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
@@ -208,6 +217,10 @@ class NotificationPreference(models.Model):
     # Only non-essential mail can be switched off; see ESSENTIAL_EMAIL_KINDS.
     email_optional = models.BooleanField(_("receive non-essential e-mail"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
 
     def __str__(self) -> str:
         return f"preferences of {self.user_id}"
@@ -231,6 +244,8 @@ class WebhookEndpointEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("webhook endpoint event")
+        verbose_name_plural = _("webhook endpoint events")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TransparencyConfig(AppConfig):
     name = "signing.transparency"
     label = "transparency"
-    verbose_name = "Transparency log"
+    verbose_name = _("Transparency log")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class LogHead(models.Model):
@@ -21,6 +22,8 @@ class LogHead(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("log head")
+        verbose_name_plural = _("log heads")
         constraints = [
             models.CheckConstraint(condition=models.Q(id=1), name="transparency_loghead_singleton")
         ]
@@ -36,6 +39,8 @@ class LogLeaf(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("log leaf")
+        verbose_name_plural = _("log leaves")
         ordering = ["index"]
 
     def __str__(self) -> str:
@@ -50,6 +55,8 @@ class LogNode(models.Model):
     hash = models.BinaryField(max_length=32)
 
     class Meta:
+        verbose_name = _("log node")
+        verbose_name_plural = _("log nodes")
         ordering = ["level", "index"]
         constraints = [
             models.UniqueConstraint(fields=["level", "index"], name="transparency_lognode_level_index"),
@@ -73,6 +80,8 @@ class Checkpoint(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
         ordering = ["-tree_size"]
         get_latest_by = "tree_size"
 
