@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0006_auditanchor'),
+        ('certificates', '0007_user_language_choice'),
     ]
 
     operations = [
