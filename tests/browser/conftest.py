@@ -16,7 +16,8 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 DEFAULT_SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 SCREENSHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS", DEFAULT_SCREENSHOTS))
 
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+# Playwright's sync API keeps an event loop running in this thread from the first browser test to the
+# end of the session, so every later ORM call in the process would look async to Django.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 _fresh_cache = issuance_fixtures._fresh_cache

@@ -29,7 +29,9 @@ def _database_url(tmp_path: Path) -> str:
 
 
 def _production_env(tmp_path: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DEBUG", "SECRET_KEY"))}
+    # DJANGO_ALLOW_ASYNC_UNSAFE belongs to the browser tests' process (tests/browser/conftest.py), not production.
+    test_only = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(test_only)}
     env.update(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(64),
