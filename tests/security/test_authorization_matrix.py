@@ -31,7 +31,7 @@ from tests.security.conftest import World, expired_token, token_for
 # Served by other machinery and checked elsewhere: the admin (login lockout in test_deployment),
 # the schema and its docs (test_schemathesis). /healthz, /readyz and /metrics are answered by
 # middleware before the URLconf (tests/ops).
-EXCLUDED_PREFIXES = ("admin/", "api/schema/", "api/docs/", "static/", "media/")
+EXCLUDED_PREFIXES = ("admin/", "api/schema/", "api/docs/", "api/redoc/", "static/", "media/")
 CALLERS = ("anonymous", "exporter_a", "exporter_b", "officer", "customs", "inactive", "expired")
 IGNORED_METHODS = {"options", "head", "trace"}
 
