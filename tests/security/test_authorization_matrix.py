@@ -88,6 +88,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("api/v1/status/bundle", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("api/v1/verify/", "POST"): (200, 200, 200, 200, 200, 401, 401),
     ("v/{number}", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    ("problems/{code}", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("api/v1/verifications/", "GET"): (401, 403, 403, 403, 200, 401, 401),
     ("api/v1/auth/token/", "POST"): (201, 201, 201, 201, 201, 201, 201),
     ("api/v1/auth/logout/", "POST"): (401, 204, 204, 204, 204, 401, 401),
@@ -166,6 +167,7 @@ def _target(world: World, route: str, method: str) -> tuple[str, dict | None]:
         number=certificate.number,
         endpoint_id=endpoint.pk,
         delivery_id=world.delivery_a.pk,
+        code="validation_error",
     )
     tree_size = LogLeaf.objects.count()
     url += {
