@@ -45,7 +45,9 @@ ADMIN_AND_DOCS_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
-CSP_PATH_PREFIXES = ("/admin/", "/api/docs/")
+# ReDoc writes its styles into <style> elements at run time and runs its search in a blob: worker.
+REDOC_CSP = ADMIN_AND_DOCS_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") + "; worker-src blob:"
+CSP_BY_PATH_PREFIX = {"/admin/": ADMIN_AND_DOCS_CSP, "/api/docs/": ADMIN_AND_DOCS_CSP, "/api/redoc/": REDOC_CSP}
 
 
 class ContentSecurityPolicyMiddleware:
@@ -59,8 +61,9 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path_info.startswith(CSP_PATH_PREFIXES):
-            response.headers.setdefault("Content-Security-Policy", ADMIN_AND_DOCS_CSP)
+        for prefix, policy in CSP_BY_PATH_PREFIX.items():
+            if request.path_info.startswith(prefix):
+                response.headers.setdefault("Content-Security-Policy", policy)
         return response
 
 

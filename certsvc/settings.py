@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "certsvc.apps.KnoxConfig",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_countries",
     "django_prometheus",
     "signing",
@@ -88,6 +89,8 @@ MIDDLEWARE = [
     # Oversized bodies are refused (413) before anything reads them.
     "certsvc.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (admin, API docs) from gunicorn too: the image has no other server for them.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "certsvc.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -180,6 +183,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # filled by collectstatic; WhiteNoise warns when it is missing
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 
@@ -227,7 +231,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 1024 * 1024)
 # --- Celery ----------------------------------------------------------------------
 
 BROKER_DIR = VAR_DIR / "broker"
-CELERY_BROKER_URL = env_secret("CELERY_BROKER_URL", "filesystem://")
+# kombu warns on every connection to a URL with no host; the folders below are what counts.
+CELERY_BROKER_URL = env_secret("CELERY_BROKER_URL", "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for folder in ("queue", "processed", "control"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)

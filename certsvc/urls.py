@@ -1,13 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+# The split view serves Swagger UI's start-up script as a file of its own (?script), so that the
+# page runs under a Content-Security-Policy allowing scripts and styles from 'self' only.
+docs = SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api_docs/swagger_ui.html")
+redoc = SpectacularRedocView.as_view(url_name="schema", template_name="api_docs/redoc.html")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api-auth/", include("rest_framework.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
+    path("api/docs/", docs, name="docs"),
+    path("api/redoc/", redoc, name="redoc"),
     path("", include("signing.urls")),
     path("", include("signing.transparency.urls")),
     path("", include("certificates.urls")),

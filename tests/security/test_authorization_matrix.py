@@ -32,7 +32,7 @@ from tests.security.conftest import World, expired_token, token_for
 # the schema and its docs (test_schemathesis), the browsable API's session login and logout
 # (lockout and CSRF in tests/applications/test_browsable_api). /healthz, /readyz and /metrics are answered by
 # middleware before the URLconf (tests/ops).
-EXCLUDED_PREFIXES = ("admin/", "api-auth/", "api/schema/", "api/docs/", "static/", "media/")
+EXCLUDED_PREFIXES = ("admin/", "api-auth/", "api/schema/", "api/docs/", "api/redoc/", "static/", "media/")
 CALLERS = ("anonymous", "exporter_a", "exporter_b", "officer", "customs", "inactive", "expired")
 IGNORED_METHODS = {"options", "head", "trace"}
 
@@ -89,6 +89,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("api/v1/status/bundle", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("api/v1/verify/", "POST"): (200, 200, 200, 200, 200, 401, 401),
     ("v/{number}", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    ("problems/{code}", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("api/v1/verifications/", "GET"): (401, 403, 403, 403, 200, 401, 401),
     ("api/v1/auth/token/", "POST"): (201, 201, 201, 201, 201, 201, 201),
     ("api/v1/auth/logout/", "POST"): (401, 204, 204, 204, 204, 401, 401),
@@ -167,6 +168,7 @@ def _target(world: World, route: str, method: str) -> tuple[str, dict | None]:
         number=certificate.number,
         endpoint_id=endpoint.pk,
         delivery_id=world.delivery_a.pk,
+        code="validation_error",
     )
     tree_size = LogLeaf.objects.count()
     url += {

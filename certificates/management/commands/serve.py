@@ -37,8 +37,12 @@ class Command(BaseCommand):
         if not no_seed:
             call_command("seed_demo")
         processes = self._start(addr)
-        self._print_urls(addr)
-        self._supervise(processes)
+        try:
+            self._print_urls(addr)
+            self._wait_for_stop(processes)
+        finally:
+            self._stop(processes)
+        self.stdout.write("certsvc stopped.")
 
     def _start(self, addr: str) -> list[subprocess.Popen[bytes]]:
         web = [sys.executable, "manage.py", "runserver", addr, "--noreload"]
@@ -47,7 +51,16 @@ class Command(BaseCommand):
         )
         notifier = self._worker("notifier", "notifications")
         self._commands = [web, worker, notifier]
-        return [subprocess.Popen(command) for command in self._commands]  # noqa: S603
+        return [self._spawn(command) for command in self._commands]
+
+    @staticmethod
+    def _spawn(command: list[str]) -> subprocess.Popen[bytes]:
+        """A process group of its own: Ctrl-C reaches this command only, which stops each child once.
+
+        In the terminal's group a worker got SIGINT from the terminal and then SIGTERM from here,
+        and printed its shutdown twice.
+        """
+        return subprocess.Popen(command, process_group=0)  # noqa: S603
 
     def _worker(self, name: str, queue: str, *extra: str) -> list[str]:
         celery = [sys.executable, "-m", "celery", "-A", "certsvc", "worker", "--loglevel", "INFO"]
@@ -57,6 +70,7 @@ class Command(BaseCommand):
         base = f"http://{addr}"
         self.stdout.write(self.style.SUCCESS("certsvc is running (Ctrl-C stops web and workers):"))
         self.stdout.write(f"  API docs     {base}/api/docs/")
+        self.stdout.write(f"  API ReDoc    {base}/api/redoc/")
         self.stdout.write(f"  API schema   {base}/api/schema/")
         self.stdout.write(f"  Admin        {base}/admin/")
         self.stdout.write(f"  Public keys  {base}/.well-known/jwks.json")
@@ -73,11 +87,6 @@ class Command(BaseCommand):
         if password_file.exists():
             return password_file.read_text(encoding="utf-8").strip()
         return None
-
-    def _supervise(self, processes: list[subprocess.Popen[bytes]]) -> None:
-        self._wait_for_stop(processes)
-        self._stop(processes)
-        self.stdout.write("certsvc stopped.")
 
     def _wait_for_stop(self, processes: list[subprocess.Popen[bytes]]) -> None:
         """Until Ctrl-C, SIGTERM, or the web server ending by itself; the workers are kept running."""
@@ -106,7 +115,7 @@ class Command(BaseCommand):
         if worker.poll() is None or time.monotonic() - started[index] < WORKER_RESTART_SECONDS:
             return
         self.stderr.write(f"Celery worker exited with code {worker.returncode}; starting it again.")
-        processes[index] = subprocess.Popen(self._commands[index])  # noqa: S603
+        processes[index] = self._spawn(self._commands[index])
         started[index] = time.monotonic()
 
     def _stop(self, processes: list[subprocess.Popen[bytes]]) -> None:
