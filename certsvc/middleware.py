@@ -46,8 +46,14 @@ ADMIN_AND_DOCS_CSP = (
     "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 # ReDoc writes its styles into <style> elements at run time and runs its search in a blob: worker.
-REDOC_CSP = ADMIN_AND_DOCS_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") + "; worker-src blob:"
-CSP_BY_PATH_PREFIX = {"/admin/": ADMIN_AND_DOCS_CSP, "/api/docs/": ADMIN_AND_DOCS_CSP, "/api/redoc/": REDOC_CSP}
+REDOC_CSP = (
+    ADMIN_AND_DOCS_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") + "; worker-src blob:"
+)
+CSP_BY_PATH_PREFIX = {
+    "/admin/": ADMIN_AND_DOCS_CSP,
+    "/api/docs/": ADMIN_AND_DOCS_CSP,
+    "/api/redoc/": REDOC_CSP,
+}
 
 
 class ContentSecurityPolicyMiddleware:

@@ -29,7 +29,7 @@ def _database_url(tmp_path: Path) -> str:
 
 
 def _production_env(tmp_path: Path) -> dict[str, str]:
-    # DJANGO_ALLOW_ASYNC_UNSAFE belongs to the browser tests' process (tests/browser/conftest.py), not production.
+    # DJANGO_ALLOW_ASYNC_UNSAFE belongs to the browser tests' process (tests/browser/conftest.py).
     test_only = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {key: value for key, value in os.environ.items() if not key.startswith(test_only)}
     env.update(
