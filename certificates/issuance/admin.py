@@ -36,6 +36,7 @@ class CertificateAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     class Media:
         # A file, not an inline <style>: the admin's Content-Security-Policy allows styles from 'self' only.
         css = {"all": ["certificates/admin/certificate_list.css"]}
+
     # The canonical bytes are not shown; their hash and the JWS identify what was signed.
     fields = (
         "number",
