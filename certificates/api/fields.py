@@ -42,7 +42,7 @@ class StrictSerializer(serializers.Serializer[Any]):
 
     def to_internal_value(self, data: Any) -> Any:
         extra = self._extra_members(data)
-        if extra and not self._detailed_reports_left():
+        if extra and not _detailed_reports_left(self.context):
             raise serializers.ValidationError({"non_field_errors": [_summary(len(extra))]})
         try:
             value = super().to_internal_value(data)
@@ -55,17 +55,32 @@ class StrictSerializer(serializers.Serializer[Any]):
         return value
 
     def _extra_members(self, data: Any) -> list[str]:
-        if not isinstance(data, Mapping):
-            return []
-        writable = _writable_names(type(self))
-        return [str(name) for name in data if name not in writable]
+        return _extra_members(type(self), data)
 
-    def _detailed_reports_left(self) -> bool:
-        context = self.context
-        detailed = int(context.get(_DETAILED_KEY, 0))
-        if isinstance(context, dict):
-            context[_DETAILED_KEY] = detailed + 1
-        return detailed < MAX_OBJECTS_DETAILED
+
+def refused_unread(
+    serializer_class: type[StrictSerializer], data: Any, context: dict[str, Any]
+) -> dict[str, list[str]] | None:
+    """The errors of an object refused whole, before any serializer is built for it, once the
+    detailed reports are spent; ``None`` when it must be validated."""
+    extra = _extra_members(serializer_class, data)
+    if not extra or int(context.get(_DETAILED_KEY, 0)) < MAX_OBJECTS_DETAILED:
+        return None
+    return {"non_field_errors": [_summary(len(extra))]}
+
+
+def _extra_members(serializer_class: type[serializers.Serializer[Any]], data: Any) -> list[str]:
+    if not isinstance(data, Mapping):
+        return []
+    writable = _writable_names(serializer_class)
+    return [str(name) for name in data if name not in writable]
+
+
+def _detailed_reports_left(context: Any) -> bool:
+    detailed = int(context.get(_DETAILED_KEY, 0))
+    if isinstance(context, dict):
+        context[_DETAILED_KEY] = detailed + 1
+    return detailed < MAX_OBJECTS_DETAILED
 
 
 @functools.cache

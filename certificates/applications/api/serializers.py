@@ -10,7 +10,13 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from certificates.accounts.models import Organization
-from certificates.api.fields import CountryCodeField, DecimalStringField, StrictSerializer, WholeObjectField
+from certificates.api.fields import (
+    CountryCodeField,
+    DecimalStringField,
+    StrictSerializer,
+    WholeObjectField,
+    refused_unread,
+)
 from certificates.applications.api.examples import APPLICATION_EXAMPLES, REASON_EXAMPLES
 from certificates.applications.models import GOODS_ITEM_COLUMNS, Application, ApplicationEvent, GoodsItem
 from certificates.applications.services import MAX_ITEMS
@@ -112,6 +118,9 @@ class ItemsField(serializers.Field[list[dict[str, Any]], Any, Any, Any]):
         return items
 
     def _one(self, raw: Any, position: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        refused = refused_unread(GoodsItemInputSerializer, raw, self.context)
+        if refused is not None:
+            return {}, refused
         serializer = GoodsItemInputSerializer(data=raw, context=self.context)
         if not serializer.is_valid():
             return {}, serializer.errors
