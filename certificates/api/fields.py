@@ -59,7 +59,7 @@ class StrictSerializer(serializers.Serializer[Any]):
 
 
 def refused_unread(
-    serializer_class: type[StrictSerializer], data: Any, context: dict[str, Any]
+    serializer_class: type[StrictSerializer], data: Any, context: Mapping[str, Any]
 ) -> dict[str, list[str]] | None:
     """The errors of an object refused whole, before any serializer is built for it, once the
     detailed reports are spent; ``None`` when it must be validated."""
