@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from certificates.accounts.models import User
@@ -108,6 +109,8 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     (C, "GET"): (401, 200, 404, 200, 200, 401, 401),
     (C + "revoke/", "POST"): (401, 403, 403, 200, 403, 401, 401),
     (C + "replace/", "POST"): (401, 403, 403, 202, 403, 401, 401),
+    (C + "declarations/", "GET"): (401, 200, 404, 200, 200, 401, 401),
+    (C + "declarations/", "POST"): (401, 403, 403, 403, 201, 401, 401),
     ("api/v1/certificates/{number}/document", "GET"): (401, 200, 404, 200, 200, 401, 401),
     ("api/v1/certificates/{number}/pdf", "GET"): (401, 200, 404, 200, 200, 401, 401),
     ("api/v1/webhooks/", "GET"): (401, 200, 200, 403, 200, 401, 401),
@@ -188,6 +191,12 @@ def _body(world: World, route: str, method: str) -> dict | None:
         (C + "revoke/", "POST"): reason,
         (C + "replace/", "POST"): {},
         ("api/v1/verify/", "POST"): {"number": world.certificate.number},
+        (C + "declarations/", "POST"): {
+            "declaration_number": "DT-1",
+            "declared_at": timezone.now().isoformat(),
+            "customs_office": "06611",
+            "lines": [{"item_line": 1, "hs_code": "520512", "quantity": "1.000", "unit": "KGM"}],
+        },
         ("api/v1/auth/token/", "POST"): {"username": world.exporter_a.username, "password": DEFAULT_PASSWORD},
         ("api/v1/webhooks/", "POST"): {
             "url": "https://93.184.216.34/hook",
