@@ -218,3 +218,63 @@ def certificate_usage_status(*, certificate: Certificate) -> str:
     usages = ItemUsage.objects.filter(certificate=certificate)
     drawn_out = usages.exists() and not usages.filter(used__lt=F("quantity")).exists()
     return EXHAUSTED if drawn_out else VALID
+
+
+def declaration_annul(*, declaration: Declaration, actor: User, reason: str) -> Declaration:
+    """Recorded → annulled by its customs organization (or an administrator); the quantities go back."""
+    _annuller_require(actor, declaration)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DeclarationError("reason_required", _("A reason is required."), status_code=400)
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=declaration.certificate_id)
+        locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
+        if locked.status != Declaration.Status.RECORDED:
+            raise DeclarationError("already_annulled", _("The declaration is already annulled."))
+        _give_back(locked, _usages_locked(certificate))
+        locked.status, locked.annulled_at, locked.annul_reason = (
+            Declaration.Status.ANNULLED,
+            timezone.now(),
+            reason,
+        )
+        locked.save(update_fields=["status", "annulled_at", "annul_reason"])
+        _announce_annulment(certificate, locked, actor=actor)
+    return locked
+
+
+def _annuller_require(actor: User, declaration: Declaration) -> None:
+    recording = roles.is_customs(actor) and actor.organization_id == declaration.customs_organization_id
+    if not (recording or roles.is_administrator(actor)):
+        raise DeclarationError(
+            "not_recording_customs",
+            _("Only the customs organization that recorded a declaration annuls it."),
+            status_code=403,
+        )
+
+
+def _give_back(declaration: Declaration, usages: dict[int, ItemUsage]) -> None:
+    lines = list(declaration.lines.all())
+    for line in lines:
+        usages[line.item_line].used -= line.quantity
+    ItemUsage.objects.bulk_update([usages[line.item_line] for line in lines], ["used"])
+
+
+def _announce_annulment(certificate: Certificate, declaration: Declaration, *, actor: User) -> None:
+    certificate_event_record(
+        certificate,
+        actor=actor,
+        action="declaration_annulled",
+        from_status="",
+        to_status="",
+        reason=f"{declaration.customs_office} {declaration.declaration_number}: {declaration.annul_reason}",
+    )
+    certificate_log_event_append(
+        {
+            "event": "declaration_annulled",
+            "number": certificate.number,
+            "declaration_number": declaration.declaration_number,
+            "customs_office": declaration.customs_office,
+            "reason": declaration.annul_reason,
+            "at": rfc3339(declaration.annulled_at or timezone.now()),
+        }
+    )

@@ -379,4 +379,19 @@ PROBLEM_PAGES: dict[str, tuple[Promise, Promise]] = {
             "before, with other lines. Annul that one first, or use the declaration's own number.",
         ),
     ),
+    "already_annulled": (
+        pgettext_lazy(PAGE_CONTEXT, "Declaration already annulled"),
+        pgettext_lazy(
+            PAGE_CONTEXT,
+            "This declaration was annulled before; its quantities are already back on the "
+            "certificate. Reload it to see when and why.",
+        ),
+    ),
+    "not_recording_customs": (
+        pgettext_lazy(PAGE_CONTEXT, "Not the recording customs"),
+        pgettext_lazy(
+            PAGE_CONTEXT,
+            "Only the customs organization that recorded a declaration annuls it.",
+        ),
+    ),
 }

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +20,7 @@ from certificates.accounts.models import User
 from certificates.api.problems import problems
 from certificates.customs import selectors, services
 from certificates.customs.api.serializers import (
+    AnnulInputSerializer,
     DeclarationInputSerializer,
     DeclarationOutputSerializer,
 )
@@ -35,6 +37,9 @@ DECLARATION_EXAMPLE = OpenApiExample(
         "lines": [{"item_line": 1, "hs_code": "520100", "quantity": "5000.000", "unit": "KGM"}],
     },
     request_only=True,
+)
+ANNUL_EXAMPLE = OpenApiExample(
+    "A reason", value={"reason": "Declaration withdrawn by the declarant."}, request_only=True
 )
 
 
@@ -108,3 +113,50 @@ def _customs_of_either_country(user: User, certificate: Certificate) -> bool:
 def _fresh(declaration: Declaration) -> Declaration:
     found = selectors.declaration_list_of_certificate(certificate=declaration.certificate)
     return found.get(pk=declaration.pk)
+
+
+class DeclarationFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped base
+    office = django_filters.CharFilter(field_name="customs_office")
+    declared_after = django_filters.DateFilter(field_name="declared_at", lookup_expr="date__gte")
+    declared_before = django_filters.DateFilter(field_name="declared_at", lookup_expr="date__lte")
+    number = django_filters.CharFilter(field_name="certificate__number")
+    status = django_filters.ChoiceFilter(choices=Declaration.Status.choices)
+
+    class Meta:
+        model = Declaration
+        fields = ["office", "declared_after", "declared_before", "number", "status"]
+
+
+@extend_schema(
+    summary="The caller's customs organization's declarations, against any certificate",
+    responses={200: DeclarationOutputSerializer(many=True), **problems(400, 401, 403)},
+)
+class DeclarationListView(generics.ListAPIView[Declaration]):
+    serializer_class = DeclarationOutputSerializer
+    permission_classes = [IsCustoms]
+    filterset_class = DeclarationFilter
+
+    def get_queryset(self) -> QuerySet[Declaration]:
+        return selectors.declaration_list_of_organization(user=request_user(self.request))
+
+
+class DeclarationAnnulView(APIView):
+    permission_classes = [IsCustoms]
+
+    @extend_schema(
+        summary="Annul a declaration (the customs organization that recorded it): its quantities go back",
+        request=AnnulInputSerializer,
+        examples=[ANNUL_EXAMPLE],
+        responses={200: DeclarationOutputSerializer, **problems(400, 401, 403, 404, 409)},
+    )
+    def post(self, request: Request, declaration_id: int) -> Response:
+        user = request_user(request)
+        declaration = selectors.declaration_get_for(user=user, pk=declaration_id)
+        if declaration is None:
+            raise NotFound()
+        serializer = AnnulInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        annulled = services.declaration_annul(
+            declaration=declaration, actor=user, reason=serializer.validated_data["reason"]
+        )
+        return Response(DeclarationOutputSerializer(_fresh(annulled)).data)
