@@ -12,7 +12,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +28,8 @@ from signing.times import rfc3339
 
 VALID = "valid"
 EXHAUSTED = "exhausted"
+# Whether anything remains is for the lines to decide (``quantity_exceeds_remaining``).
+USABLE = (VALID, EXHAUSTED)
 
 
 def declaration_record(
@@ -91,6 +92,7 @@ def _record(
         certificate=locked, recorded_by=actor, declared_at=declared_at, **identity
     )
     _draw_down(declaration, lines, usages)
+    _exhaustion_note(locked, usages)
     _announce_declaration(locked, declaration, actor=actor)
     return declaration, True
 
@@ -121,7 +123,7 @@ def _valid_require(certificate: Certificate, declared_at: datetime) -> None:
     for moment in (declared_at, timezone.now()):
         for check in (certificate_status_at, certificate_validity_at):
             found, detail = check(certificate=entry, moment=moment)
-            if found != VALID:
+            if found not in USABLE:
                 raise DeclarationError(
                     "certificate_not_valid",
                     _("The certificate is not valid at %(time)s: %(detail)s")
@@ -167,6 +169,15 @@ def _draw_down(declaration: Declaration, lines: Sequence[DeclaredLine], usages: 
         rows.append(_line_row(declaration, position, line, remaining=usage.remaining))
     ItemUsage.objects.bulk_update([usages[line.item_line] for line in lines], ["used"])
     DeclarationLine.objects.bulk_create(rows)
+
+
+def _exhaustion_note(certificate: Certificate, usages: dict[int, ItemUsage]) -> None:
+    """Mark the certificate exhausted when nothing remains on any item; unmark it when something does."""
+    drawn_out = all(usage.remaining <= 0 for usage in usages.values())
+    if drawn_out == (certificate.exhausted_at is not None):
+        return
+    certificate.exhausted_at = timezone.now() if drawn_out else None
+    certificate.save(update_fields=["exhausted_at"])
 
 
 def _line_row(
@@ -215,9 +226,7 @@ def _logged_line(line: DeclaredLine) -> dict[str, object]:
 
 def certificate_usage_status(*, certificate: Certificate) -> str:
     """``exhausted`` once declarations drew every item to nothing, else ``valid``."""
-    usages = ItemUsage.objects.filter(certificate=certificate)
-    drawn_out = usages.exists() and not usages.filter(used__lt=F("quantity")).exists()
-    return EXHAUSTED if drawn_out else VALID
+    return EXHAUSTED if certificate.exhausted_at is not None else VALID
 
 
 def declaration_annul(*, declaration: Declaration, actor: User, reason: str) -> Declaration:
@@ -231,7 +240,9 @@ def declaration_annul(*, declaration: Declaration, actor: User, reason: str) -> 
         locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
         if locked.status != Declaration.Status.RECORDED:
             raise DeclarationError("already_annulled", _("The declaration is already annulled."))
-        _give_back(locked, _usages_locked(certificate))
+        usages = _usages_locked(certificate)
+        _give_back(locked, usages)
+        _exhaustion_note(certificate, usages)
         locked.status, locked.annulled_at, locked.annul_reason = (
             Declaration.Status.ANNULLED,
             timezone.now(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from certificates.customs.models import Declaration, ItemUsage
 from certificates.issuance.history import CERTIFICATE_STREAM
 from certificates.issuance.models import Certificate
 from certificates.issuance.services import certificate_revoke
+from signing.times import rfc3339
 from signing.transparency.models import LogLeaf
 from tests.applications.factories import api_client_for
 from tests.customs.conftest import declaration, declarations_url, line
@@ -271,3 +273,36 @@ def test_one_declaration_citing_two_certificates_is_two_records_with_one_number(
     assert records.count() == 2
     assert {record.certificate_id for record in records} == {certificate.pk, second.pk}
     assert _used(second) == {1: Decimal("10.000")}
+
+
+def _verify(client, certificate, **extra) -> dict:
+    response = client.post("/api/v1/verify/", {"number": certificate.number, **extra}, format="json")
+    assert response.status_code == 200, response.json()
+    return response.json()
+
+
+def test_a_drawn_out_certificate_verifies_as_exhausted_until_a_declaration_is_annulled(
+    certificate, by_client, exporter
+):
+    lines = [line(1, "1200.500"), line(2, "1200.5")]
+    time.sleep(2)  # so that a whole second after issue comes before the exhaustion
+    recorded = by_client.post(declarations_url(certificate), declaration(lines=lines), format="json").json()
+
+    for client in (by_client, api_client_for(exporter), api_client_for(None)):
+        answer = _verify(client, certificate)
+        assert (answer["valid"], answer["status"]) == (False, "exhausted")
+    assert (
+        _verify(by_client, certificate, at=rfc3339(certificate.issued_at + timedelta(seconds=1)))["status"]
+        == "valid"
+    )
+
+    by_client.post(
+        f"/api/v1/declarations/{recorded['id']}/annul/", {"reason": "entered twice"}, format="json"
+    )
+    answer = _verify(by_client, certificate)
+    assert (answer["valid"], answer["status"]) == (True, "valid")
+
+
+def test_a_partly_drawn_certificate_verifies_as_valid(certificate, by_client):
+    by_client.post(declarations_url(certificate), declaration(lines=[line(1, "1200.500")]), format="json")
+    assert _verify(by_client, certificate)["status"] == "valid"
