@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.cache import cache
 
+from tests.applications.factories import api_client_for
 from tests.customs.conftest import declaration, declarations_url, line
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -45,3 +46,19 @@ def test_the_public_page_of_an_exhausted_certificate_says_exhausted(certificate,
     assert "EXHAUSTED" in page
     russian = client.get(f"/v/{certificate.number}", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "ИСЧЕРПАН" in russian
+
+
+def test_verify_answers_to_customs_and_officers_carry_usage_and_to_others_not(
+    certificate, by_client, officer, exporter
+):
+    by_client.post(declarations_url(certificate), declaration(lines=[line(1, "200")]), format="json")
+    expected = [
+        {"item_line": 1, "quantity": "1200.500", "used": "200.000", "remaining": "1000.500"},
+        {"item_line": 2, "quantity": "1200.500", "used": "0.000", "remaining": "1200.500"},
+    ]
+    for client in (by_client, api_client_for(officer)):
+        answer = client.post("/api/v1/verify/", {"number": certificate.number}, format="json").json()
+        assert answer["usage"] == expected
+    for client in (api_client_for(exporter), api_client_for(None)):
+        answer = client.post("/api/v1/verify/", {"number": certificate.number}, format="json").json()
+        assert "usage" not in answer
