@@ -99,3 +99,29 @@ def test_identical_declarations_posted_at_once_are_recorded_once(postgres, one_i
     assert ItemUsage.objects.get(certificate=certificate).used == Decimal("200.000")
     assert certificate.events.filter(action="declaration").count() == 1
     print(f"\n[identical declaration race] {RACERS} posts: 1 × 201, {statuses.count(200)} × 200, 1 record")
+
+
+def test_fifty_concurrent_annulments_of_one_declaration_give_back_once(
+    postgres, one_item_certificate, customs_by
+):
+    certificate = one_item_certificate
+    client = api_client_for(customs_by)
+    client.post(
+        declarations_url(certificate), declaration("DT-A", lines=[line(quantity="300")]), format="json"
+    )
+    client.post(
+        declarations_url(certificate), declaration("DT-B", lines=[line(quantity="100")]), format="json"
+    )
+    annulled = Declaration.objects.get(declaration_number="DT-A")
+    clients = [api_client_for(customs_by) for _ in range(RACERS)]
+    url = f"/api/v1/declarations/{annulled.pk}/annul/"
+    answers = _race(clients, lambda client, n: client.post(url, {"reason": f"withdrawn {n}"}, format="json"))
+
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [200] + [409] * (RACERS - 1)
+    assert {answer.json()["code"] for answer in answers if answer.status_code == 409} == {"already_annulled"}
+    assert ItemUsage.objects.get(certificate=certificate).used == Decimal("100.000")
+    assert certificate.events.filter(action="declaration_annulled").count() == 1
+    print(
+        f"\n[annul race] {RACERS} annulments at once: 1 × 200, {statuses.count(409)} × 409, given back once"
+    )
