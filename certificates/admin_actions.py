@@ -92,6 +92,8 @@ AUDIT_ACTION_TITLES = {
         "issued",
         "revoked",
         "superseded",
+        "declaration",
+        "declaration_annulled",
     )
 }
 

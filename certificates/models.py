@@ -7,6 +7,7 @@ never from here, so that the rooms' layering stays visible to import-linter.
 from certificates.accounts.models import Organization, User
 from certificates.api.models import IdempotencyKey
 from certificates.applications.models import Application, ApplicationEvent, GoodsItem
+from certificates.customs.models import Declaration, DeclarationLine, ItemUsage
 from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder, NumberSequence
 from certificates.verification.models import Verification
 
@@ -15,9 +16,12 @@ __all__ = [
     "ApplicationEvent",
     "Certificate",
     "CertificateEvent",
+    "Declaration",
+    "DeclarationLine",
     "GoodsItem",
     "IdempotencyKey",
     "IssuanceOrder",
+    "ItemUsage",
     "NumberSequence",
     "Organization",
     "User",

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("certificates.issuance.urls")),
     path("", include("certificates.notifications.urls")),
     path("", include("certificates.verification.urls")),
+    path("", include("certificates.customs.urls")),
     path("", include("certificates.public.urls")),
 ]

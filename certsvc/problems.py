@@ -140,7 +140,11 @@ def _html_renderer(view: Any) -> BrowsableAPIRenderer | None:
 
 def _domain_problem(exc: ProblemError) -> Response:
     response = problem_response(
-        status_code=exc.status_code, code=exc.code, detail=exc.detail, title=exc.title
+        status_code=exc.status_code,
+        code=exc.code,
+        detail=exc.detail,
+        title=exc.title,
+        **getattr(exc, "members", {}),
     )
     retry_after = getattr(exc, "retry_after", None)
     if retry_after:

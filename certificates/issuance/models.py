@@ -33,6 +33,8 @@ class Certificate(models.Model):
     valid_until = models.DateField(_("valid until"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revocation_reason = models.TextField(_("revocation reason"), blank=True)
+    # Set by customs declarations when nothing remains on any item; cleared when one is annulled.
+    exhausted_at = models.DateTimeField(_("exhausted at"), null=True, blank=True)
     replaces = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
     )

@@ -33,9 +33,9 @@ CONTENT_SECURITY_POLICY = (
 )
 LANGUAGES = ("ru", "uz", "en")
 GREEN, AMBER, RED = "green", "amber", "red"
-COLOURS = {v.VALID: GREEN, v.SUPERSEDED: AMBER, v.EXPIRED: AMBER, v.NOT_YET_VALID: AMBER}
+COLOURS = {v.VALID: GREEN, v.SUPERSEDED: AMBER, v.EXPIRED: AMBER, v.NOT_YET_VALID: AMBER, v.EXHAUSTED: AMBER}
 # Statuses shown by their own word; every other failure reads "invalid".
-OWN_WORD = frozenset({v.VALID, v.REVOKED, v.SUPERSEDED, v.EXPIRED, v.NOT_YET_VALID, v.NOT_FOUND})
+OWN_WORD = frozenset({v.VALID, v.REVOKED, v.SUPERSEDED, v.EXPIRED, v.NOT_YET_VALID, v.EXHAUSTED, v.NOT_FOUND})
 
 # The msgctxt of the page's strings: short words like "Type" mean other things elsewhere.
 _PAGE = "public page"
@@ -50,6 +50,7 @@ def page_texts() -> dict[str, str]:
         "superseded": pgettext(_PAGE, "SUPERSEDED"),
         "expired": pgettext(_PAGE, "EXPIRED"),
         "not_yet_valid": pgettext(_PAGE, "NOT YET VALID"),
+        "exhausted": pgettext(_PAGE, "EXHAUSTED"),
         "invalid": pgettext(_PAGE, "INVALID"),
         "not_found": pgettext(_PAGE, "NOT FOUND"),
         "not_found_text": pgettext(_PAGE, "No certificate with this number is registered."),

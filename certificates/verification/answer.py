@@ -12,6 +12,7 @@ from certificates.verification.outcome import Outcome
 from certificates.verification.receipts import verification_receipt_sign
 from certificates.verification.statuses import VALID
 from certificates.verification.times import rfc3339
+from certificates.verification.usage import certificate_usage_for
 from signing.jws import b64url_encode
 from signing.models import SigningKey
 
@@ -40,6 +41,9 @@ def verification_answer(
     }
     if at is not None:
         body["at"] = rfc3339(at)
+    usage = certificate_usage_for(entry=outcome.certificate, user=user)
+    if usage is not None:
+        body["usage"] = usage
     body.update(binding or {})
     return {**body, "receipt": verification_receipt_sign(body=body, key=signing_key)}
 

@@ -91,6 +91,13 @@ class CheckSerializer(serializers.Serializer[Any]):
     detail = serializers.CharField(required=False)
 
 
+class UsageSerializer(serializers.Serializer[Any]):
+    item_line = serializers.IntegerField()
+    quantity = serializers.CharField()
+    used = serializers.CharField()
+    remaining = serializers.CharField()
+
+
 class VerifyOutputSerializer(serializers.Serializer[Any]):
     valid = serializers.BooleanField()
     status = serializers.ChoiceField(choices=verification.STATUSES)
@@ -106,6 +113,11 @@ class VerifyOutputSerializer(serializers.Serializer[Any]):
     certificate = serializers.JSONField(
         allow_null=True,
         help_text="Summary for anonymous callers; the full document for customs, officers and staff.",
+    )
+    usage = UsageSerializer(
+        many=True,
+        required=False,
+        help_text="To customs users and officers: what declarations drew from each item.",
     )
     receipt = serializers.CharField(help_text="JWS (typ certsvc-receipt+jws) over this body without receipt.")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from certificates.issuance.models import Certificate
@@ -13,6 +13,7 @@ from certificates.verification.checks import certificate_superseded_at
 from certificates.verification.entry import registry_entry_from_certificate
 from certificates.verification.receipts import jws_sign_or_unavailable
 from certificates.verification.soft_cache import cache_get, cache_set
+from certificates.verification.statuses import EXHAUSTED
 from certificates.verification.times import rfc3339
 from signing.canonical import canonicalize
 from signing.jws import TYP_STATUS
@@ -24,16 +25,16 @@ MAX_BUNDLE_TTL_SECONDS = 24 * 3600
 
 
 def status_bundle_entries() -> list[dict[str, str]]:
-    """Every revoked or superseded certificate, with the moment it stopped being valid."""
-    rows = (
-        Certificate.objects.filter(status__in=[Certificate.Status.REVOKED, Certificate.Status.SUPERSEDED])
-        .select_related("superseded_by")
-        .order_by("number")
-    )
+    """Every revoked, superseded or exhausted certificate, with the moment it stopped being valid."""
+    ended = Q(status__in=[Certificate.Status.REVOKED, Certificate.Status.SUPERSEDED])
+    exhausted = Q(status=Certificate.Status.ISSUED, exhausted_at__isnull=False)
+    rows = Certificate.objects.filter(ended | exhausted).select_related("superseded_by").order_by("number")
     return [_bundle_entry(certificate) for certificate in rows]
 
 
 def _bundle_entry(certificate: Certificate) -> dict[str, str]:
+    if certificate.status == Certificate.Status.ISSUED and certificate.exhausted_at is not None:
+        return {"number": certificate.number, "status": EXHAUSTED, "since": rfc3339(certificate.exhausted_at)}
     entry = registry_entry_from_certificate(certificate)
     since = certificate.revoked_at or certificate_superseded_at(certificate=entry)
     if since is None:
@@ -48,14 +49,25 @@ def status_bundle_signed(*, now: datetime | None = None) -> str:
     or supersession; keying on the active key means a revoked key's bundle is not served on, and on
     the count of revoked keys that a key revoked while retired is listed at once.
     """
-    changed = Certificate.objects.filter(~Q(status=Certificate.Status.ISSUED)).count()
-    key = f"{BUNDLE_CACHE_KEY}:{changed}:{_key_states()}"
+    key = f"{BUNDLE_CACHE_KEY}:{_certificate_states()}:{_key_states()}"
     cached = cache_get(key)
     if isinstance(cached, str):
         return cached
     token = status_bundle_sign(now or timezone.now())
     cache_set(key, token, timeout=status_bundle_cache_seconds())
     return token
+
+
+def _certificate_states() -> str:
+    """How many certificates left ``issued``, and how many are exhausted (which annulment undoes) and
+    the newest exhaustion: together these change with every change of the bundle's entries."""
+    states = Certificate.objects.aggregate(
+        ended=Count("id", filter=~Q(status=Certificate.Status.ISSUED)),
+        exhausted=Count("id", filter=Q(exhausted_at__isnull=False)),
+        newest=Max("exhausted_at"),
+    )
+    newest = states["newest"].timestamp() if states["newest"] else 0
+    return f"{states['ended']}:{states['exhausted']}:{newest}"
 
 
 def _key_states() -> str:

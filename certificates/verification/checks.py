@@ -29,6 +29,7 @@ from certificates.verification.outcome import Check, Outcome
 from certificates.verification.selectors import log_leaf_hash_get, registry_entry_get
 from certificates.verification.statuses import (
     BAD_SIGNATURE,
+    EXHAUSTED,
     EXPIRED,
     KEY_REVOKED,
     MALFORMED,
@@ -202,7 +203,7 @@ def validity(case: Case) -> Check:
 
 
 def certificate_status_at(*, certificate: RegistryEntry, moment: datetime) -> tuple[str, str | None]:
-    """``revoked``/``superseded`` if that had happened by ``moment``, else ``valid``; with a detail text."""
+    """``revoked``, ``superseded`` or ``exhausted`` if that had happened by ``moment``, else ``valid``."""
     revoked_at = certificate.revoked_at
     if certificate.is_revoked and revoked_at and revoked_at <= moment:
         revoked = {"date": day(revoked_at), "reason": certificate.revocation_reason}
@@ -211,6 +212,9 @@ def certificate_status_at(*, certificate: RegistryEntry, moment: datetime) -> tu
     if superseded_at is not None and superseded_at <= moment:
         superseded = {"date": day(superseded_at), "number": certificate.superseded_by_number}
         return SUPERSEDED, _("superseded %(date)s by %(number)s") % superseded
+    exhausted_at = certificate.exhausted_at
+    if exhausted_at is not None and exhausted_at <= moment:
+        return EXHAUSTED, _("nothing remains on any item since %(date)s") % {"date": day(exhausted_at)}
     return VALID, None
 
 

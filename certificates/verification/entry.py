@@ -26,6 +26,7 @@ class RegistryEntry:
     log_index: int | None
     superseded_by_number: str | None = None
     superseded_by_issued_at: datetime | None = None
+    exhausted_at: datetime | None = None
     jws: str = ""
     document: dict[str, Any] = field(default_factory=dict)
 
@@ -54,6 +55,7 @@ def registry_entry_from_certificate(certificate: Certificate) -> RegistryEntry:
         log_index=certificate.log_index,
         superseded_by_number=replacement.number if replacement else None,
         superseded_by_issued_at=replacement.issued_at if replacement else None,
+        exhausted_at=certificate.exhausted_at,
         jws=certificate.jws,
         document=certificate.document,
     )

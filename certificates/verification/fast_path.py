@@ -1,6 +1,6 @@
 """Verification by number for callers who see the summary: the common request, in one query.
 
-Every request reads, in one query, the certificate's current status, dates and replacement, its
+Every request reads, in one query, the certificate's current status, dates, replacement and exhaustion, its
 key (with its compromise time) and the active key, so a revocation of the certificate or of a key
 is visible at once; then it runs the same ``CHECKS`` as every other verification. What never
 changes about a certificate on record (its JWS and document, the log's leaf hash at its index, and
@@ -146,7 +146,7 @@ def _row_sql() -> str:
     return (
         "SELECT c.id, c.status, c.type, c.issued_at, c.valid_from, c.valid_until, c.revoked_at, "  # noqa: S608  # nosec B608 - model tables, bound values
         "c.revocation_reason, c.jws_sha256, c.kid, c.log_index, s.number, s.issued_at, "
-        "k.public_x, k.compromised_at, a.kid, a.backend, a.key_ref, a.public_x "
+        "k.public_x, k.compromised_at, a.kid, a.backend, a.key_ref, a.public_x, c.exhausted_at "
         "FROM (SELECT 1 AS one) q "
         f"LEFT JOIN {certificate} c ON c.number = %s "
         f"LEFT JOIN {certificate} s ON s.id = c.superseded_by_id "
@@ -189,6 +189,7 @@ def _entry(number: str, r: tuple[Any, ...]) -> RegistryEntry:
         log_index=r[10],
         superseded_by_number=r[11],
         superseded_by_issued_at=_moment(r[12]),
+        exhausted_at=_moment(r[19]),
     )
 
 

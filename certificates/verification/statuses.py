@@ -7,6 +7,7 @@ REVOKED = "revoked"
 SUPERSEDED = "superseded"
 EXPIRED = "expired"
 NOT_YET_VALID = "not_yet_valid"
+EXHAUSTED = "exhausted"
 NOT_FOUND = "not_found"
 BAD_SIGNATURE = "bad_signature"
 UNKNOWN_KEY = "unknown_key"
@@ -19,6 +20,7 @@ STATUSES = (
     SUPERSEDED,
     EXPIRED,
     NOT_YET_VALID,
+    EXHAUSTED,
     NOT_FOUND,
     BAD_SIGNATURE,
     UNKNOWN_KEY,

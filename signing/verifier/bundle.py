@@ -119,7 +119,7 @@ def _refuse_revoked_signer(compromised: Compromises, kid: str) -> None:
 
 
 def check_status(entries: BundleEntries | None, number: str, moment: datetime, checks: Checks) -> None:
-    """``status``, only with a bundle: ``revoked``/``superseded`` from its ``since`` on."""
+    """``status``, only with a bundle: ``revoked``/``superseded``/``exhausted`` from its ``since`` on."""
     if entries is None:
         return
     entry = entries.get(number)
@@ -131,4 +131,8 @@ def check_status(entries: BundleEntries | None, number: str, moment: datetime, c
     checks.add("status", False, found, detail, status=found, since=entry["since"])
 
 
-_SINCE = {"revoked": "revoked since %(since)s", "superseded": "superseded since %(since)s"}
+_SINCE = {
+    "revoked": "revoked since %(since)s",
+    "superseded": "superseded since %(since)s",
+    "exhausted": "exhausted since %(since)s",
+}

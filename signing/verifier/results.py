@@ -21,6 +21,7 @@ PRECEDENCE = (
     "superseded",
     "expired",
     "not_yet_valid",
+    "exhausted",
     "valid",
 )
 

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from certificates.accounts.models import User
 from certificates.applications.models import Application
+from certificates.customs.matching import DeclaredLine
+from certificates.customs.models import Declaration
+from certificates.customs.services import declaration_record
 from signing.transparency.models import LogLeaf
 from tests.applications.factories import (
     DEFAULT_PASSWORD,
@@ -108,6 +113,10 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     (C, "GET"): (401, 200, 404, 200, 200, 401, 401),
     (C + "revoke/", "POST"): (401, 403, 403, 200, 403, 401, 401),
     (C + "replace/", "POST"): (401, 403, 403, 202, 403, 401, 401),
+    (C + "declarations/", "GET"): (401, 200, 404, 200, 200, 401, 401),
+    (C + "declarations/", "POST"): (401, 403, 403, 403, 201, 401, 401),
+    ("api/v1/declarations/", "GET"): (401, 403, 403, 403, 200, 401, 401),
+    ("api/v1/declarations/{declaration_id}/annul/", "POST"): (401, 403, 403, 403, 200, 401, 401),
     ("api/v1/certificates/{number}/document", "GET"): (401, 200, 404, 200, 200, 401, 401),
     ("api/v1/certificates/{number}/pdf", "GET"): (401, 200, 404, 200, 200, 401, 401),
     ("api/v1/webhooks/", "GET"): (401, 200, 200, 403, 200, 401, 401),
@@ -163,7 +172,9 @@ def _target(world: World, route: str, method: str) -> tuple[str, dict | None]:
     endpoint = world.webhook_a
     if "{endpoint_id}" in route and method in ("DELETE", "POST") and "redeliver" not in route:
         endpoint = WebhookEndpointFactory(organization=world.exporter_a.organization)
+    declaration_id = _declaration(world).pk if "{declaration_id}" in route else 0
     url = "/" + route.format(
+        declaration_id=declaration_id,
         pk=application.pk,
         number=certificate.number,
         endpoint_id=endpoint.pk,
@@ -178,6 +189,19 @@ def _target(world: World, route: str, method: str) -> tuple[str, dict | None]:
     return url, _body(world, route, method)
 
 
+def _declaration(world: World) -> Declaration:
+    """A declaration recorded by the world's customs against a fresh certificate of exporter A."""
+    declaration, _ = declaration_record(
+        certificate=issue(_application(world, "submitted"), world.officer),
+        actor=world.customs,
+        declaration_number="DT-1",
+        declared_at=timezone.now(),
+        customs_office="06611",
+        lines=[DeclaredLine(item_line=1, hs_code="520512", quantity=Decimal("1"), unit="KGM")],
+    )
+    return declaration
+
+
 def _body(world: World, route: str, method: str) -> dict | None:
     reason = {"reason": "The HS code of line 1 is wrong."}
     bodies = {
@@ -186,8 +210,15 @@ def _body(world: World, route: str, method: str) -> dict | None:
         (A + "reject/", "POST"): reason,
         (A + "return/", "POST"): reason,
         (C + "revoke/", "POST"): reason,
+        ("api/v1/declarations/{declaration_id}/annul/", "POST"): reason,
         (C + "replace/", "POST"): {},
         ("api/v1/verify/", "POST"): {"number": world.certificate.number},
+        (C + "declarations/", "POST"): {
+            "declaration_number": "DT-1",
+            "declared_at": timezone.now().isoformat(),
+            "customs_office": "06611",
+            "lines": [{"item_line": 1, "hs_code": "520512", "quantity": "1.000", "unit": "KGM"}],
+        },
         ("api/v1/auth/token/", "POST"): {"username": world.exporter_a.username, "password": DEFAULT_PASSWORD},
         ("api/v1/webhooks/", "POST"): {
             "url": "https://93.184.216.34/hook",

@@ -6,17 +6,22 @@ import json
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
+from certificates.accounts.models import Organization, User
+from certificates.customs.matching import DeclaredLine
+from certificates.customs.services import declaration_record
 from certificates.issuance.models import Certificate
 from certificates.issuance.services import certificate_revoke
 from certificates.verification import services as verification
 from signing.canonical import canonicalize
 from signing.jws import TYP_CERTIFICATE
 from signing.services import jws_sign, signing_key_revoke, signing_key_rotate
+from tests.applications.factories import UserFactory
 from tests.issuance.helpers import issue
 from tests.verification.helpers import (
     parts,
@@ -100,6 +105,23 @@ class TestOfflineStatuses:
         certificate_revoke(certificate=certificate, actor=officer, reason="wrong HS code")
         code, result = offline.verify(certificate.jws)
         assert (code, result["status"], failing(result)) == (1, "revoked", ["status"])
+
+    def test_exhausted_certificate_in_the_bundle_is_exhausted(self, offline, certificate):
+        customs = UserFactory(
+            role=User.Role.CUSTOMS,
+            organization=Organization.objects.create(kind=Organization.Kind.CUSTOMS, name="BY", country="BY"),
+        )
+        items = certificate.document["items"]
+        declaration_record(
+            certificate=certificate,
+            actor=customs,
+            declaration_number="DT-1",
+            declared_at=timezone.now(),
+            customs_office="06611",
+            lines=[DeclaredLine(i["line"], i["hs_code"], Decimal(i["quantity"]), i["unit"]) for i in items],
+        )
+        code, result = offline.verify(certificate.jws)
+        assert (code, result["status"], failing(result)) == (1, "exhausted", ["status"])
 
     def test_revoked_certificate_was_valid_at_a_date_before_its_revocation(
         self, offline, certificate, officer

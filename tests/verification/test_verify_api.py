@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
+from certificates.accounts.models import Organization, User
+from certificates.customs.matching import DeclaredLine
+from certificates.customs.services import declaration_record
 from certificates.issuance.models import Certificate
 from certificates.issuance.services import certificate_revoke
 from certificates.verification.services import STATUSES
 from signing.services import signing_key_revoke, signing_key_rotate
+from tests.applications.factories import UserFactory
 from tests.issuance.helpers import issue
 from tests.verification.helpers import (
     VERIFY_URL,
@@ -220,6 +225,27 @@ def test_garbage_document_is_malformed(anon_client, certificate, document):
 def test_receipt_or_bundle_presented_as_a_certificate_is_malformed(anon_client, certificate):
     receipt = verify(anon_client, number=certificate.number)["receipt"]
     assert verify(anon_client, document=receipt)["status"] == "malformed"
+
+
+def test_certificate_with_nothing_left_on_any_item_is_exhausted(anon_client, certificate):
+    customs = UserFactory(
+        role=User.Role.CUSTOMS,
+        organization=Organization.objects.create(
+            kind=Organization.Kind.CUSTOMS, name="BY customs", country="BY"
+        ),
+    )
+    items = certificate.document["items"]
+    declaration_record(
+        certificate=certificate,
+        actor=customs,
+        declaration_number="DT-1",
+        declared_at=timezone.now(),
+        customs_office="06611",
+        lines=[DeclaredLine(i["line"], i["hs_code"], Decimal(i["quantity"]), i["unit"]) for i in items],
+    )
+    answer = verify(anon_client, number=certificate.number)
+    assert (answer["valid"], answer["status"]) == (False, "exhausted")
+    assert check(answer, "status")["ok"] is False
 
 
 def test_every_status_of_the_contract_is_produced():

@@ -1,0 +1,61 @@
+"""Which declarations a user may read (CONTRACT §10)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from certificates import roles
+from certificates.accounts.models import User
+from certificates.customs.matching import quantity_text
+from certificates.customs.models import Declaration, DeclarationLine, ItemUsage
+from certificates.issuance.models import Certificate
+from certificates.issuance.selectors import certificate_list_for
+from certificates.verification.entry import RegistryEntry
+
+
+def _declarations() -> QuerySet[Declaration]:
+    lines = DeclarationLine.objects.order_by("position")
+    return Declaration.objects.select_related("certificate", "customs_organization").prefetch_related(
+        Prefetch("lines", queryset=lines)
+    )
+
+
+def certificate_for_declarations(*, user: User) -> QuerySet[Certificate]:
+    """Certificates whose declarations ``user`` may list: those it may read (exporters: their own)."""
+    return certificate_list_for(user=user)
+
+
+def declaration_list_of_certificate(*, certificate: Certificate) -> QuerySet[Declaration]:
+    return _declarations().filter(certificate=certificate)
+
+
+def declaration_list_of_organization(*, user: User) -> QuerySet[Declaration]:
+    """A customs organization's own declarations, against any certificate."""
+    if not roles.is_customs(user) or user.organization_id is None:
+        return Declaration.objects.none()
+    return _declarations().filter(customs_organization_id=user.organization_id)
+
+
+def certificate_usage_read(entry: RegistryEntry) -> list[dict[str, Any]]:
+    """Each item's quantity, what recorded declarations drew and what remains, three decimals."""
+    drawn = dict(ItemUsage.objects.filter(certificate__number=entry.number).values_list("item_line", "used"))
+    return [
+        _usage(item, drawn.get(int(item["line"]), Decimal("0"))) for item in entry.document.get("items", [])
+    ]
+
+
+def _usage(item: dict[str, Any], used: Decimal) -> dict[str, Any]:
+    quantity = Decimal(str(item["quantity"]))
+    return {
+        "item_line": int(item["line"]),
+        "quantity": quantity_text(quantity),
+        "used": quantity_text(used),
+        "remaining": quantity_text(quantity - used),
+    }
+
+
+def declaration_get_for(*, user: User, pk: int) -> Declaration | None:
+    return declaration_list_of_organization(user=user).filter(pk=pk).first()
