@@ -69,7 +69,9 @@ class VerifiedJWS:
     key: SigningKey
 
 
-def signing_key_create(*, activate: bool = False, backend: str | None = None, actor: str = "") -> SigningKey:
+def signing_key_create(
+    *, activate: bool = False, backend: str | None = None, actor: str = "", replace_active: bool = True
+) -> SigningKey:
     """Generate a key in ``backend`` (default ``SIGNING_DEFAULT_BACKEND``); pending unless ``activate``.
 
     ``actor`` names who asked (a username, or the management command) for the key's audit rows.
@@ -80,7 +82,7 @@ def signing_key_create(*, activate: bool = False, backend: str | None = None, ac
         _record(key, action="created", from_status="", actor=actor)
         logger.info("signing key %s created in backend %s", key.kid, alias)
         if activate:
-            key = signing_key_activate(kid=key.kid, actor=actor)
+            key = signing_key_activate(kid=key.kid, actor=actor, replace_active=replace_active)
     return key
 
 
@@ -94,11 +96,12 @@ def _key_store(alias: str, created: CreatedKey) -> SigningKey:
     )
 
 
-def signing_key_activate(*, kid: str, actor: str = "") -> SigningKey:
+def signing_key_activate(*, kid: str, actor: str = "", replace_active: bool = True) -> SigningKey:
     """Make a pending key the one active key; the previously active key becomes retired.
 
     The backend must prove it can sign with the key first, so a key whose private
-    half is unreachable never becomes active.
+    half is unreachable never becomes active. With ``replace_active=False`` an active key
+    found under the lock is left alone and the activation refused.
     """
     with transaction.atomic():
         key = _locked_key(kid)
@@ -106,7 +109,7 @@ def signing_key_activate(*, kid: str, actor: str = "") -> SigningKey:
             raise SigningKeyStateError(f"key {kid} is {key.status}; only a pending key can be activated")
         get_backend(key.backend).check_usable(key.key_ref)
         now = timezone.now()
-        previous = _retire_active_key(now=now, actor=actor)
+        previous = _retire_active_key(now=now, actor=actor, replace_active=replace_active)
         _mark_active(key, now=now)
         _record(key, action="activated", from_status=Status.PENDING, actor=actor)
         signing_key_activated.send(sender=SigningKey, key=key, previous=previous)
@@ -114,9 +117,11 @@ def signing_key_activate(*, kid: str, actor: str = "") -> SigningKey:
     return key
 
 
-def _retire_active_key(*, now: datetime, actor: str) -> SigningKey | None:
+def _retire_active_key(*, now: datetime, actor: str, replace_active: bool) -> SigningKey | None:
     """The active key, now retired and locked until the transaction ends; ``None`` if there was none."""
     previous = SigningKey.objects.select_for_update().filter(status=Status.ACTIVE).first()
+    if previous is not None and not replace_active:
+        raise SigningKeyStateError(f"key {previous.kid} is already active")
     if previous is not None:
         previous.status, previous.retired_at = Status.RETIRED, now
         previous.save(update_fields=["status", "retired_at"])
@@ -181,9 +186,9 @@ def signing_key_ensure_active() -> SigningKey:
         pass
     try:
         with transaction.atomic():
-            return signing_key_create(activate=True)
+            # Never retire a key another process activated since our read: that one is fine.
+            return signing_key_create(activate=True, replace_active=False)
     except SigningKeyStateError:
-        # Another process activated a key between our read and our write: that one is fine.
         return signing_key_get_active()
 
 
