@@ -64,10 +64,12 @@ def outside_strings(text: str) -> bytes:
 
     Escaped backslashes go first, then escaped quotes: what is left of a run of backslashes is
     at most one, so every quote that remains opens or closes a string, and the even pieces
-    between quotes are outside them.
+    between quotes are outside them. Two adjacent quotes are an empty string, or a closing and
+    an opening quote with nothing outside between them: dropping them changes no piece, and
+    spares a body of quotes a million empty pieces.
     """
     unescaped = text.encode("utf-8", "surrogatepass").replace(b"\\\\", b"").replace(b'\\"', b"")
-    return b"".join(unescaped.split(b'"')[::2])
+    return b"".join(unescaped.replace(b'""', b"").split(b'"')[::2])
 
 
 def _steps(outside: bytes) -> bytes:

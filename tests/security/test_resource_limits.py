@@ -7,6 +7,8 @@ import json
 import zlib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from certificates.applications.models import Application
 from certsvc.parsers import JSONParser, json_depth
@@ -78,6 +80,28 @@ def test_json_depth_ignores_brackets_inside_strings():
     assert json_depth('{"a": "[[[[{{{{", "b": ["\\"]]]", [1]]}') == 3
     assert json_depth("[]") == 1
     assert json_depth('"just a string"') == 0
+
+
+def _depth(value) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+_TRICKY_TEXT = st.text(alphabet='"\\[]{}a', max_size=6)
+_JSON_VALUES = st.recursive(
+    st.none() | st.integers() | _TRICKY_TEXT,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(_TRICKY_TEXT, children, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_JSON_VALUES, st.sampled_from([None, 0]))
+def test_json_depth_is_the_depth_of_any_value_whatever_its_strings_hold(value, indent):
+    # Empty strings side by side, quotes, backslashes and brackets inside strings included.
+    assert json_depth(json.dumps(value, indent=indent, separators=(",", ":"))) == _depth(value)
 
 
 def test_a_body_of_more_values_than_the_limit_is_a_400_problem(world, settings):
