@@ -74,7 +74,7 @@ class CertificateDeclarationsView(generics.ListAPIView[Declaration]):
 
     @extend_schema(
         summary="Declarations against a certificate (customs of either country, officers, its exporter)",
-        responses={200: DeclarationOutputSerializer(many=True), **problems(401, 403, 404)},
+        responses={200: DeclarationOutputSerializer(many=True), **problems(400, 401, 403, 404)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
@@ -131,7 +131,7 @@ class DeclarationFilter(django_filters.FilterSet):  # type: ignore[misc]  # unty
 
 @extend_schema(
     summary="The caller's customs organization's declarations, against any certificate",
-    responses={200: DeclarationOutputSerializer(many=True), **problems(400, 401, 403)},
+    responses={200: DeclarationOutputSerializer(many=True), **problems(400, 401, 403, 404)},
 )
 class DeclarationListView(generics.ListAPIView[Declaration]):
     serializer_class = DeclarationOutputSerializer
