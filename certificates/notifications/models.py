@@ -26,6 +26,10 @@ class EventType(models.TextChoices):
     CERTIFICATE_ISSUED = "certificate.issued", _("Certificate issued")
     CERTIFICATE_REVOKED = "certificate.revoked", _("Certificate revoked")
     CERTIFICATE_SUPERSEDED = "certificate.superseded", _("Certificate superseded")
+    CERTIFICATE_DECLARATION_RECORDED = "certificate.declaration_recorded", _("Customs declaration recorded")
+    CERTIFICATE_EXHAUSTED = "certificate.exhausted", _("Certificate exhausted")
+    INQUIRY_ANSWERED = "inquiry.answered", _("Inquiry answered")
+    INQUIRY_OVERDUE = "inquiry.overdue", _("Inquiry overdue")
     SIGNING_KEY_ROTATED = "signing_key.rotated", _("Signing key rotated")
     SIGNING_KEY_REVOKED = "signing_key.revoked", _("Signing key revoked")
 
