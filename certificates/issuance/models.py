@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates.applications.models import Application
 from certificates.audit import AuditEvent
+from certificates.issuance.access_codes import access_code_new
 
 
 class Certificate(models.Model):
@@ -19,6 +20,7 @@ class Certificate(models.Model):
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="certificate")
     number = models.CharField(_("number"), max_length=32, unique=True)
+    access_code = models.CharField(_("access code"), max_length=32, default=access_code_new, editable=False)
     type = models.CharField(_("type"), max_length=8, choices=Application.Type.choices)
     year = models.SmallIntegerField(_("year"))
     sequence = models.IntegerField(_("sequence"))
