@@ -18,7 +18,7 @@ from certificates.issuance.selectors import certificate_list_for
 from certificates.verification.entry import RegistryEntry
 from certificates.verification.selectors import verifier_organization_ids
 
-# CONTRACT §10: customs that verified a certificate this recently hear of its revocation.
+# CONTRACT §10: customs that verified a certificate this recently hear when it stops being valid.
 WATCHED_AFTER_VERIFYING = timedelta(days=90)
 
 

@@ -57,8 +57,9 @@ def certificate_log_event_append(body: dict[str, Any]) -> int:
 def certificate_status_change_emit(certificate: Certificate, event_type: str, extra: dict[str, Any]) -> None:
     """Tell the exporter and the organizations watching the certificate that its status changed.
 
-    The watchers (customs that used or recently verified it, CONTRACT §10) are the rooms above's
-    to name; they get the webhook, and their users the e-mail, as the exporter does.
+    The rooms above name the watchers (customs that used or recently verified it, CONTRACT §10)
+    through ``certificate_watchers_asked``; they get the webhook, and their users the e-mail, as
+    the exporter does.
     """
     event_emit(
         type=event_type,
