@@ -10,6 +10,7 @@ class CertificatesConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these modules read models, which are not loaded when this one is.
         from certificates import observability
+        from certificates.customs import signal_handlers as customs_handlers
         from certificates.customs.selectors import certificate_usage_read
         from certificates.issuance import signal_handlers as issuance_handlers
         from certificates.verification import signal_handlers as verification_handlers
@@ -17,5 +18,6 @@ class CertificatesConfig(AppConfig):
 
         issuance_handlers.connect()
         verification_handlers.connect()
+        customs_handlers.connect()
         observability.register()
         usage_reader_register(certificate_usage_read)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from certificates import roles
-from certificates.accounts.models import User
+from certificates.accounts.models import Organization, User
 from certificates.customs.matching import quantity_text
 from certificates.customs.models import Declaration, DeclarationLine, ItemUsage
 from certificates.issuance.models import Certificate
 from certificates.issuance.selectors import certificate_list_for
 from certificates.verification.entry import RegistryEntry
+from certificates.verification.selectors import verifier_organization_ids
+
+# CONTRACT §10: customs that verified a certificate this recently hear when it stops being valid.
+WATCHED_AFTER_VERIFYING = timedelta(days=90)
 
 
 def _declarations() -> QuerySet[Declaration]:
@@ -59,3 +65,16 @@ def _usage(item: dict[str, Any], used: Decimal) -> dict[str, Any]:
 
 def declaration_get_for(*, user: User, pk: int) -> Declaration | None:
     return declaration_list_of_organization(user=user).filter(pk=pk).first()
+
+
+def certificate_customs_watchers(*, certificate: Certificate) -> QuerySet[Organization]:
+    """Customs organizations told of ``certificate``'s revocation, supersession or exhaustion.
+
+    Those that recorded a declaration against it (annulled ones too: they cleared or held its
+    goods) or verified it in the last 90 days; each once, in one query (CONTRACT §10).
+    """
+    declared = Declaration.objects.filter(certificate=certificate).values("customs_organization_id")
+    since = timezone.now() - WATCHED_AFTER_VERIFYING
+    verified = verifier_organization_ids(number=certificate.number, since=since)
+    touched = Q(pk__in=declared) | Q(pk__in=verified)
+    return Organization.objects.filter(touched, kind=Organization.Kind.CUSTOMS).order_by("id")

@@ -20,6 +20,7 @@ from certificates.accounts.models import Organization, User
 from certificates.customs.errors import DeclarationError
 from certificates.customs.matching import DeclaredLine, line_mismatches, quantity_text, same_lines
 from certificates.customs.models import Declaration, DeclarationLine, ItemUsage
+from certificates.customs.notices import declaration_recorded_emit
 from certificates.issuance.history import certificate_event_record, certificate_log_event_append
 from certificates.issuance.models import Certificate
 from certificates.verification.entry import registry_entry_from_certificate
@@ -92,8 +93,10 @@ def _record(
         certificate=locked, recorded_by=actor, declared_at=declared_at, **identity
     )
     _draw_down(declaration, lines, usages)
-    _exhaustion_note(locked, usages)
+    exhausted = _exhaustion_note(locked, usages)
     _announce_declaration(locked, declaration, actor=actor)
+    status = certificate_usage_status(certificate=locked)
+    declaration_recorded_emit(locked, declaration, status=status, exhausted=exhausted)
     return declaration, True
 
 
@@ -171,13 +174,15 @@ def _draw_down(declaration: Declaration, lines: Sequence[DeclaredLine], usages: 
     DeclarationLine.objects.bulk_create(rows)
 
 
-def _exhaustion_note(certificate: Certificate, usages: dict[int, ItemUsage]) -> None:
-    """Mark the certificate exhausted when nothing remains on any item; unmark it when something does."""
+def _exhaustion_note(certificate: Certificate, usages: dict[int, ItemUsage]) -> bool:
+    """Mark the certificate exhausted when nothing remains on any item, unmark it when something does;
+    ``True`` when it has just become exhausted."""
     drawn_out = all(usage.remaining <= 0 for usage in usages.values())
     if drawn_out == (certificate.exhausted_at is not None):
-        return
+        return False
     certificate.exhausted_at = timezone.now() if drawn_out else None
     certificate.save(update_fields=["exhausted_at"])
+    return drawn_out
 
 
 def _line_row(

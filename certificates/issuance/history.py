@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 
@@ -11,6 +12,7 @@ from certificates.accounts.models import Organization, User
 from certificates.audit import Stream, audit_record
 from certificates.issuance.errors import CertificateError
 from certificates.issuance.models import Certificate, CertificateEvent
+from certificates.issuance.signals import certificate_watchers_asked
 from certificates.notifications.services import event_emit
 from signing.canonical import canonicalize
 from signing.services import jws_sign
@@ -53,10 +55,25 @@ def certificate_log_event_append(body: dict[str, Any]) -> int:
 
 
 def certificate_status_change_emit(certificate: Certificate, event_type: str, extra: dict[str, Any]) -> None:
-    """Tell the exporter and every customs subscriber that a certificate's status changed."""
+    """Tell the exporter and the organizations watching the certificate that its status changed.
+
+    The rooms above name the watchers (customs that used or recently verified it, CONTRACT §10)
+    through ``certificate_watchers_asked``; they get the webhook, and their users the e-mail, as
+    the exporter does.
+    """
     event_emit(
         type=event_type,
         data={"number": certificate.number, **extra},
-        organizations=[certificate.application.exporter],
-        subscribers_of_kind=Organization.Kind.CUSTOMS,
+        organizations=[certificate.application.exporter, *certificate_watchers(certificate)],
     )
+
+
+def certificate_watchers(certificate: Certificate) -> list[Organization]:
+    """The organizations the receivers of ``certificate_watchers_asked`` name, each once."""
+    answers = certificate_watchers_asked.send(sender=Certificate, certificate=certificate)
+    named = {
+        organization.pk: organization
+        for _receiver, answer in answers
+        for organization in cast(Iterable[Organization], answer)
+    }
+    return list(named.values())

@@ -42,6 +42,7 @@ def event_emit(
     organizations: Iterable[Organization] = (),
     roles: Iterable[str] = (),
     subscribers_of_kind: str | None = None,
+    webhook_organizations: Iterable[Organization] = (),
 ) -> Event:
     """Record an event and its pending deliveries; publish them once the transaction commits.
 
@@ -49,12 +50,15 @@ def event_emit(
     given) and, with ``subscribers_of_kind``, of every organization of that kind; e-mail
     goes to each such user with an address (non-essential mail only if not opted out), and
     the webhook to each active endpoint of those organizations subscribed to ``type``.
+    ``webhook_organizations`` are told on their webhooks only. Each endpoint gets one delivery,
+    however many of these name its organization.
     """
     event_type = EventType(type)
     event = Event.objects.create(type=event_type, data=_with_links(event_type, data))
     organization_ids = _organization_ids(organizations, subscribers_of_kind)
     emails = _create_emails(event=event, organization_ids=organization_ids, roles=list(roles))
-    rows: list[OutboxRow] = [*emails, *_create_deliveries(event=event, organization_ids=organization_ids)]
+    hooked = organization_ids | _organization_ids(webhook_organizations, None)
+    rows: list[OutboxRow] = [*emails, *_create_deliveries(event=event, organization_ids=hooked)]
     transaction.on_commit(lambda: rows_publish(rows))
     return event
 

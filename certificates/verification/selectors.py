@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -43,3 +44,9 @@ def verification_list_for(*, user: Any) -> QuerySet[Verification]:
     if user.organization_id is None:
         return rows.none()
     return rows.filter(organization_id=user.organization_id)
+
+
+def verifier_organization_ids(*, number: str, since: datetime) -> QuerySet[Verification, Any]:
+    """The ids of the organizations whose users verified ``number`` since ``since``: a subquery."""
+    rows = Verification.objects.filter(number=number, created_at__gte=since, organization__isnull=False)
+    return rows.values("organization_id")

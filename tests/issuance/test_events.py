@@ -8,7 +8,7 @@ from certificates.accounts.models import Organization, User
 from certificates.applications.services import application_return, application_submit
 from certificates.issuance import services as issuance
 from certificates.notifications.models import EmailNotification, Event
-from tests.applications.factories import ApplicationFactory, UserFactory
+from tests.applications.factories import ApplicationFactory, UserFactory, api_client_for
 from tests.issuance.helpers import issue
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +42,11 @@ def test_a_return_tells_the_exporter_why(officer, exporter, make_submitted):
     assert recipients("application.returned") == {exporter.username}
 
 
-def test_issue_and_revocation_reach_the_exporter_and_customs(
+def test_issue_and_revocation_reach_the_exporter_and_the_customs_that_verified_it(
     signing_key, officer, exporter, customs_officer, make_submitted
 ):
+    elsewhere = Organization.objects.create(kind=Organization.Kind.CUSTOMS, name="UZ customs", country="UZ")
+    UserFactory(role=User.Role.CUSTOMS, organization=elsewhere)
     certificate = issue(make_submitted(), officer)
     assert recipients("application.approved") == {exporter.username}
     assert recipients("certificate.issued") == {exporter.username}
@@ -53,5 +55,6 @@ def test_issue_and_revocation_reach_the_exporter_and_customs(
         .data["links"]["pdf"]
         .endswith(f"/api/v1/certificates/{certificate.number}/pdf")
     )
+    api_client_for(customs_officer).post("/api/v1/verify/", {"number": certificate.number}, format="json")
     issuance.certificate_revoke(certificate=certificate, actor=officer, reason="wrong HS code")
     assert recipients("certificate.revoked") == {exporter.username, customs_officer.username}

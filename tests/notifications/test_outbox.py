@@ -76,6 +76,24 @@ def test_emit_writes_one_row_per_recipient_and_publishes_after_commit(
     assert event.data["links"]["public"].endswith("/v/N-5")
 
 
+def test_organizations_told_on_webhooks_only_get_no_mail_and_one_delivery_per_endpoint(
+    exporter_org, exporter, customs_org
+):
+    UserFactory(organization=customs_org, role=User.Role.CUSTOMS)
+    exporters = WebhookEndpointFactory(organization=exporter_org, event_types=["certificate.exhausted"])
+    customs = WebhookEndpointFactory(organization=customs_org, event_types=["certificate.exhausted"])
+
+    event = services.event_emit(
+        type=EventType.CERTIFICATE_EXHAUSTED,
+        data={"number": "N-6"},
+        organizations=[exporter_org],
+        webhook_organizations=[customs_org, customs_org, exporter_org],
+    )
+
+    assert [e.user for e in event.emails.all()] == [exporter]
+    assert sorted(d.endpoint_id for d in event.webhook_deliveries.all()) == sorted([exporters.pk, customs.pk])
+
+
 def test_unknown_event_types_are_refused(exporter_org):
     with pytest.raises(ValueError, match=r"certificate\.printed"):
         services.event_emit(type="certificate.printed", data={}, organizations=[exporter_org])
