@@ -41,7 +41,7 @@ from signing.jws import jwk_thumbprint
 if TYPE_CHECKING:
     from pkcs11._pkcs11 import lib as Library
 
-__all__ = ["ED25519_OID", "Pkcs11Backend", "public_key_from_ec_point", "token_check"]
+__all__ = ["ED25519_OID", "Pkcs11Backend", "public_key_from_ec_point", "token_check", "token_sessions_reset"]
 
 ED25519_OID = "1.3.101.112"
 KEY_ID_BYTES = 16
@@ -65,9 +65,9 @@ class _Config:
     token_label: str
     pin: str = field(repr=False)
 
-    @property
-    def fingerprint(self) -> str:
-        return hashlib.sha256(f"{self.module}\0{self.token_label}\0{self.pin}".encode()).hexdigest()
+    def fingerprint(self, serial: bytes) -> str:
+        """Names this PIN for this token (a token initialised again has a new serial number)."""
+        return hashlib.sha256(f"{self.module}\0{serial.hex()}\0{self.pin}".encode()).hexdigest()
 
 
 @dataclass
@@ -121,16 +121,20 @@ def _library(module: str) -> Library:
 
 
 def _open(config: _Config) -> _Connection:
-    if config.fingerprint in _refused_pins:
+    token = _library(config.module).get_token(token_label=config.token_label)
+    fingerprint = config.fingerprint(token.serial)
+    if fingerprint in _refused_pins:
         raise KeyUnavailable(
             f"PKCS#11 token {config.token_label!r} refused PKCS11_PIN earlier; not tried again, so the "
             "token does not lock the PIN: correct the PIN and restart the process"
         )
-    token = _library(config.module).get_token(token_label=config.token_label)
     try:
         session = token.open(user_pin=config.pin, rw=True)
+    except p11.UserAlreadyLoggedIn:
+        # The login belongs to the process (the library), not to one session: it still holds.
+        session = token.open(rw=True)
     except _PIN_REFUSED as exc:
-        _refused_pins.add(config.fingerprint)
+        _refused_pins.add(fingerprint)
         raise KeyUnavailable(
             f"PKCS#11 token {config.token_label!r} refused the login with PKCS11_PIN ({type(exc).__name__})"
         ) from exc
@@ -152,6 +156,20 @@ def _drop() -> None:
         with contextlib.suppress(pkcs11.PKCS11Error):
             _current[0].session.close()
     _current.clear()
+
+
+def token_sessions_reset() -> None:
+    """Close this process's session and finalise the libraries it loaded.
+
+    The next operation initialises the library again, which reads the token configuration
+    afresh (SoftHSM: ``SOFTHSM2_CONF`` and its token directory, e.g. a restored one).
+    """
+    with _lock:
+        _drop()
+        for _pid, library in _libraries.values():
+            with contextlib.suppress(pkcs11.PKCS11Error):
+                library.finalize()
+        _libraries.clear()
 
 
 def _call(action: Callable[[_Connection], T]) -> T:
