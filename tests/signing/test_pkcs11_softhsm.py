@@ -7,6 +7,7 @@ configuration pointing at it) and the library is initialised again to read it. U
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +84,7 @@ def softhsm_token(root: Path, *, label: str = "certsvc-test") -> Token:
     directory.mkdir(parents=True)
     conf = root / "softhsm2.conf"
     conf.write_text(f"directories.tokendir = {directory}\nobjectstore.backend = file\nlog.level = ERROR\n")
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         ["softhsm2-util", "--init-token", "--free", "--label", label, "--pin", PIN, "--so-pin", SO_PIN],
         env={**os.environ, "SOFTHSM2_CONF": str(conf)},
         check=True,
@@ -127,7 +129,8 @@ with pkcs11.lib(module).get_token(token_label=label).open(user_pin=pin, rw=True)
             facts["value"] = key[Attribute.VALUE].hex()
         except p11.PKCS11Error as exc:
             facts["value"] = type(exc).__name__
-        wrapper = session.generate_key(KeyType.AES, 256, template={Attribute.WRAP: True, Attribute.TOKEN: False})
+        template = {Attribute.WRAP: True, Attribute.TOKEN: False}
+        wrapper = session.generate_key(KeyType.AES, 256, template=template)
         try:
             facts["wrapped"] = wrapper.wrap_key(key).hex()
         except p11.PKCS11Error as exc:
@@ -137,7 +140,7 @@ print(json.dumps(facts))
 
 
 def inspect_token(token: Token, key_ref: str = "") -> dict:
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [sys.executable, "-c", INSPECT, token.module, token.label, PIN, key_ref],
         env={**os.environ, "SOFTHSM2_CONF": str(token.conf)},
         check=True,
@@ -218,8 +221,8 @@ def test_a_forked_child_opens_its_own_session_and_signs_with_the_same_key(token)
     backend = Pkcs11Backend("pkcs11")
     parent_session = backend_module._current[0].session
     read_end, write_end = os.pipe()
-    # Forked while another thread of the parent holds the lock: the child must not wait for it.
-    with backend_module._lock:
+    # Forked while another thread of the parent is inside the backend: the child must not wait for it.
+    with _lock_held_by_another_thread():
         pid = os.fork()
     if pid == 0:  # pragma: no cover - the child reports through the pipe and exits at once
         try:
@@ -234,11 +237,32 @@ def test_a_forked_child_opens_its_own_session_and_signs_with_the_same_key(token)
     os.close(write_end)
     child = _wait_for_child(pid)
     report = json.loads(os.read(read_end, 4096))
-    assert child == 0 and "error" not in report, report
-    assert report["own_pid"] and report["new_session"]
+    assert child == 0
+    assert "error" not in report, report
+    assert report["own_pid"]
+    assert report["new_session"]
     assert verifies(key.public_key_bytes, bytes.fromhex(report["signature"]), b"signed in the child")
     # The parent's session was not disturbed by the child's.
     assert verifies(key.public_key_bytes, backend.sign(key.key_ref, b"parent"), b"parent")
+
+
+@contextlib.contextmanager
+def _lock_held_by_another_thread() -> Iterator[None]:
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with backend_module._lock:
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    held.wait(10)
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join(10)
 
 
 def _wait_for_child(pid: int, timeout: float = 20) -> int:
@@ -314,7 +338,7 @@ def test_the_backend_without_module_or_pin_fails_clearly(settings):
     with pytest.raises(KeyUnavailable, match=r"needs PKCS11_PIN \(or PKCS11_PIN_FILE\)"):
         get_backend("pkcs11").sign("00", b"x")
     settings.PKCS11_PIN = "1234"
-    with pytest.raises(KeyUnavailable, match="/nonexistent/libpkcs11.so"):
+    with pytest.raises(KeyUnavailable, match=r"/nonexistent/libpkcs11\.so"):
         get_backend("pkcs11").sign("00", b"x")
 
 
@@ -362,7 +386,7 @@ def test_a_backed_up_token_directory_restored_elsewhere_signs_with_the_same_key(
     env = Token(
         directory=restored.directory, conf=restored.conf, label=token.label, module=token.module
     ).env()
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [sys.executable, "-c", SIGN_IN_A_NEW_PROCESS, key.key_ref],
         cwd=BASE_DIR,
         env=env,
@@ -424,3 +448,13 @@ def test_a_real_worker_issues_with_the_token_key_through_rotation_revocation_and
     for certificate in (first, second, third):
         assert independent_verify(certificate.jws, jwks) == bytes(certificate.canonical)
     assert all("KeyUnavailable" not in each.log for each in workers)
+
+
+@pytest.mark.django_db
+def test_a_session_the_token_closed_is_replaced_and_the_signature_still_made(token):
+    key = signing_key_create(activate=True)
+    lost = backend_module._current[0].session
+    lost.close()  # as when the device restarts under a running process
+    signature = get_backend("pkcs11").sign(key.key_ref, b"after the session was lost")
+    assert backend_module._current[0].session is not lost
+    assert verifies(key.public_key_bytes, signature, b"after the session was lost")
