@@ -309,6 +309,47 @@ def test_a_wrong_pin_fails_closed_refuses_to_sign_and_writes_nothing(client, tok
     assert jws_sign(payload=b"x", typ=TYP).kid == key.kid
 
 
+@pytest.mark.django_db
+def test_issuance_with_a_wrong_pin_fails_on_the_order_and_signs_nothing(token, settings):
+    from certificates.applications.models import Application
+    from certificates.issuance.models import IssuanceOrder
+    from certificates.issuance.tasks import sign_certificate
+    from signing.transparency.models import LogLeaf
+
+    officer = UserFactory(role=User.Role.OFFICER, organization=IssuerFactory(country="UZ", tax_id=""))
+    signing_key_create(activate=True)
+    settings.PKCS11_PIN = "0000-wrong"
+    token_sessions_reset()
+    application = ApplicationFactory(status="submitted")
+    application_approve(application=application, actor=officer)
+    order = IssuanceOrder.objects.get(application=application)
+    sign_certificate.run(order.pk)
+
+    order.refresh_from_db()
+    assert (order.state, order.error_code) == (IssuanceOrder.State.FAILED, "signing_key_unavailable")
+    assert "refused the login with PKCS11_PIN" in order.error
+    assert not Certificate.objects.filter(application=application).exclude(jws="").exists()
+    assert Application.objects.get(pk=application.pk).status == Application.Status.APPROVED
+    assert not LogLeaf.objects.exists()
+
+
+@pytest.mark.django_db
+def test_with_new_keys_made_in_the_token_readiness_also_needs_the_token_login(token, settings):
+    from certsvc import health
+    from signing import observability
+
+    observability.register()  # as at start-up with SIGNING_BACKEND=pkcs11
+    try:
+        assert "signing_token" in health._REQUIRED_CHECKS
+        signing_key_create(activate=True)
+        assert readiness_report()["checks"]["signing_token"]["token"] == token.label
+        settings.PKCS11_PIN = "0000-wrong"
+        token_sessions_reset()
+        assert readiness_report()["checks"]["signing_token"]["status"] == "fail"
+    finally:
+        health._REQUIRED_CHECKS.pop("signing_token", None)
+
+
 def _duration(report: dict) -> dict:
     return {"duration_ms": report["checks"]["signing_key"]["duration_ms"]}
 
