@@ -24,6 +24,7 @@ SECRET_SETTINGS = frozenset(
         "EMAIL_HOST_PASSWORD",
         "SIGNING_KEK",
         "SIGNING_OLD_KEKS",
+        "PKCS11_PIN",
         "METRICS_TOKEN",
         "REDIS_PASSWORD",
     }

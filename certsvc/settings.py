@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from certsvc.env import env_bool, env_int, env_list, env_secret, env_str
 from certsvc.settings_api import SPECTACULAR_SETTINGS  # noqa: F401 - a Django setting
 from certsvc.settings_cache import caches_from_url
+from certsvc.settings_signing import PKCS11_MODULE, PKCS11_PIN, PKCS11_TOKEN_LABEL  # noqa: F401
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # The test suite keeps its broker folder, keys and mail apart from a developer's local run.
@@ -341,6 +342,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "certsvc <noreply@certsvc.loc
 
 SIGNING_BACKENDS = {
     "software": "signing.backends.software.SoftwareBackend",
+    "pkcs11": "signing.backends.pkcs11.Pkcs11Backend",
 }
 SIGNING_DEFAULT_BACKEND = env_str("SIGNING_BACKEND", "software")
 SIGNING_KEK = env_secret("SIGNING_KEK")

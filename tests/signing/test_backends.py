@@ -30,7 +30,7 @@ def test_backend_is_chosen_by_alias_from_settings(settings, kek):
 
 def test_unknown_backend_alias_fails_clearly(kek):
     with pytest.raises(KeyUnavailable, match="not configured"):
-        get_backend("pkcs11")
+        get_backend("vault")
 
 
 def test_backend_interface_has_no_method_returning_private_bytes():
