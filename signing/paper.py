@@ -45,8 +45,8 @@ def jws_inflate(compressed: str, *, limit: int = INFLATED_LIMIT) -> str:
 
 
 def jws_sha256(token: str) -> str:
-    """``h`` of CONTRACT §9: the base64url (no padding) SHA-256 of the compact JWS's ASCII bytes."""
-    return b64url_encode(hashlib.sha256(token.encode("ascii")).digest())
+    """``h`` of CONTRACT §9: the base64url (no padding) SHA-256 of the compact JWS's bytes."""
+    return b64url_encode(hashlib.sha256(token.encode("utf-8")).digest())
 
 
 def _segments(token: str) -> tuple[str, bytes, str]:
