@@ -4,7 +4,9 @@ The compressed form keeps the protected header and the signature segments as the
 replaces the payload segment by the base64url of the payload's raw DEFLATE (RFC 1951, no zlib
 header): ``<protected>.<b64url(deflate(payload))>.<signature>``. Inflating gives back the compact
 JWS byte for byte. Inflation is bounded, so a crafted QR code cannot make a verifier allocate more
-than ``INFLATED_LIMIT`` bytes (a DEFLATE stream expands up to about 1,000 times).
+than ``INFLATED_LIMIT`` bytes (a DEFLATE stream expands up to about 1,000 times). The bits that pad
+the stream's last byte must be zero, as zlib writes them: like the unused bits of base64url, they
+would otherwise let a changed last character of the QR text still inflate to the same JWS.
 
 Used by the service when it prints and by the offline verifier when it reads, so it never
 imports Django.
@@ -37,10 +39,12 @@ def jws_inflate(compressed: str, *, limit: int = INFLATED_LIMIT) -> str:
     """The compact JWS of which ``compressed`` is the compressed form; ``MalformedJWS`` if none.
 
     Refuses a middle segment that is not one complete raw DEFLATE stream, that has bytes after
-    its end, or that would inflate to more than ``limit`` bytes.
+    its end or padding bits that are not zero, or that would inflate to more than ``limit`` bytes.
     """
     protected, deflated, signature = _segments(compressed)
     payload = _inflate(deflated, limit)
+    if not _padding_is_zero(deflated, payload, limit):
+        raise MalformedJWS("the middle segment's last byte has padding bits that are not zero")
     return f"{protected}.{b64url_encode(payload)}.{signature}"
 
 
@@ -71,3 +75,24 @@ def _inflate(data: bytes, limit: int) -> bytes:
     if not inflater.eof or inflater.unused_data:
         raise MalformedJWS("the middle segment is not one complete raw DEFLATE stream")
     return payload
+
+
+def _padding_is_zero(data: bytes, payload: bytes, limit: int) -> bool:
+    """No set bit of the last byte can be cleared without changing what the stream inflates to.
+
+    Every bit of a DEFLATE stream up to its end-of-block code is read; the bits after it, up to
+    the byte's end, are padding. Clearing a bit that is read changes the output or breaks the
+    stream, clearing a padding bit changes nothing: at most eight more inflations of a few KB.
+    """
+    last = data[-1]
+    for bit in range(8):
+        if last >> bit & 1 and _inflates_to(data[:-1] + bytes([last & ~(1 << bit)]), payload, limit):
+            return False
+    return True
+
+
+def _inflates_to(data: bytes, payload: bytes, limit: int) -> bool:
+    try:
+        return _inflate(data, limit) == payload
+    except MalformedJWS:
+        return False

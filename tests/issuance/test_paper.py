@@ -143,3 +143,19 @@ def _raw_deflate(data: bytes) -> bytes:
 def test_inflation_refuses_what_is_not_one_raw_deflate_stream(middle, reason):
     with pytest.raises(MalformedJWS, match=reason):
         jws_inflate(f"eyJhbGciOiJFZERTQSJ9.{b64url_encode(middle)}.c2ln")
+
+
+def test_inflation_refuses_padding_bits_that_are_not_zero_so_the_last_character_counts_too():
+    token = "eyJhbGciOiJFZERTQSJ9." + b64url_encode(b'{"number":"UZ-2026-EX-000123","items":[]}') + ".c2ln"
+    protected, middle, signature = jws_compress(token).split(".")
+    deflated = _b64url_decode(middle)
+    unset = [bit for bit in range(8) if not deflated[-1] >> bit & 1]
+    refused = []
+    for bit in unset:
+        changed = deflated[:-1] + bytes([deflated[-1] | 1 << bit])
+        with pytest.raises(MalformedJWS) as refusal:
+            jws_inflate(f"{protected}.{b64url_encode(changed)}.{signature}")
+        refused.append("padding bits" in str(refusal.value))
+
+    assert jws_inflate(f"{protected}.{middle}.{signature}") == token
+    assert any(refused), "the stream ends on a byte boundary: no padding to check"
