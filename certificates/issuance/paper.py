@@ -11,7 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 
 from certificates.issuance.models import Certificate
-from signing.paper import jws_compress, jws_sha256
+from signing.jws import MalformedJWS
+from signing.paper import jws_compress, jws_inflate, jws_sha256
 
 __all__ = ["QR_TEXT_LIMIT", "certificate_attachments", "certificate_qr_text"]
 
@@ -19,12 +20,24 @@ QR_TEXT_LIMIT = 1600  # characters; above it the fragment is #h= (CONTRACT §9)
 
 
 def certificate_qr_text(certificate: Certificate) -> str:
-    """``{PUBLIC_BASE_URL}/v/{number}?k={access_code}#z={compressed JWS}``, or ``#h=`` past the limit."""
+    """``{PUBLIC_BASE_URL}/v/{number}?k={access_code}#z={compressed JWS}``, or ``#h=`` past the limit.
+
+    Also ``#h=`` should the verifier's strict inflation ever refuse the compressed form: a code
+    is printed only in a form that verifies.
+    """
     page = f"{settings.PUBLIC_BASE_URL}/v/{certificate.number}?k={certificate.access_code}"
-    compressed = f"{page}#z={jws_compress(certificate.jws)}"
-    if len(compressed) <= QR_TEXT_LIMIT:
-        return compressed
+    compressed = jws_compress(certificate.jws)
+    text = f"{page}#z={compressed}"
+    if len(text) <= QR_TEXT_LIMIT and _inflates_back(compressed, certificate.jws):
+        return text
     return f"{page}#h={jws_sha256(certificate.jws)}"
+
+
+def _inflates_back(compressed: str, jws: str) -> bool:
+    try:
+        return jws_inflate(compressed) == jws
+    except MalformedJWS:
+        return False
 
 
 def certificate_attachments(certificate: Certificate) -> dict[str, bytes]:
