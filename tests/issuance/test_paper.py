@@ -17,8 +17,10 @@ import zxingcpp
 from fpdf import FPDF
 from PIL import Image
 
-from certificates.issuance.paper import QR_TEXT_LIMIT, certificate_qr_text
+from certificates.issuance.paper import QR_TEXT_LIMIT, certificate_attachments, certificate_qr_text
+from certificates.issuance.pdf import certificate_pdf_render
 from certificates.issuance.pdf.qr import QR_SIZE, draw_qr
+from certificates.issuance.printing import certificate_public_url
 from signing.jws import MalformedJWS, b64url_encode
 from signing.paper import INFLATED_LIMIT, jws_compress, jws_inflate, jws_sha256
 from tests.issuance.paper import DPI, first_page, paper_certificate, photographed
@@ -85,6 +87,17 @@ def test_pdf_embeds_the_compact_jws_as_number_dot_jws(two_items, tmp_path):
     reader = pypdf.PdfReader(_pdf_file(two_items, tmp_path))
 
     assert dict(reader.attachments) == {f"{two_items.number}.jws": [two_items.jws.encode("ascii")]}
+
+
+def test_the_pdf_with_its_attachment_is_the_same_bytes_on_every_render(two_items):
+    again = certificate_pdf_render(
+        document=two_items.document,
+        verify_url=certificate_public_url(two_items),
+        qr_text=certificate_qr_text(two_items),
+        attachments=certificate_attachments(two_items),
+    )
+
+    assert again == two_items.pdf.open("rb").read()
 
 
 def test_a_forty_item_certificate_carries_the_sha256_of_its_jws_in_place_of_the_jws(
