@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from certificates.issuance.models import Certificate
+from certificates.issuance.paper import certificate_attachments, certificate_qr_text
 from certificates.issuance.pdf import certificate_pdf_render
 
 
@@ -18,8 +19,12 @@ def certificate_pdf_store(*, certificate: Certificate) -> Certificate:
     """
     if certificate.pdf:
         return certificate
-    verify_url = certificate_public_url(certificate)
-    content = certificate_pdf_render(document=certificate.document, verify_url=verify_url)
+    content = certificate_pdf_render(
+        document=certificate.document,
+        verify_url=certificate_public_url(certificate),
+        qr_text=certificate_qr_text(certificate),
+        attachments=certificate_attachments(certificate),
+    )
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if not locked.pdf:
@@ -29,5 +34,5 @@ def certificate_pdf_store(*, certificate: Certificate) -> Certificate:
 
 
 def certificate_public_url(certificate: Certificate) -> str:
-    """Where the QR code leads: the public verification page of the certificate."""
+    """The public verification page of the certificate, printed under its QR code."""
     return f"{settings.PUBLIC_BASE_URL}/v/{certificate.number}"

@@ -42,10 +42,18 @@ earliest in the precedence of the offline and the online one.
 extends checkpoint OLD (RFC 9162 §2.1.4.2) with a proof from ``/api/v1/log/consistency``,
 so a kept checkpoint shows that the issuer never rewrote what it had logged.
 
+A paper certificate (CONTRACT §9) is read from what a border post holds: the QR code's text
+(``…/v/{number}?k=…#z={compressed JWS}``), a photo or scan of the code (PNG, JPEG: zxing-cpp and
+Pillow), or the PDF (its embedded ``{number}.jws``: pypdf); a QR code with ``#h=`` needs the PDF
+or the JWS (``--document``) whose SHA-256 it names. A paper that does not yield the certificate
+it names (a ``#z=`` that does not inflate, no document with the hash, another number) is
+``malformed``.
+
 The modules: ``core`` (the ``Verifier``), ``document`` (parsing and checking one certificate),
 ``keys`` (the JWKS and revoked keys), ``bundle`` (the status bundle and its key states), ``log``
 (checkpoints and proofs), ``online`` (asking the service), ``results`` and ``errors`` (what comes
-back), ``compact`` (fast JWS parsing for batches) and ``cli`` (the command).
+back), ``compact`` (fast JWS parsing for batches), ``paper`` and ``media`` (paper certificates and the
+files they come as) and ``cli`` (the command).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from signing.times import rfc3339, rfc3339_or_date_parse
 from signing.verifier.core import Verifier, log_consistency
 from signing.verifier.errors import VerifierError
 from signing.verifier.log import LogProof
+from signing.verifier.paper import is_qr_text, read_documents, read_paper, verify_paper
 from signing.verifier.results import Result
 from signing.verifier.texts import LANGUAGES, language_chosen, text
 
@@ -50,7 +51,18 @@ def _parser() -> argparse.ArgumentParser:
         description="Verify certsvc certificates offline. "
         "Exit 0: all valid; 1: some invalid; 2: usage or input error.",
     )
-    parser.add_argument("certificates", nargs="*", help="files holding a certificate JWS (compact)")
+    parser.add_argument(
+        "certificates",
+        nargs="*",
+        help="files holding a certificate JWS (compact), the QR code's text, a photo or scan of the QR "
+        "code (PNG, JPEG), or the certificate's PDF; or the QR code's text itself",
+    )
+    parser.add_argument(
+        "--document",
+        action="append",
+        default=[],
+        help="the certificate's PDF or JWS file, for a QR code that holds only the JWS's SHA-256 (#h=)",
+    )
     _add_trust_arguments(parser)
     _add_online_arguments(parser)
     _add_log_arguments(parser)
@@ -104,7 +116,10 @@ def _refuse_bad_combinations(parser: argparse.ArgumentParser, args: argparse.Nam
 def _verify_all(args: argparse.Namespace) -> list[tuple[str, Result]]:
     """Each certificate file, then each ``--number``, beside the name it was given by."""
     verifier, at = _build(args)
-    results = [(path, _verify_file(verifier, path, at, args)) for path in args.certificates]
+    documents = read_documents(args.document)
+    results = [
+        (_label(path), _verify_file(verifier, path, at, args, documents)) for path in args.certificates
+    ]
     results += [(number, _verify_number(verifier, number, at, args.online)) for number in args.number]
     return results
 
@@ -142,14 +157,25 @@ def _key_list(path: str | None) -> list[dict[str, Any]] | None:
     raise VerifierError("the key list is not a list of keys")
 
 
-def _verify_file(verifier: Verifier, path: str, at: datetime | None, args: argparse.Namespace) -> Result:
-    token = _read(path)
-    if args.online:
-        return verifier.verify_online(token, args.online, at=at)
+def _label(source: str) -> str:
+    """How a result names its certificate: the file, or a QR text without its long fragment."""
+    return source.partition("#")[0] if is_qr_text(source) else source
+
+
+def _verify_file(
+    verifier: Verifier, path: str, at: datetime | None, args: argparse.Namespace, documents: list[str]
+) -> Result:
+    """A certificate file, QR text, photo or PDF (``paper``), checked offline or also online."""
     log_proof = None
     if args.proof:
         log_proof = LogProof(_read_json(args.proof), verifier.checkpoint(_read_json(args.checkpoint)))
-    return verifier.verify(token, at=at, log_proof=log_proof)
+
+    def verify(token: str) -> Result:
+        if args.online:
+            return verifier.verify_online(token, args.online, at=at)
+        return verifier.verify(token, at=at, log_proof=log_proof)
+
+    return verify_paper(lambda: read_paper(path, documents), verify, verifier.language)
 
 
 def _verify_number(verifier: Verifier, number: str, at: datetime | None, online: str) -> Result:

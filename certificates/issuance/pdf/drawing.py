@@ -24,8 +24,6 @@ CONTENT_W = PAGE_W - 2 * MARGIN
 LEFT_W = 112.0  # boxes 1-3; the right column holds the title and the QR code
 RIGHT_W = CONTENT_W - LEFT_W
 LABEL_W = 23.0  # caption column inside a box
-QR_SIZE = 38.0
-QR_QUIET_MODULES = 4  # ISO/IEC 18004 quiet zone
 
 INK = (0, 0, 0)
 MUTED = (85, 85, 85)

@@ -9,15 +9,16 @@ Latin (Oʻzbekiston, Gʻ) print and extract correctly on any machine.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import segno
 from fpdf import FPDF
-from fpdf.enums import Align, TableCellFillMode, WrapMode
+from fpdf.enums import Align, TableCellFillMode
 from fpdf.fonts import FontFace
 from fpdf.table import Table
 
+from certificates.issuance.pdf.attachments import embed_files
 from certificates.issuance.pdf.drawing import (
     ACCENT,
     ALERT,
@@ -25,13 +26,10 @@ from certificates.issuance.pdf.drawing import (
     FONT,
     FONT_DIR,
     HEAD_FILL,
-    INK,
     LEFT_W,
     MARGIN,
     MUTED,
     PAGE_W,
-    QR_QUIET_MODULES,
-    QR_SIZE,
     RIGHT_W,
     RULE,
     Line,
@@ -47,6 +45,7 @@ from certificates.issuance.pdf.drawing import (
     section_label,
     text,
 )
+from certificates.issuance.pdf.qr import draw_official_use, official_use_min_height
 
 TRANSPORT_MODES = {
     "road": "Автомобильный / Road",
@@ -85,17 +84,24 @@ GOODS_COLUMNS = (
 
 
 def certificate_pdf_render(
-    *, document: dict[str, Any], verify_url: str, status_label: str | None = None
+    *,
+    document: dict[str, Any],
+    verify_url: str,
+    status_label: str | None = None,
+    qr_text: str | None = None,
+    attachments: Mapping[str, bytes] | None = None,
 ) -> bytes:
     """Render the certificate document as a printable A4 PDF.
 
-    The QR code encodes `verify_url` exactly. `status_label` (e.g. "АННУЛИРОВАН / REVOKED")
-    is printed as a banner on every page. Equal inputs give equal bytes: the PDF's dates
-    come from `issued_at`, not from the clock.
+    The QR code encodes `qr_text` exactly (default: `verify_url`, which is printed under it).
+    `status_label` (e.g. "АННУЛИРОВАН / REVOKED") is printed as a banner on every page.
+    `attachments` (name → bytes) are embedded files. Equal inputs give equal bytes: the PDF's
+    dates come from `issued_at`, not from the clock.
     """
     pdf = _CertificatePDF(document=document, verify_url=verify_url, status_label=status_label)
+    embed_files(pdf, attachments or {}, modified=parse_instant(document["issued_at"]))
     pdf.add_page()
-    _draw_head(pdf, document, verify_url)
+    _draw_head(pdf, document, verify_url, qr_text or verify_url)
     _draw_goods(pdf, document["items"])
     _draw_closing(pdf, document)
     return bytes(pdf.output())
@@ -144,18 +150,18 @@ class _CertificatePDF(FPDF):
 # --- head: boxes 1-4 -------------------------------------------------------------------
 
 
-def _draw_head(pdf: FPDF, document: dict[str, Any], verify_url: str) -> None:
+def _draw_head(pdf: FPDF, document: dict[str, Any], verify_url: str, qr_text: str) -> None:
     top = pdf.get_y()
     left = [_exporter_box(document), _consignee_box(document), _transport_box(document)]
     left_heights = [box_height(pdf, lines, LEFT_W) for _, _, _, lines in left]
-    right_heights = [_title_height(pdf, document), _official_use_min_height()]
+    right_heights = [_title_height(pdf, document), official_use_min_height()]
     _equalize(left_heights, right_heights)
     y = top
     for (number, ru, en, lines), height in zip(left, left_heights, strict=True):
         draw_box(pdf, MARGIN, y, LEFT_W, height, number, ru, en, lines)
         y += height
     _draw_title(pdf, document, MARGIN + LEFT_W, top, right_heights[0])
-    _draw_official_use(pdf, verify_url, MARGIN + LEFT_W, top + right_heights[0], right_heights[1])
+    draw_official_use(pdf, qr_text, verify_url, MARGIN + LEFT_W, top + right_heights[0], right_heights[1])
     pdf.set_xy(MARGIN, y + 3)
 
 
@@ -213,49 +219,6 @@ def _title_height(pdf: FPDF, document: dict[str, Any]) -> float:
 def _draw_title(pdf: FPDF, document: dict[str, Any], x: float, y: float, h: float) -> None:
     frame(pdf, x, y, RIGHT_W, h)
     draw_lines(pdf, _title_lines(document), x, y + 2.5, RIGHT_W)
-
-
-def _official_use_min_height() -> float:
-    return 6 + QR_SIZE + 14
-
-
-def _draw_official_use(pdf: FPDF, verify_url: str, x: float, y: float, h: float) -> None:
-    draw_box(pdf, x, y, RIGHT_W, h, "4", "Для служебных отметок", "For official use", [])
-    qr_x = x + (RIGHT_W - QR_SIZE) / 2
-    qr_y = y + 5 + (h - _official_use_min_height()) / 2
-    _draw_qr(pdf, verify_url, qr_x, qr_y, QR_SIZE)
-    pdf.set_xy(x + 3, qr_y + QR_SIZE)
-    pdf.set_text_color(*MUTED)
-    pdf.set_font(FONT, "", 6)
-    pdf.multi_cell(RIGHT_W - 6, 2.6, "Отсканируйте для проверки / Scan to verify", align=Align.C)
-    pdf.set_x(x + 3)
-    pdf.set_text_color(*INK)
-    pdf.multi_cell(RIGHT_W - 6, 2.6, verify_url, align=Align.C, wrapmode=WrapMode.CHAR)
-
-
-def _draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
-    """Draw the QR code as vector squares: sharp at any zoom and identical on every run."""
-    qr = segno.make(data, error="q", boost_error=False, micro=False)
-    rows = qr.matrix
-    module = size / (len(rows) + 2 * QR_QUIET_MODULES)
-    origin_x, origin_y = x + QR_QUIET_MODULES * module, y + QR_QUIET_MODULES * module
-    pdf.set_fill_color(255, 255, 255)
-    pdf.rect(x, y, size, size, style="F")
-    pdf.set_fill_color(*INK)
-    for r, row in enumerate(rows):
-        for start, length in _dark_runs(row):
-            pdf.rect(origin_x + start * module, origin_y + r * module, length * module, module, style="F")
-
-
-def _dark_runs(row: bytes | bytearray) -> list[tuple[int, int]]:
-    runs, start = [], None
-    for i, dark in enumerate([*row, 0]):
-        if dark and start is None:
-            start = i
-        elif not dark and start is not None:
-            runs.append((start, i - start))
-            start = None
-    return runs
 
 
 # --- box 5: goods table ----------------------------------------------------------------

@@ -1,0 +1,66 @@
+"""Box 4 of the printable certificate: the QR code a border post photographs (CONTRACT §9).
+
+The code is printed at error-correction level M, ``QR_SIZE`` wide (at least 45 mm), as vector
+squares: sharp at any zoom and identical on every run. Under it, the public page's address for
+a person to type.
+"""
+
+from __future__ import annotations
+
+import segno
+from fpdf import FPDF
+from fpdf.enums import Align, WrapMode
+
+from certificates.issuance.pdf.drawing import FONT, INK, MUTED, RIGHT_W, draw_box
+
+__all__ = ["QR_ERROR_LEVEL", "QR_QUIET_MODULES", "QR_SIZE", "draw_official_use", "official_use_min_height"]
+
+QR_SIZE = 66.0  # mm, quiet zone included: 1,600 characters at level M are ~0.43 mm modules
+QR_QUIET_MODULES = 4  # ISO/IEC 18004 quiet zone
+# M restores 15 % of the codewords; a higher level would make the modules of a full code smaller.
+QR_ERROR_LEVEL = "m"
+
+
+def official_use_min_height() -> float:
+    return 6 + QR_SIZE + 10
+
+
+def draw_official_use(pdf: FPDF, qr_text: str, verify_url: str, x: float, y: float, h: float) -> None:
+    """The box, the QR code of ``qr_text`` centred in it, and ``verify_url`` printed under the code."""
+    draw_box(pdf, x, y, RIGHT_W, h, "4", "Для служебных отметок", "For official use", [])
+    qr_x = x + (RIGHT_W - QR_SIZE) / 2
+    qr_y = y + 5 + (h - official_use_min_height()) / 2
+    draw_qr(pdf, qr_text, qr_x, qr_y, QR_SIZE)
+    pdf.set_xy(x + 3, qr_y + QR_SIZE)
+    pdf.set_text_color(*MUTED)
+    pdf.set_font(FONT, "", 6)
+    pdf.multi_cell(RIGHT_W - 6, 2.6, "Отсканируйте для проверки / Scan to verify", align=Align.C)
+    pdf.set_x(x + 3)
+    pdf.set_text_color(*INK)
+    pdf.multi_cell(RIGHT_W - 6, 2.6, verify_url, align=Align.C, wrapmode=WrapMode.CHAR)
+
+
+def draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
+    """The QR code of ``data``, quiet zone included, in a ``size`` × ``size`` square at (x, y)."""
+    qr = segno.make(data, error=QR_ERROR_LEVEL, boost_error=False, micro=False)
+    rows = qr.matrix
+    module = size / (len(rows) + 2 * QR_QUIET_MODULES)
+    origin_x, origin_y = x + QR_QUIET_MODULES * module, y + QR_QUIET_MODULES * module
+    pdf.set_fill_color(255, 255, 255)
+    pdf.rect(x, y, size, size, style="F")
+    pdf.set_fill_color(*INK)
+    for r, row in enumerate(rows):
+        for start, length in dark_runs(row):
+            pdf.rect(origin_x + start * module, origin_y + r * module, length * module, module, style="F")
+
+
+def dark_runs(row: bytes | bytearray) -> list[tuple[int, int]]:
+    """(start, length) of each run of dark modules in a row, so a run is one rectangle."""
+    runs, start = [], None
+    for i, dark in enumerate([*row, 0]):
+        if dark and start is None:
+            start = i
+        elif not dark and start is not None:
+            runs.append((start, i - start))
+            start = None
+    return runs
