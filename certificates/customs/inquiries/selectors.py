@@ -49,12 +49,6 @@ def inquiry_get_for(*, user: User, pk: int) -> Inquiry | None:
     return inquiry_list_for(user=user).filter(pk=pk).first()
 
 
-def inquiry_open_count_for(*, user: User) -> int:
-    """How many inquiries wait on ``user``'s bodies (open or overdue)."""
-    waiting = (Inquiry.Status.OPEN, Inquiry.Status.OVERDUE)
-    return inquiry_list_for(user=user).filter(status__in=waiting).count()
-
-
 def inquiry_officer_organizations(*, inquiry: Inquiry) -> list[Organization]:
     """The organizations of the officers who answer ``inquiry``: they are told when it is overdue."""
     officers = User.objects.filter(role=User.Role.OFFICER, is_active=True).select_related("organization")
