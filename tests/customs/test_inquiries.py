@@ -484,3 +484,48 @@ def test_bad_input_is_explained_in_russian_uzbek_and_english(
     )
     assert errors_of(asked) == {"question": question}
     assert errors_of(answered) == {"confirmed": confirmed}
+
+
+# --- Admin ---------------------------------------------------------------------
+
+
+def test_the_admin_lists_unanswered_first_read_only_and_officers_answer_through_the_service(
+    certificate, customs_by, client
+):
+    answered = ask(customs_by, certificate, "answered")
+    officer = UserFactory(role=User.Role.OFFICER, is_staff=True, is_superuser=True)
+    inquiry_answer(inquiry=answered, actor=officer, answer="Yes.", confirmed=True)
+    waiting = ask(customs_by, certificate, "waiting")
+    lapsed = overdue(ask(customs_by, certificate, "lapsed"))
+    inquiries_overdue_mark()
+    administrator = UserFactory(role="", is_staff=True, is_superuser=True)
+    changelist = "/admin/certificates/inquiry/"
+
+    client.force_login(administrator)
+    listing = client.get(changelist)
+    page = client.get(f"{changelist}{waiting.pk}/change/")
+    assert listing.status_code == page.status_code == 200
+    rows = list(listing.context["cl"].result_list)
+    assert [row.pk for row in rows] == [lapsed.pk, waiting.pk, answered.pk]
+    assert b'name="_save"' not in page.content
+    assert b'value="answer"' not in listing.content  # an administrator without the officer role
+
+    client.force_login(officer)
+    assert b'value="answer"' in client.get(changelist).content
+    selection = {"action": "answer", "_selected_action": [waiting.pk, answered.pk]}
+    form = client.post(changelist, selection)
+    assert form.status_code == 200
+    assert 'name="confirmed"' in form.content.decode()
+    assert Inquiry.objects.get(pk=waiting.pk).status == "open"
+    done = client.post(changelist, {**selection, "apply": "1", "answer": "No record.", "confirmed": "false"})
+
+    assert done.status_code == 302
+    fresh = Inquiry.objects.get(pk=waiting.pk)
+    assert (fresh.status, fresh.answer, fresh.confirmed, fresh.answered_by) == (
+        "answered",
+        "No record.",
+        False,
+        officer,
+    )
+    assert Inquiry.objects.get(pk=answered.pk).answer == "Yes."  # the second answer was refused
+    assert [action for action, _ in inquiry_events(certificate)].count("inquiry_answered") == 2

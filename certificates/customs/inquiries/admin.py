@@ -58,8 +58,8 @@ class InquiryAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     actions = ["answer"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Inquiry]:
-        queryset: QuerySet[Inquiry] = super().get_queryset(request)
-        return queryset.annotate(queue_rank=QUEUE_RANK)
+        # The rank is annotated before the admin orders by it.
+        return Inquiry.objects.annotate(queue_rank=QUEUE_RANK).order_by(*self.get_ordering(request))
 
     def get_ordering(self, request: HttpRequest) -> tuple[str, ...]:
         """Overdue, then open, then answered; each by ``due_at``."""
