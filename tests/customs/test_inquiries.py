@@ -13,7 +13,12 @@ from django.utils import timezone
 from certificates.accounts.models import User
 from certificates.audit import audit_verify
 from certificates.customs.inquiries.models import Inquiry
-from certificates.customs.inquiries.services import inquiries_overdue_mark, inquiry_answer, inquiry_ask
+from certificates.customs.inquiries.services import (
+    inquiries_overdue_mark,
+    inquiry_answer,
+    inquiry_ask,
+    inquiry_overdue_mark,
+)
 from certificates.customs.inquiries.tasks import INQUIRIES_OVERDUE
 from certificates.issuance.history import CERTIFICATE_STREAM
 from certificates.issuance.models import Certificate, CertificateEvent
@@ -278,6 +283,9 @@ def test_the_overdue_sweep_turns_only_due_open_inquiries_and_is_safe_to_run_twic
 
     assert inquiries_overdue_mark() == 1
     assert inquiries_overdue_mark() == 0
+    # A run that read its candidates before another run turned them finds them turned, under the lock.
+    assert inquiry_overdue_mark(inquiry_id=lapsed.pk, now=timezone.now()) is False
+    assert inquiry_overdue_mark(inquiry_id=answered.pk, now=timezone.now()) is False
 
     statuses = dict(Inquiry.objects.values_list("pk", "status"))
     assert statuses == {lapsed.pk: "overdue", waiting.pk: "open", answered.pk: "answered"}
