@@ -17,6 +17,7 @@ from certificates.customs.inquiries.services import (
     inquiries_overdue_mark,
     inquiry_answer,
     inquiry_ask,
+    inquiry_audit_digest,
     inquiry_overdue_mark,
 )
 from certificates.customs.inquiries.tasks import INQUIRIES_OVERDUE
@@ -104,7 +105,8 @@ def test_customs_of_destination_ask_and_get_the_open_inquiry_the_contract_shows(
         customs_by,
         "UZ",
     )
-    assert inquiry_events(certificate) == [("inquiry_asked", f"inquiry {inquiry.pk}: {QUESTION['question']}")]
+    digest = inquiry_audit_digest({"question": QUESTION["question"]})
+    assert inquiry_events(certificate) == [("inquiry_asked", f"inquiry {inquiry.pk}: sha256 {digest}")]
     assert chains_intact()
 
 
@@ -164,7 +166,16 @@ def test_an_officer_answers_once_and_the_asking_customs_are_notified(certificate
     assert rfc3339_parse(data["answered_at"]) == inquiry.answered_at.replace(microsecond=0)
     actions = [action for action, _ in inquiry_events(certificate)]
     assert actions == ["inquiry_asked", "inquiry_answered"]
-    assert inquiry_events(certificate)[1][1] == f"inquiry {inquiry.pk}: confirmed: {ANSWER['answer']}"
+    digest = inquiry_audit_digest({"answer": ANSWER["answer"], "confirmed": True})
+    assert inquiry_events(certificate)[1][1] == f"inquiry {inquiry.pk}: sha256 {digest}"
+    # The exporter reads the certificate's history: the fact of the inquiry, never its text.
+    exporter_view = api_client_for(certificate.application.created_by).get(
+        f"/api/v1/certificates/{certificate.number}/"
+    )
+    assert exporter_view.status_code == 200
+    assert "inquiry_answered" in exporter_view.content.decode()
+    assert ANSWER["answer"] not in exporter_view.content.decode()
+    assert QUESTION["question"] not in exporter_view.content.decode()
     assert chains_intact()
 
 

@@ -8,6 +8,7 @@ transaction, and its notification rows with it.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from certificates.issuance.history import certificate_event_record
 from certificates.issuance.models import Certificate
 from certificates.notifications.models import EventType
 from certificates.notifications.services import event_emit
+from signing.canonical import canonicalize
 from signing.times import rfc3339
 
 # Inquiries the overdue sweep turns in one run; the next run takes the rest.
@@ -46,7 +48,7 @@ def inquiry_ask(*, certificate: Certificate, actor: User, question: str) -> Inqu
             asked_at=now,
             due_at=now + timedelta(days=settings.INQUIRY_DUE_DAYS),
         )
-        _audit(locked, inquiry, actor, "inquiry_asked", question)
+        _audit(locked, inquiry, actor, "inquiry_asked", {"question": question})
     return inquiry
 
 
@@ -68,7 +70,7 @@ def _asker_require(actor: User, certificate: Certificate) -> Organization:
 def _text_require(text: str, message: str) -> str:
     text = (text or "").strip()
     if not text or len(text) > TEXT_MAX_LENGTH:
-        raise InquiryError("invalid_field", message, status_code=400)
+        raise InquiryError("validation_error", message, status_code=400)
     return text
 
 
@@ -95,8 +97,9 @@ def inquiry_answer(*, inquiry: Inquiry, actor: User, answer: str, confirmed: boo
         locked.status, locked.answer, locked.confirmed = Inquiry.Status.ANSWERED, answer, bool(confirmed)
         locked.answered_by, locked.answered_at = actor, timezone.now()
         locked.save(update_fields=["status", "answer", "confirmed", "answered_by", "answered_at"])
-        verdict = "confirmed" if locked.confirmed else "not confirmed"
-        _audit(certificate, locked, actor, "inquiry_answered", f"{verdict}: {answer}")
+        _audit(
+            certificate, locked, actor, "inquiry_answered", {"answer": answer, "confirmed": locked.confirmed}
+        )
         _announce_answer(locked)
     return locked
 
@@ -135,7 +138,7 @@ def inquiry_overdue_mark(*, inquiry_id: int, now: datetime) -> bool:
             return False
         locked.status, locked.overdue_at = Inquiry.Status.OVERDUE, now
         locked.save(update_fields=["status", "overdue_at"])
-        _audit(certificate, locked, None, "inquiry_overdue", f"due {rfc3339(locked.due_at)}")
+        _audit(certificate, locked, None, "inquiry_overdue", {"due_at": rfc3339(locked.due_at)})
         _announce_overdue(certificate, locked)
     return True
 
@@ -154,12 +157,19 @@ def _announce_overdue(certificate: Certificate, inquiry: Inquiry) -> None:
     )
 
 
-def _audit(certificate: Certificate, inquiry: Inquiry, actor: User | None, action: str, text: str) -> None:
+def _audit(
+    certificate: Certificate, inquiry: Inquiry, actor: User | None, action: str, content: dict[str, object]
+) -> None:
+    reason = f"inquiry {inquiry.pk}: sha256 {inquiry_audit_digest(content)}"
     certificate_event_record(
-        certificate,
-        actor=actor,
-        action=action,
-        from_status="",
-        to_status="",
-        reason=f"inquiry {inquiry.pk}: {text}",
+        certificate, actor=actor, action=action, from_status="", to_status="", reason=reason
     )
+
+
+def inquiry_audit_digest(content: dict[str, object]) -> str:
+    """What an inquiry's audit event binds: the SHA-256 of the RFC 8785 form of ``content``.
+
+    The certificate's chain is shown with the certificate, to its exporter too: the digest
+    proves what customs asked and the body answered without telling the exporter.
+    """
+    return hashlib.sha256(canonicalize(content)).hexdigest()
