@@ -316,6 +316,13 @@ def test_the_overdue_sweep_turns_only_due_open_inquiries_and_is_safe_to_run_twic
     assert chains_intact()
 
 
+def test_beat_runs_the_overdue_sweep_every_ten_minutes(settings):
+    entries = [
+        entry for entry in settings.CELERY_BEAT_SCHEDULE.values() if entry["task"] == INQUIRIES_OVERDUE
+    ]
+    assert entries == [{"task": INQUIRIES_OVERDUE, "schedule": 600}]
+
+
 @pytest.mark.worker
 def test_a_real_worker_runs_the_beat_task_twice_and_officers_are_emailed_once(
     transactional_db, redis_broker, certificate, customs_by, officer
