@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from certificates.accounts.models import User
 from certificates.audit import audit_verify
+from certificates.customs.inquiries.errors import InquiryError
 from certificates.customs.inquiries.models import Inquiry
 from certificates.customs.inquiries.services import (
     inquiries_overdue_mark,
@@ -28,6 +29,7 @@ from certificates.outbox import publish
 from signing.times import rfc3339_parse
 from tests.applications.factories import UserFactory, api_client_for
 from tests.customs.conftest import customs_of
+from tests.issuance.helpers import issue
 from tests.notifications.factories import WebhookEndpointFactory
 from tests.notifications.servers import ReceiverServer, SMTPServer, WebhookReceiver
 from tests.services import running_worker, subprocess_env, wait_until
@@ -256,7 +258,7 @@ def test_customs_see_only_their_own_organizations_inquiries(certificate, customs
 def test_the_list_filters_by_status_and_certificate_number_and_paginates(
     certificate, customs_by, officer, make_submitted
 ):
-    other = ask(customs_by, Certificate.objects.get(pk=_another_certificate(make_submitted, officer).pk))
+    other = ask(customs_by, _another_certificate(make_submitted, officer))
     first = ask(customs_by, certificate)
     second = ask(customs_by, certificate)
     inquiry_answer(inquiry=second, actor=officer, answer="No.", confirmed=False)
@@ -276,8 +278,6 @@ def test_the_list_filters_by_status_and_certificate_number_and_paginates(
 
 
 def _another_certificate(make_submitted, officer):
-    from tests.issuance.helpers import issue
-
     return issue(make_submitted(items=1), officer)
 
 
@@ -425,8 +425,6 @@ def test_only_officers_answer(certificate, customs_by, exporter):
 
 
 def test_the_service_refuses_an_answer_from_customs(certificate, customs_by):
-    from certificates.customs.inquiries.errors import InquiryError
-
     inquiry = ask(customs_by, certificate)
     with pytest.raises(InquiryError) as refused:
         inquiry_answer(inquiry=inquiry, actor=customs_by, answer="Yes.", confirmed=True)
