@@ -290,6 +290,7 @@ CELERY_BEAT_SCHEDULE = {
     # Signs the audit chain heads into the transparency log, so a recomputed chain is detectable.
     "audit-anchor": {"task": "certificates.audit_anchor", "schedule": env_int("AUDIT_ANCHOR_SECONDS", 3600)},
     "idempotency-keys-purge": {"task": "certificates.idempotency_keys_purge", "schedule": 3600},
+    "inquiries-overdue": {"task": "customs.inquiries_overdue", "schedule": 600},
 }
 
 # --- Certificates ----------------------------------------------------------------
@@ -303,6 +304,8 @@ if not (
 ):
     raise ImproperlyConfigured("CERTIFICATE_NUMBER_PREFIX must be 2 to 8 capital Latin letters")
 CERTIFICATE_VALIDITY_DAYS = env_int("CERTIFICATE_VALIDITY_DAYS", 365)
+# Days a customs inquiry has before it turns overdue and the issuing body's officers are e-mailed.
+INQUIRY_DUE_DAYS = env_int("INQUIRY_DUE_DAYS", 30)
 # An order queued this long ago and still pending is re-queued by the sweep: its message may be lost.
 ISSUANCE_STALE_SECONDS = env_int("ISSUANCE_STALE_SECONDS", 120)
 ISSUANCE_SWEEP_BATCH = env_int("ISSUANCE_SWEEP_BATCH", 500)

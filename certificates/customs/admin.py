@@ -12,8 +12,11 @@ from certificates import roles
 from certificates.accounts.models import User
 from certificates.admin_actions import DecisionActionsMixin
 from certificates.customs import services
+from certificates.customs.inquiries import admin as inquiries_admin  # registers the inquiry admin
 from certificates.customs.models import Declaration, DeclarationLine
 from certsvc.admin_base import ReadOnlyAdmin, ReadOnlyInline
+
+__all__ = ["DeclarationAdmin", "inquiries_admin"]
 
 
 class DeclarationLineInline(ReadOnlyInline):

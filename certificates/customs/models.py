@@ -9,7 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certificates.accounts.models import Organization, User
+from certificates.customs.inquiries.models import Inquiry  # its own module; Django loads it from here
 from certificates.issuance.models import Certificate
+
+__all__ = ["Declaration", "DeclarationLine", "Inquiry", "ItemUsage"]
 
 
 class ItemUsage(models.Model):

@@ -5,6 +5,11 @@ from certificates.customs.api.views import (
     DeclarationAnnulView,
     DeclarationListView,
 )
+from certificates.customs.inquiries.api.views import (
+    CertificateInquiriesView,
+    InquiryAnswerView,
+    InquiryListView,
+)
 from certificates.issuance.numbering import NUMBER_PATTERN
 
 urlpatterns = [
@@ -19,4 +24,11 @@ urlpatterns = [
         DeclarationAnnulView.as_view(),
         name="declaration-annul",
     ),
+    re_path(
+        rf"^api/v1/certificates/(?P<number>{NUMBER_PATTERN})/inquiries/$",
+        CertificateInquiriesView.as_view(),
+        name="certificate-inquiries",
+    ),
+    path("api/v1/inquiries/", InquiryListView.as_view(), name="inquiry-list"),
+    path("api/v1/inquiries/<int:inquiry_id>/answer/", InquiryAnswerView.as_view(), name="inquiry-answer"),
 ]

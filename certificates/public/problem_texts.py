@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
+from certificates.public.problem_texts_inquiries import INQUIRY_PAGES
+
 # The msgctxt of these pages' strings: "Not found" here is a page title, not an API title.
 PAGE_CONTEXT = "problem page"
 
@@ -394,4 +396,5 @@ PROBLEM_PAGES: dict[str, tuple[Promise, Promise]] = {
             "Only the customs organization that recorded a declaration annuls it.",
         ),
     ),
+    **INQUIRY_PAGES,
 }

@@ -19,6 +19,8 @@ from rest_framework.test import APIClient
 
 from certificates.accounts.models import User
 from certificates.applications.models import Application
+from certificates.customs.inquiries.models import Inquiry
+from certificates.customs.inquiries.services import inquiry_ask
 from certificates.customs.matching import DeclaredLine
 from certificates.customs.models import Declaration
 from certificates.customs.services import declaration_record
@@ -117,6 +119,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     (C + "declarations/", "POST"): (401, 403, 403, 403, 201, 401, 401),
     ("api/v1/declarations/", "GET"): (401, 403, 403, 403, 200, 401, 401),
     ("api/v1/declarations/{declaration_id}/annul/", "POST"): (401, 403, 403, 403, 200, 401, 401),
+    (C + "inquiries/", "POST"): (401, 403, 403, 403, 201, 401, 401),
+    ("api/v1/inquiries/", "GET"): (401, 403, 403, 200, 200, 401, 401),
+    ("api/v1/inquiries/{inquiry_id}/answer/", "POST"): (401, 403, 403, 200, 403, 401, 401),
     ("api/v1/certificates/{number}/document", "GET"): (401, 200, 404, 200, 200, 401, 401),
     ("api/v1/certificates/{number}/pdf", "GET"): (401, 200, 404, 200, 200, 401, 401),
     ("api/v1/webhooks/", "GET"): (401, 200, 200, 403, 200, 401, 401),
@@ -173,8 +178,10 @@ def _target(world: World, route: str, method: str) -> tuple[str, dict | None]:
     if "{endpoint_id}" in route and method in ("DELETE", "POST") and "redeliver" not in route:
         endpoint = WebhookEndpointFactory(organization=world.exporter_a.organization)
     declaration_id = _declaration(world).pk if "{declaration_id}" in route else 0
+    inquiry_id = _inquiry(world).pk if "{inquiry_id}" in route else 0
     url = "/" + route.format(
         declaration_id=declaration_id,
+        inquiry_id=inquiry_id,
         pk=application.pk,
         number=certificate.number,
         endpoint_id=endpoint.pk,
@@ -202,6 +209,12 @@ def _declaration(world: World) -> Declaration:
     return declaration
 
 
+def _inquiry(world: World) -> Inquiry:
+    """An open inquiry of the world's customs about a fresh certificate of exporter A."""
+    certificate = issue(_application(world, "submitted"), world.officer)
+    return inquiry_ask(certificate=certificate, actor=world.customs, question="Issued as printed?")
+
+
 def _body(world: World, route: str, method: str) -> dict | None:
     reason = {"reason": "The HS code of line 1 is wrong."}
     bodies = {
@@ -211,6 +224,8 @@ def _body(world: World, route: str, method: str) -> dict | None:
         (A + "return/", "POST"): reason,
         (C + "revoke/", "POST"): reason,
         ("api/v1/declarations/{declaration_id}/annul/", "POST"): reason,
+        (C + "inquiries/", "POST"): {"question": "Was line 1 issued as printed?"},
+        ("api/v1/inquiries/{inquiry_id}/answer/", "POST"): {"answer": "Yes, as printed.", "confirmed": True},
         (C + "replace/", "POST"): {},
         ("api/v1/verify/", "POST"): {"number": world.certificate.number},
         (C + "declarations/", "POST"): {

@@ -23,6 +23,7 @@ from schemathesis.config._checks import POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUS
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation import GenerationMode
 
+from certificates.customs.inquiries.services import inquiry_ask
 from certsvc.wsgi import application
 from tests.security.conftest import ROLES, World, auth_headers, token_for
 
@@ -49,6 +50,8 @@ def _real_path_parameters(world: World, role: str) -> dict[str, object]:
 def _strategy(operation, world: World, role: str):
     names = {parameter.name for parameter in operation.path_parameters}
     real = {name: value for name, value in _real_path_parameters(world, role).items() if name in names}
+    if "inquiry_id" in names:  # an open inquiry of the world's customs: an officer answers it once
+        real["inquiry_id"] = inquiry_ask(certificate=world.certificate, actor=world.customs, question="?").pk
     strategies = [operation.as_strategy(GenerationMode.POSITIVE)]
     if real:
         strategies.append(operation.as_strategy(GenerationMode.POSITIVE, path_parameters=real))
