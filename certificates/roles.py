@@ -66,6 +66,23 @@ def sees_full_document(user: object) -> bool:
     return is_customs(user) or is_officer(user) or is_administrator(user)
 
 
+def sees_access_code(user: object, *, exporter_id: int | None) -> bool:
+    """A certificate's access code (CONTRACT §9): its exporter and officers, who hand out the paper.
+
+    Never customs (they see the whole document anyway), other exporters or anonymous callers.
+    """
+    if is_officer(user):
+        return True
+    return _in_organization(user) and user.role == Role.EXPORTER and user.organization_id == exporter_id
+
+
+def sees_access_codes_in_admin(user: object) -> bool:
+    """Officers and administrators who are neither customs nor exporters."""
+    if is_officer(user):
+        return True
+    return is_administrator(user) and not is_customs(user) and not is_exporter(user)
+
+
 def may_list_verifications(user: object) -> bool:
     return is_customs(user) or is_administrator(user)
 

@@ -57,7 +57,7 @@ class CertificateAdmin(DecisionActionsMixin, ReadOnlyAdmin):
         "revocation_reason",
         "pdf",
     )
-    readonly_fields = [*fields, "signed_document"]
+    readonly_fields = [*fields, "access_code", "signed_document"]
     inlines = [CertificateEventInline]
     actions = ["revoke"]
 
@@ -69,7 +69,9 @@ class CertificateAdmin(DecisionActionsMixin, ReadOnlyAdmin):
         return format_html('<abbr title="{}">{}</abbr>', kid, shown)
 
     def get_fields(self, request: HttpRequest, obj: Certificate | None = None) -> tuple[str, ...]:
-        return (*self.fields, "signed_document")
+        # The code printed on the paper (CONTRACT §9): read-only, and only to officers and administrators.
+        code = ("access_code",) if roles.sees_access_codes_in_admin(request.user) else ()
+        return (self.fields[0], *code, *self.fields[1:], "signed_document")
 
     @admin.display(description=_("Signed document"))
     def signed_document(self, certificate: Certificate) -> str:

@@ -26,7 +26,11 @@ from certificates.applications.models import GoodsItem
 from certificates.issuance import services as issuance
 from certificates.issuance.models import Certificate, CertificateEvent
 from certificates.issuance.numbering import NUMBER_PATTERN
-from certificates.issuance.selectors import certificate_detail_for, certificate_list_for
+from certificates.issuance.selectors import (
+    certificate_access_code_for,
+    certificate_detail_for,
+    certificate_list_for,
+)
 from certificates.permissions import IsCertificateReader, IsOfficer, request_user
 
 
@@ -94,11 +98,17 @@ class CertificateOutputSerializer(serializers.ModelSerializer[Certificate]):
     application = serializers.IntegerField(source="application_id")
     replaces = serializers.CharField(source="replaces.number", default=None, allow_null=True)
     superseded_by = serializers.CharField(source="superseded_by.number", default=None, allow_null=True)
+    access_code = serializers.CharField(
+        required=False,
+        help_text="The code printed beside the number (CONTRACT §9): to the certificate's exporter and to "
+        "officers only; absent for everyone else.",
+    )
 
     class Meta:
         model = Certificate
         fields = [
             "number",
+            "access_code",
             "type",
             "status",
             "issued_at",
@@ -114,6 +124,14 @@ class CertificateOutputSerializer(serializers.ModelSerializer[Certificate]):
             "replaces",
             "superseded_by",
         ]
+
+    def to_representation(self, instance: Certificate) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        request = self.context.get("request")
+        code = certificate_access_code_for(user=getattr(request, "user", None), certificate=instance)
+        if code is None:
+            del data["access_code"]
+        return data
 
 
 class CertificateDetailOutputSerializer(CertificateOutputSerializer):
@@ -238,4 +256,4 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet[Certificate]):
 
     def _detail(self, certificate: Certificate) -> dict[str, Any]:
         fresh = certificate_detail_for(user=request_user(self.request)).get(pk=certificate.pk)
-        return CertificateDetailOutputSerializer(fresh).data
+        return CertificateDetailOutputSerializer(fresh, context=self.get_serializer_context()).data

@@ -26,6 +26,13 @@ def certificate_detail_for(*, user: User) -> QuerySet[Certificate]:
     return certificate_list_for(user=user).prefetch_related(Prefetch("events", queryset=events))
 
 
+def certificate_access_code_for(*, user: object, certificate: Certificate) -> str | None:
+    """The certificate's access code for its exporter and officers (CONTRACT §9), else ``None``."""
+    if roles.sees_access_code(user, exporter_id=certificate.application.exporter_id):
+        return certificate.access_code
+    return None
+
+
 def certificate_log_index(number: str) -> int | None:
     """The transparency-log leaf of a certificate's JWS (``TRANSPARENCY_NUMBER_RESOLVER``)."""
     return Certificate.objects.filter(number=number).values_list("log_index", flat=True).first()

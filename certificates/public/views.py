@@ -1,14 +1,17 @@
 """The public page the certificate's QR code opens: ``/v/{number}``.
 
-It shows what the anonymous verification summary shows and no more, in Russian,
-Uzbek or English, without JavaScript (a Content-Security-Policy forbids scripts),
-and is throttled per client.
+It shows what the anonymous verification summary shows and no more: the status, number,
+dates and issuer, and with the certificate's access code (``?k=``, as the QR code carries it)
+also the exporter, the consignee and the goods. In Russian, Uzbek or English, without
+JavaScript (a Content-Security-Policy forbids scripts), never cached, and throttled per client:
+every request counts, an unknown number or a wrong code as much as any other.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +25,7 @@ from rest_framework.views import APIView
 
 from certificates.issuance.numbering import NUMBER_PATTERN
 from certificates.verification import statuses as v
-from certificates.verification.answer import certificate_summary
+from certificates.verification.answer import certificate_summary, summary_unlocked
 from certificates.verification.outcome import Outcome
 from certificates.verification.services import verification_by_number
 from certificates.verification.throttling import configured_rate
@@ -64,9 +67,15 @@ def page_texts() -> dict[str, str]:
         "valid_from": pgettext(_PAGE, "Valid from"),
         "valid_until": pgettext(_PAGE, "Valid until"),
         "exporter": pgettext(_PAGE, "Exporter"),
+        "consignee": pgettext(_PAGE, "Consignee"),
         "goods": pgettext(_PAGE, "Goods"),
         "issuer": pgettext(_PAGE, "Issuing body"),
         "checked_at": pgettext(_PAGE, "Checked at"),
+        "access_code_hint": pgettext(
+            _PAGE,
+            "The exporter, the consignee and the goods are shown with the access code printed beside "
+            "the number: scan the certificate's QR code.",
+        ),
     }
 
 
@@ -110,7 +119,7 @@ class PublicCertificateView(View):
             return _page(request, language, status=503, message="unavailable")
         if outcome.certificate is None:
             return _page(request, language, status=404, message="not_found_text", word="not_found")
-        return _page(request, language, status=200, outcome=outcome)
+        return _page(request, language, status=200, outcome=outcome, access_code=request.GET.get("k"))
 
 
 def _page(
@@ -121,6 +130,7 @@ def _page(
     message: str | None = None,
     word: str | None = None,
     outcome: Outcome | None = None,
+    access_code: str | None = None,
 ) -> HttpResponse:
     with translation.override(language):
         texts = page_texts()
@@ -129,12 +139,13 @@ def _page(
         "lang": language,
         "languages": LANGUAGES,
         "path": request.path,
+        "query": "?",
         "message": texts[message] if message else None,
         "word": texts[word] if word else None,
         "colour": RED,
     }
     if outcome is not None:
-        context.update(_outcome_context(outcome, texts))
+        context.update(_outcome_context(outcome, texts, access_code=access_code))
     with translation.override(language):  # the dates' formats are the page's language's
         response = render(request, "certificates/public_page.html", context, status=status)
     _protect(response, language)
@@ -149,14 +160,18 @@ def _protect(response: HttpResponse, language: str) -> None:
     response["Referrer-Policy"] = "no-referrer"
 
 
-def _outcome_context(outcome: Outcome, texts: dict[str, str]) -> dict[str, Any]:
+def _outcome_context(outcome: Outcome, texts: dict[str, str], *, access_code: str | None) -> dict[str, Any]:
+    """The certificate's part of the page: the summary, long only with the certificate's own code."""
     if outcome.certificate is None:  # the view answers 404 before: nothing to show
         return {}
     status = outcome.status
     certificate = outcome.certificate
-    summary = certificate_summary(certificate=certificate)
+    unlocked = summary_unlocked(certificate=certificate, access_code=access_code)
+    summary = certificate_summary(certificate=certificate, long=unlocked)
     return {
-        "issuer": certificate.document.get("issuer", {}),
+        # The language links keep a right code (a wrong one is dropped), so the parties stay shown.
+        "query": f"?{urlencode({'k': certificate.access_code})}&" if unlocked else "?",
+        "issuer": summary["issuer"],
         "issued_at": certificate.issued_at,
         "valid_from": certificate.valid_from,
         "valid_until": certificate.valid_until,

@@ -39,6 +39,7 @@ UNAVAILABLE = {
         description="The registry cannot be read, or no key can sign (fail closed: never a `valid`).",
     )
 }
+MAX_ACCESS_CODE_LENGTH = 128
 _RFC3339 = re.compile(r"^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d{1,9})?([Zz]|[+-]\d\d:\d\d)$")
 
 
@@ -78,6 +79,15 @@ class VerifyInputSerializer(StrictSerializer):
         required=False,
         help_text="Echoed in the answer (and so in its receipt): 1–64 characters of A–Z, a–z, 0–9, _ and -.",
     )
+    access_code = serializers.CharField(
+        max_length=MAX_ACCESS_CODE_LENGTH,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="The access code printed beside the number (CONTRACT §9), compared ignoring case, spaces "
+        "and hyphens: when it is the certificate's, a summary also names the exporter, the consignee and "
+        "the goods. A wrong code is no error: the summary stays short.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("number" in attrs) == ("document" in attrs):
@@ -112,7 +122,10 @@ class VerifyOutputSerializer(serializers.Serializer[Any]):
     checks = CheckSerializer(many=True)
     certificate = serializers.JSONField(
         allow_null=True,
-        help_text="Summary for anonymous callers; the full document for customs, officers and staff.",
+        help_text="The full document for customs, officers and staff. Others get a summary: `number`, "
+        "`type`, `issued_at`, `valid_from`, `valid_until`, `issuer` (`name`, `country`); with the "
+        "certificate's `access_code`, or by `document`, also `exporter` and `consignee` (`name`, "
+        "`country`) and `items` (`line`, `hs_code`, `description`, `quantity`, `unit`).",
     )
     usage = UsageSerializer(
         many=True,
@@ -124,6 +137,12 @@ class VerifyOutputSerializer(serializers.Serializer[Any]):
 
 VERIFY_EXAMPLES = [
     OpenApiExample("By number", value={"number": "UZBY-2026-EX-000001"}, request_only=True),
+    OpenApiExample(
+        "By number with the access code printed beside it",
+        value={"number": "UZBY-2026-EX-000001", "access_code": "K7QM-2XJD-4RWA-5TPZ"},
+        request_only=True,
+        description="The summary then also names the exporter, the consignee and the goods.",
+    ),
     OpenApiExample(
         "By number at the declaration date with a nonce",
         value={"number": "UZBY-2026-EX-000001", "at": "2026-11-20T09:00:00Z", "nonce": "decl-10702010-0042"},
@@ -156,10 +175,15 @@ class VerifyView(FailClosedMixin, APIView):
         tags=["verification"],
     )
     def post(self, request: Request) -> Response:
-        number = _plain_number(request.data)
-        if number is not None and not roles.sees_full_document(request.user):
+        plain = _plain_number(request.data)
+        if plain is not None and not roles.sees_full_document(request.user):
             # The common request, {"number": "…"} asking about now: no serializer, one query.
-            return Response(verification.verification_verify_number_now(number=number, user=request.user))
+            number, access_code = plain
+            return Response(
+                verification.verification_verify_number_now(
+                    number=number, user=request.user, access_code=access_code
+                )
+            )
         serializer = VerifyInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -170,6 +194,7 @@ class VerifyView(FailClosedMixin, APIView):
             at=data.get("at"),
             nonce=data.get("nonce"),
             document_as_sent=_as_sent(request.data, "document") if "document" in data else None,
+            access_code=data.get("access_code"),
         )
         return Response(body)
 
@@ -180,21 +205,32 @@ def _as_sent(data: Any, member: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _plain_number(data: Any) -> str | None:
-    """The number of a body that is exactly ``{"number": "<1–64 printable ASCII>"}``, else ``None``.
+def _plain_number(data: Any) -> tuple[str, str | None] | None:
+    """Number and code of a body ``{"number": …}`` or ``{"number": …, "access_code": …}``, else ``None``.
 
-    Those are the bodies ``VerifyInputSerializer`` accepts unchanged (after trimming); any other
+    The number is 1–64 printable ASCII characters once trimmed, the code printable ASCII. Those are
+    the bodies ``VerifyInputSerializer`` accepts unchanged (after trimming the number); any other
     body goes through it, with its error messages.
     """
-    if type(data) is not dict or len(data) != 1:
+    if type(data) is not dict or set(data) - {"access_code"} != {"number"}:
         return None
-    number = data.get("number")
-    if type(number) is not str or not number.isascii():
+    number = _printable_ascii(data["number"], trim=True)
+    if number is None or not 0 < len(number) <= 64:
         return None
-    number = number.strip()
-    if not 0 < len(number) <= 64 or not number.isprintable():
+    if "access_code" not in data:
+        return number, None
+    access_code = _printable_ascii(data["access_code"], trim=False)
+    if access_code is None or len(access_code) > MAX_ACCESS_CODE_LENGTH:
         return None
-    return number
+    return number, access_code
+
+
+def _printable_ascii(value: Any, *, trim: bool) -> str | None:
+    """``value`` (trimmed if ``trim``) when it is a string of printable ASCII, else ``None``."""
+    if type(value) is not str or not value.isascii():
+        return None
+    text = value.strip() if trim else value
+    return text if text.isprintable() else None
 
 
 class VerificationFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped base (above)

@@ -27,6 +27,8 @@ class RegistryEntry:
     superseded_by_number: str | None = None
     superseded_by_issued_at: datetime | None = None
     exhausted_at: datetime | None = None
+    # Read with the changing parts on every request, never kept in a cache (CONTRACT §9).
+    access_code: str = ""
     jws: str = ""
     document: dict[str, Any] = field(default_factory=dict)
 
@@ -56,6 +58,7 @@ def registry_entry_from_certificate(certificate: Certificate) -> RegistryEntry:
         superseded_by_number=replacement.number if replacement else None,
         superseded_by_issued_at=replacement.issued_at if replacement else None,
         exhausted_at=certificate.exhausted_at,
+        access_code=certificate.access_code,
         jws=certificate.jws,
         document=certificate.document,
     )

@@ -52,18 +52,24 @@ class _Row:
 
 
 def verification_answer_by_number(
-    *, number: str, checked_at: datetime, user: Any
+    *, number: str, checked_at: datetime, user: Any, access_code: str | None = None
 ) -> tuple[dict[str, Any], str]:
-    """The answer to ``{"number": …}`` asked now by a caller who sees the summary, and its status.
+    """The answer to ``{"number": …, "access_code": …}`` asked now by one who sees a summary, and its status.
 
-    Same answer as ``verification_answer(outcome=verification_by_number(…))``.
+    Same answer as ``verification_answer(outcome=verification_by_number(…), access_code=…)``: the
+    summary is shaped there, from the access code read with the certificate's changing parts.
     """
     row = _row_read(number)
     if row.active is None:
         raise ServiceUnavailable("signing_unavailable", "No signing key can sign the answer now.")
     outcome = _outcome(row, number, checked_at)
     answer = verification_answer(
-        outcome=outcome, checked_at=checked_at, at=None, user=user, signing_key=row.active
+        outcome=outcome,
+        checked_at=checked_at,
+        at=None,
+        user=user,
+        signing_key=row.active,
+        access_code=access_code,
     )
     return answer, outcome.status
 
@@ -146,7 +152,8 @@ def _row_sql() -> str:
     return (
         "SELECT c.id, c.status, c.type, c.issued_at, c.valid_from, c.valid_until, c.revoked_at, "  # noqa: S608  # nosec B608 - model tables, bound values
         "c.revocation_reason, c.jws_sha256, c.kid, c.log_index, s.number, s.issued_at, "
-        "k.public_x, k.compromised_at, a.kid, a.backend, a.key_ref, a.public_x, c.exhausted_at "
+        "k.public_x, k.compromised_at, a.kid, a.backend, a.key_ref, a.public_x, c.exhausted_at, "
+        "c.access_code "
         "FROM (SELECT 1 AS one) q "
         f"LEFT JOIN {certificate} c ON c.number = %s "
         f"LEFT JOIN {certificate} s ON s.id = c.superseded_by_id "
@@ -190,6 +197,7 @@ def _entry(number: str, r: tuple[Any, ...]) -> RegistryEntry:
         superseded_by_number=r[11],
         superseded_by_issued_at=_moment(r[12]),
         exhausted_at=_moment(r[19]),
+        access_code=r[20],
     )
 
 

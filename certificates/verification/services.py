@@ -71,17 +71,27 @@ def verification_verify(
     at: datetime | None = None,
     nonce: str | None = None,
     document_as_sent: str | None = None,
+    access_code: str | None = None,
 ) -> dict[str, Any]:
     """The answer to a request by ``number`` or by ``document``, about ``at`` (default: now).
 
     The answer echoes ``nonce`` and, for a document, the SHA-256 of ``document_as_sent`` (before
-    any trimming; default ``document``). An authenticated caller's verification is recorded.
+    any trimming; default ``document``). ``access_code`` lengthens a summary when it is the
+    certificate's. An authenticated caller's verification is recorded.
     """
     checked_at = timezone.now()
     query, outcome = _outcome(number=number, document=document, moment=at or checked_at)
     sent = document_as_sent if document_as_sent is not None else document
     binding = answer_binding(nonce=nonce, document_as_sent=sent if document is not None else None)
-    body = verification_answer(outcome=outcome, checked_at=checked_at, at=at, user=user, binding=binding)
+    body = verification_answer(
+        outcome=outcome,
+        checked_at=checked_at,
+        at=at,
+        user=user,
+        binding=binding,
+        access_code=access_code,
+        by_document=document is not None,
+    )
     verification_record(user=user, query=query, number=outcome.number, status=outcome.status, at=at)
     return body
 
@@ -93,9 +103,13 @@ def _outcome(*, number: str | None, document: str | None, moment: datetime) -> t
     return "number", verification_by_number(number=number or "", moment=moment)
 
 
-def verification_verify_number_now(*, user: Any, number: str) -> dict[str, Any]:
-    """``verification_verify(number=…)`` for a caller who sees the summary, on the fast path."""
-    body, status = verification_answer_by_number(number=number, checked_at=timezone.now(), user=user)
+def verification_verify_number_now(
+    *, user: Any, number: str, access_code: str | None = None
+) -> dict[str, Any]:
+    """``verification_verify(number=…, access_code=…)`` for one who sees a summary, on the fast path."""
+    body, status = verification_answer_by_number(
+        number=number, checked_at=timezone.now(), user=user, access_code=access_code
+    )
     verification_record(user=user, query="number", number=number, status=status, at=None)
     return body
 

@@ -24,7 +24,7 @@ def test_the_public_page_reads_right_in_each_language(
     with translation.override(language):
         valid_until = date_format(certificate.valid_until, "DATE_FORMAT")
 
-    response = page.goto(f"{site}/v/{certificate.number}?lang={language}")
+    response = page.goto(f"{site}/v/{certificate.number}?k={certificate.access_code}&lang={language}")
 
     assert response is not None
     assert response.status == 200

@@ -1,4 +1,8 @@
-"""GET /v/{number}: the QR code's page, in three languages, script-free, summary only, throttled."""
+"""GET /v/{number}: the QR code's page, in three languages, script-free, summary only, throttled.
+
+Without the access code the page shows status, number, dates and issuer; the parties and goods
+only with ``?k={access_code}`` (``tests/verification/test_access_codes.py`` for the rest).
+"""
 
 from __future__ import annotations
 
@@ -35,7 +39,8 @@ def text(response):
     ],
 )
 def test_page_speaks_the_chosen_language(client, certificate, query, accept_language, word, label):
-    response = client.get(f"/v/{certificate.number}{query}", HTTP_ACCEPT_LANGUAGE=accept_language)
+    code = f"&k={certificate.access_code}" if query else ""  # the parties' labels are shown with the code
+    response = client.get(f"/v/{certificate.number}{query}{code}", HTTP_ACCEPT_LANGUAGE=accept_language)
     assert response.status_code == 200
     body = text(response)
     assert f'class="status green" role="status">{word}<' in body
@@ -43,21 +48,44 @@ def test_page_speaks_the_chosen_language(client, certificate, query, accept_lang
     assert response["Content-Language"] in body[:60]
 
 
-def test_page_shows_the_summary_and_nothing_more(client, certificate):
+def test_page_without_the_code_shows_the_short_summary_and_nothing_more(client, certificate):
     body = text(page(client, certificate.number, HTTP_ACCEPT_LANGUAGE="en"))
     document = certificate.document
     for shown in (
         certificate.number,
         document["valid_from"],
         document["valid_until"],
+        document["issuer"]["name"],
+    ):
+        assert shown in body
+    for hidden in (
         document["exporter"]["name"],
+        document["consignee"]["name"],
         document["items"][0]["hs_code"],
         document["items"][0]["description"],
+        "Exporter",
+        "2 items",
+    ):
+        assert hidden not in body
+    assert "shown with the access code" in body
+
+
+def test_page_with_the_code_shows_the_long_summary_and_nothing_more(client, certificate):
+    body = text(client.get(f"/v/{certificate.number}?k={certificate.access_code}", HTTP_ACCEPT_LANGUAGE="en"))
+    document = certificate.document
+    for shown in (
+        certificate.number,
+        document["valid_from"],
+        document["valid_until"],
+        document["exporter"]["name"],
+        document["consignee"]["name"],
+        document["items"][0]["hs_code"],
+        document["items"][0]["description"],
+        f"{document['items'][0]['quantity']} {document['items'][0]['unit']}",
         "2 items",
     ):
         assert shown in body
     for hidden in (
-        document["consignee"]["name"],
         document["exporter"]["tax_id"],
         document["exporter"]["address"],
         document["invoice"]["number"],

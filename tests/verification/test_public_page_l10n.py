@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def body(client, certificate, language: str) -> str:
-    response = client.get(f"/v/{certificate.number}?lang={language}")
+    response = client.get(f"/v/{certificate.number}?lang={language}&k={certificate.access_code}")
     assert response.status_code == 200
     return response.content.decode()
 

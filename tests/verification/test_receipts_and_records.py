@@ -19,7 +19,8 @@ from tests.verification.helpers import VERIFY_URL, parts, tampered
 
 pytestmark = pytest.mark.django_db
 
-SUMMARY_KEYS = {"number", "status", "type", "issued_at", "valid_from", "valid_until", "exporter", "goods"}
+SUMMARY_KEYS = {"number", "type", "issued_at", "valid_from", "valid_until", "issuer"}
+LONG_SUMMARY_KEYS = {*SUMMARY_KEYS, "exporter", "consignee", "items"}
 
 
 def post(client, **body):
@@ -59,13 +60,28 @@ def test_receipt_cannot_be_made_without_an_active_key_so_the_answer_is_503(anon_
     assert response.json()["code"] == "signing_unavailable"
 
 
-def test_anonymous_caller_gets_only_the_summary(anon_client, certificate):
+def test_anonymous_caller_by_number_gets_only_the_short_summary(anon_client, certificate):
     summary = post(anon_client, number=certificate.number)["certificate"]
     assert set(summary) == SUMMARY_KEYS
-    assert summary["exporter"] == {"name": certificate.document["exporter"]["name"]}
-    assert summary["goods"]["count"] == 2
-    assert [item["hs_code"] for item in summary["goods"]["items"]] == ["520512", "520512"]
-    assert "consignee" not in json.dumps(summary)
+    assert summary["issuer"] == {
+        "name": certificate.document["issuer"]["name"],
+        "country": certificate.document["issuer"]["country"],
+    }
+    text = json.dumps(summary, ensure_ascii=False)
+    for hidden in ("exporter", "consignee", "tax_id", "520512", certificate.document["exporter"]["name"]):
+        assert hidden not in text
+
+
+def test_anonymous_caller_by_document_gets_the_long_summary(anon_client, certificate):
+    summary = post(anon_client, document=certificate.jws)["certificate"]
+    assert set(summary) == LONG_SUMMARY_KEYS
+    assert summary["exporter"] == {
+        "name": certificate.document["exporter"]["name"],
+        "country": certificate.document["exporter"]["country"],
+    }
+    item_members = {"line", "hs_code", "description", "quantity", "unit"}
+    assert [set(item) for item in summary["items"]] == [item_members, item_members]
+    assert [item["hs_code"] for item in summary["items"]] == ["520512", "520512"]
     assert certificate.document["exporter"]["tax_id"] not in json.dumps(summary)
 
 
