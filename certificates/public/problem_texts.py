@@ -389,9 +389,10 @@ PROBLEM_PAGES: dict[str, tuple[Promise, Promise]] = {
     ),
     "not_recording_customs": (
         pgettext_lazy(PAGE_CONTEXT, "Not the recording customs"),
-        pgettext_lazy(
-            PAGE_CONTEXT,
-            "Only the customs organization that recorded a declaration annuls it.",
-        ),
+        pgettext_lazy(PAGE_CONTEXT, "Only the customs organization that recorded a declaration annuls it."),
+    ),
+    "declaration_check_not_customs": (
+        pgettext_lazy(PAGE_CONTEXT, "Declaration check for customs only"),
+        pgettext_lazy(PAGE_CONTEXT, "Only customs users may send a declaration to verify: leave it out."),
     ),
 }

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from certificates import roles
+from certificates.verification.declaration_check import declaration_check
 from certificates.verification.entry import RegistryEntry
 from certificates.verification.outcome import Outcome
 from certificates.verification.receipts import verification_receipt_sign
@@ -25,11 +26,13 @@ def verification_answer(
     user: Any,
     signing_key: SigningKey | None = None,
     binding: dict[str, str] | None = None,
+    declaration: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The response body with its signed ``receipt`` (``ServiceUnavailable`` if unsignable).
 
     ``signing_key``: the active key, when the caller has already read it; ``binding``: what ties the
-    answer to its question (``answer_binding``).
+    answer to its question (``answer_binding``); ``declaration``: validated lines to check against
+    the certificate (a customs caller's dry run), whose ``declaration_check`` the receipt signs too.
     """
     body: dict[str, Any] = {
         "valid": outcome.status == VALID,
@@ -44,6 +47,10 @@ def verification_answer(
     usage = certificate_usage_for(entry=outcome.certificate, user=user)
     if usage is not None:
         body["usage"] = usage
+    if declaration is not None:
+        body["declaration_check"] = declaration_check(
+            entry=outcome.certificate, declaration=declaration, valid=body["valid"]
+        )
     body.update(binding or {})
     return {**body, "receipt": verification_receipt_sign(body=body, key=signing_key)}
 

@@ -34,6 +34,7 @@ from certificates.verification.checks import (
     certificate_validity_at,
     checks_run,
 )
+from certificates.verification.declaration_check import declaration_check_allowed_require
 from certificates.verification.fast_path import (
     _row_read,
     verification_answer_by_number,
@@ -71,17 +72,23 @@ def verification_verify(
     at: datetime | None = None,
     nonce: str | None = None,
     document_as_sent: str | None = None,
+    declaration: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The answer to a request by ``number`` or by ``document``, about ``at`` (default: now).
 
     The answer echoes ``nonce`` and, for a document, the SHA-256 of ``document_as_sent`` (before
-    any trimming; default ``document``). An authenticated caller's verification is recorded.
+    any trimming; default ``document``). An authenticated caller's verification is recorded. A
+    customs caller's ``declaration`` (validated lines) is checked, never recorded or drawn down.
     """
+    if declaration is not None:
+        declaration_check_allowed_require(user=user)
     checked_at = timezone.now()
     query, outcome = _outcome(number=number, document=document, moment=at or checked_at)
     sent = document_as_sent if document_as_sent is not None else document
     binding = answer_binding(nonce=nonce, document_as_sent=sent if document is not None else None)
-    body = verification_answer(outcome=outcome, checked_at=checked_at, at=at, user=user, binding=binding)
+    body = verification_answer(
+        outcome=outcome, checked_at=checked_at, at=at, user=user, binding=binding, declaration=declaration
+    )
     verification_record(user=user, query=query, number=outcome.number, status=outcome.status, at=at)
     return body
 
@@ -126,6 +133,7 @@ __all__ = [
     "certificate_superseded_at",
     "certificate_validity_at",
     "certificate_view",
+    "declaration_check_allowed_require",
     "rfc3339",
     "status_bundle_cache_seconds",
     "status_bundle_entries",
