@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import re
+import signal
+import time
 from decimal import Decimal
 
 import pytest
@@ -203,3 +207,40 @@ def test_the_refusal_speaks_russian_and_uzbek(certificate, exporter):
     uzbek = client.post(VERIFY, body, format="json", HTTP_ACCEPT_LANGUAGE="uz").json()
     assert russian["detail"] == "Проверить декларацию по сертификату могут только пользователи таможни."
     assert uzbek["detail"].startswith("Deklaratsiyani sertifikat bo‘yicha")
+
+
+CUSTOMS_REGION = re.compile(r"<!-- customs-walkthrough -->(.*?)<!-- /customs-walkthrough -->", re.S)
+README_SAYS = (
+    "True [{'item_line': 2, 'result': 'match'}]",
+    "recorded 500.000",
+    "1 1",
+    "[(1, '0.000'), (2, '300.000')]",
+    "annulled",
+)
+
+
+@pytest.mark.worker
+def test_the_readme_customs_walkthrough_runs_as_written_after_the_first_one(tmp_path):
+    from tests.readme import test_walkthrough as walkthrough
+
+    text = walkthrough.README.read_text(encoding="utf-8")
+    region = CUSTOMS_REGION.search(text)
+    assert region, "README.md has no <!-- customs-walkthrough --> region"
+    customs = walkthrough.SH_BLOCK.findall(region.group(1))
+    assert len(customs) == 4
+    blocks = walkthrough.walkthrough_blocks(text) + customs
+    clone, port = walkthrough.a_fresh_clone(tmp_path), walkthrough.free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = walkthrough.serve(clone / "var", port)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not walkthrough.ready(base):
+            time.sleep(0.5)
+        assert walkthrough.ready(base), "make run's service never became ready"
+        output = walkthrough.run_blocks(blocks, cwd=clone, base=base)
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        server.communicate(timeout=60)
+    said = output.split(f">>> block {len(blocks) - len(customs) + 1}\n", 1)[1]
+    lines = [line for line in said.splitlines() if not line.startswith(">>> block")]
+    assert lines == list(README_SAYS), output
