@@ -165,10 +165,12 @@ def _post(client, path: str, body: dict):
     return client.post(path, json.dumps(body), content_type="application/json")
 
 
-def recordings(w: dict, label: str, count: int) -> dict[str, tuple[list[int], list[float]]]:
+def recordings(
+    w: dict, label: str, count: int, on: tuple[str, ...] = ("target", "warm")
+) -> dict[str, tuple[list[int], list[float]]]:
     """Queries and seconds of ``count`` recordings on the target and as many on the warm-up
     certificate (a few dozen declarations at most: the same-run reference), interleaved."""
-    measured: dict[str, tuple[list[int], list[float]]] = {"target": ([], []), "warm": ([], [])}
+    measured: dict[str, tuple[list[int], list[float]]] = {kind: ([], []) for kind in on}
     for index in range(count):
         for on, (counts, seconds) in measured.items():
             queries, took = _recording(w, on, f"MEASURED-{label}-{index:04d}")
@@ -221,7 +223,7 @@ def verifies(w: dict, count: int) -> dict[str, list[float]]:
 def measure(args: argparse.Namespace) -> list[dict]:
     w = world()
     # The process's first signature, key reads and code paths.
-    recordings(w, "WARM-UP", 2)
+    recordings(w, "WARM-UP", 2, on=("warm",))
     verifies(w, 20)
     results = []
     for level in args.levels:

@@ -94,5 +94,6 @@ def test_declarations_benchmark_records_and_verifies_at_each_level(postgres):
     results = declarations.main(["--levels", "0,5", "--recordings", "2", "--verifies", "3", "--in-place"])
     assert [result["level"] for result in results] == [0, 5]
     assert all(result["queries_min"] > 0 and result["check_ms"] > 0 for result in results)
-    # Target: 2 measured at level 0, filled up to 5, 2 measured at 5. Warm-up certificate: 2 + 2 + 2.
+    # Target: 2 measured at level 0, filled up to 5, 2 measured at 5. Warm-up certificate: 2 warm-up
+    # recordings, then one beside each measured one.
     assert Declaration.objects.count() == (2 + 3 + 2) + (2 + 2 + 2)
