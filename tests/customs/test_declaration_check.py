@@ -244,3 +244,25 @@ def test_the_readme_customs_walkthrough_runs_as_written_after_the_first_one(tmp_
     said = output.split(f">>> block {len(blocks) - len(customs) + 1}\n", 1)[1]
     lines = [line for line in said.splitlines() if not line.startswith(">>> block")]
     assert lines == list(README_SAYS), output
+
+
+def test_the_schema_documents_the_declaration_and_its_check_with_examples(certificate, by_client, client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    components = schema["components"]["schemas"]
+    declaration = components["VerifyInputRequest"]["properties"]["declaration"]
+    assert declaration["allOf"] == [{"$ref": "#/components/schemas/DeclarationCheckInputRequest"}]
+    lines = components["DeclarationCheckInputRequest"]["properties"]["lines"]
+    assert lines["items"] == {"$ref": "#/components/schemas/DeclarationLineInputRequest"}
+    check = components["VerifyOutput"]["properties"]["declaration_check"]
+    assert check["allOf"] == [{"$ref": "#/components/schemas/DeclarationCheck"}]
+    operation = schema["paths"]["/api/v1/verify/"]["post"]
+    requests = operation["requestBody"]["content"]["application/json"]["examples"].values()
+    sent = next(example["value"] for example in requests if "declaration" in example["value"])
+    answers = operation["responses"]["200"]["content"]["application/json"]["examples"].values()
+    shown = next(example["value"] for example in answers if "declaration_check" in example["value"])
+    # The example's certificate holds 20,000 KGM per item; this one 1,200.500 and HS 520512.
+    first, second = ({**line, "hs_code": "520512"} for line in sent["declaration"]["lines"])
+    sent["declaration"]["lines"] = [{**first, "quantity": "500.000"}, second]
+    answer = by_client.post(VERIFY, {**sent, "number": certificate.number}, format="json").json()
+    assert set(answer) == set(shown)
+    assert answer["declaration_check"]["lines"] == shown["declaration_check"]["lines"]
