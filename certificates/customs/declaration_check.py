@@ -16,7 +16,7 @@ from certificates.verification.entry import RegistryEntry
 
 
 def declaration_lines_check(entry: RegistryEntry | None, declaration: dict[str, Any]) -> dict[str, Any]:
-    """Each line's result against what remains now; no certificate on record has no item at all."""
+    """Each line's result against what remains now; with no certificate on record, ``unknown_line``."""
     lines = [DeclaredLine(**line) for line in declaration["lines"]]
     usages = certificate_item_usages(entry) if entry is not None else {}
     results = line_results(lines=lines, usages=usages)
