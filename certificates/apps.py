@@ -11,9 +11,11 @@ class CertificatesConfig(AppConfig):
         # Imported here: these modules read models, which are not loaded when this one is.
         from certificates import observability
         from certificates.customs import signal_handlers as customs_handlers
+        from certificates.customs.declaration_check import DECLARATION_CHECKER
         from certificates.customs.selectors import certificate_usage_read
         from certificates.issuance import signal_handlers as issuance_handlers
         from certificates.verification import signal_handlers as verification_handlers
+        from certificates.verification.declaration_check import declaration_checker_register
         from certificates.verification.usage import usage_reader_register
 
         issuance_handlers.connect()
@@ -21,3 +23,4 @@ class CertificatesConfig(AppConfig):
         customs_handlers.connect()
         observability.register()
         usage_reader_register(certificate_usage_read)
+        declaration_checker_register(DECLARATION_CHECKER)

@@ -33,6 +33,14 @@ def line_mismatches(
     ]
 
 
+def line_results(*, lines: Sequence[DeclaredLine], usages: Mapping[int, ItemUsage]) -> list[str]:
+    """Each line's result: ``match``, or the code of its first mismatch, in ``line_mismatches``' order."""
+    return [
+        next((code for _member, code, _text in _mismatches(line, usages.get(line.item_line))), MATCH)
+        for line in lines
+    ]
+
+
 def _mismatches(line: DeclaredLine, usage: ItemUsage | None) -> Iterator[tuple[str, str, str]]:
     if usage is None:
         yield "item_line", "unknown_line", _("The certificate has no item with this line number.")

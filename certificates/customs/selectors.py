@@ -47,10 +47,29 @@ def declaration_list_of_organization(*, user: User) -> QuerySet[Declaration]:
 
 def certificate_usage_read(entry: RegistryEntry) -> list[dict[str, Any]]:
     """Each item's quantity, what recorded declarations drew and what remains, three decimals."""
-    drawn = dict(ItemUsage.objects.filter(certificate__number=entry.number).values_list("item_line", "used"))
+    drawn = _drawn(entry)
     return [
         _usage(item, drawn.get(int(item["line"]), Decimal("0"))) for item in entry.document.get("items", [])
     ]
+
+
+def certificate_item_usages(entry: RegistryEntry) -> dict[int, ItemUsage]:
+    """Each signed item's usage as a recording would find it, read in one query, no row created or locked."""
+    drawn = _drawn(entry)
+    return {
+        int(item["line"]): ItemUsage(
+            item_line=int(item["line"]),
+            hs_code=str(item["hs_code"]),
+            unit=str(item["unit"]),
+            quantity=Decimal(str(item["quantity"])),
+            used=drawn.get(int(item["line"]), Decimal("0")),
+        )
+        for item in entry.document.get("items", [])
+    }
+
+
+def _drawn(entry: RegistryEntry) -> dict[int, Decimal]:
+    return dict(ItemUsage.objects.filter(certificate__number=entry.number).values_list("item_line", "used"))
 
 
 def _usage(item: dict[str, Any], used: Decimal) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from certificates import roles
 from certificates.issuance.access_codes import access_code_matches
+from certificates.verification.declaration_check import declaration_check
 from certificates.verification.entry import RegistryEntry
 from certificates.verification.outcome import Outcome
 from certificates.verification.receipts import verification_receipt_sign
@@ -31,12 +32,15 @@ def verification_answer(
     binding: dict[str, str] | None = None,
     access_code: str | None = None,
     by_document: bool = False,
+    declaration: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The response body with its signed ``receipt`` (``ServiceUnavailable`` if unsignable).
 
     ``signing_key``: the active key, when the caller has already read it; ``binding``: what ties the
     answer to its question (``answer_binding``); ``access_code`` and ``by_document``: what the
-    caller holds, which decides how long its summary is (``certificate_view``).
+    caller holds, which decides how long its summary is (``certificate_view``); ``declaration``:
+    validated lines to check against the certificate (a customs caller's dry run), whose
+    ``declaration_check`` the receipt signs too.
     """
     body: dict[str, Any] = {
         "valid": outcome.status == VALID,
@@ -56,6 +60,10 @@ def verification_answer(
     usage = certificate_usage_for(entry=outcome.certificate, user=user)
     if usage is not None:
         body["usage"] = usage
+    if declaration is not None:
+        body["declaration_check"] = declaration_check(
+            entry=outcome.certificate, declaration=declaration, valid=body["valid"]
+        )
     body.update(binding or {})
     return {**body, "receipt": verification_receipt_sign(body=body, key=signing_key)}
 

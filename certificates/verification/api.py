@@ -28,6 +28,7 @@ from certificates.api.fields import StrictSerializer
 from certificates.api.problems import ApiProblemSerializer, problems
 from certificates.permissions import IsCustomsOrStaff
 from certificates.verification import services as verification
+from certificates.verification.declaration_check import DeclarationField
 from certificates.verification.models import Verification
 from certificates.verification.throttling import VerifyAnonThrottle, VerifyUserThrottle
 from certsvc.problems import PROBLEM_CONTENT_TYPE, ServiceUnavailable
@@ -88,6 +89,11 @@ class VerifyInputSerializer(StrictSerializer):
         "and hyphens: when it is the certificate's, a summary also names the exporter, the consignee and "
         "the goods. A wrong code is no error: the summary stays short.",
     )
+    declaration = DeclarationField(
+        required=False,
+        help_text="Customs users only: a declaration's `lines`, validated as when recording one, checked "
+        "against the certificate in `declaration_check`; nothing is recorded or drawn down.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("number" in attrs) == ("document" in attrs):
@@ -106,6 +112,19 @@ class UsageSerializer(serializers.Serializer[Any]):
     quantity = serializers.CharField()
     used = serializers.CharField()
     remaining = serializers.CharField()
+
+
+class DeclarationCheckLineSerializer(serializers.Serializer[Any]):
+    item_line = serializers.IntegerField()
+    result = serializers.CharField(
+        help_text="`match`, or the line's first failing rule: `unknown_line`, `hs_code_mismatch`, "
+        "`unit_mismatch`, `quantity_exceeds_remaining`."
+    )
+
+
+class DeclarationCheckSerializer(serializers.Serializer[Any]):
+    ok = serializers.BooleanField(help_text="True only when every line matches and `valid` is true.")
+    lines = DeclarationCheckLineSerializer(many=True, help_text="One per line sent, in the request's order.")
 
 
 class VerifyOutputSerializer(serializers.Serializer[Any]):
@@ -132,6 +151,10 @@ class VerifyOutputSerializer(serializers.Serializer[Any]):
         required=False,
         help_text="To customs users and officers: what declarations drew from each item.",
     )
+    declaration_check = DeclarationCheckSerializer(
+        required=False,
+        help_text="When a customs user sent `declaration`: how its lines fit what the items have left now.",
+    )
     receipt = serializers.CharField(help_text="JWS (typ certsvc-receipt+jws) over this body without receipt.")
 
 
@@ -154,6 +177,46 @@ VERIFY_EXAMPLES = [
         request_only=True,
         description="The compact JWS from `GET /certificates/{number}/document` or from the exporter.",
     ),
+    OpenApiExample(
+        "By number with a declaration to check (customs)",
+        value={
+            "number": "UZBY-2026-EX-000001",
+            "declaration": {
+                "lines": [
+                    {"item_line": 1, "hs_code": "520100", "quantity": "5000.000", "unit": "KGM"},
+                    {"item_line": 2, "hs_code": "520100", "quantity": "90000.000", "unit": "KGM"},
+                ]
+            },
+        },
+        request_only=True,
+        description="A dry run of a declaration before recording it: nothing is recorded or drawn down.",
+    ),
+    OpenApiExample(
+        "A declaration checked (customs)",
+        value={
+            "valid": True,
+            "status": "valid",
+            "number": "UZBY-2026-EX-000001",
+            "checked_at": "2026-12-01T09:30:00Z",
+            "checks": [{"name": "status", "ok": True}],
+            "certificate": {"schema": "certsvc.certificate.v1", "number": "UZBY-2026-EX-000001"},
+            "usage": [
+                {"item_line": 1, "quantity": "20000.000", "used": "0.000", "remaining": "20000.000"},
+                {"item_line": 2, "quantity": "20000.000", "used": "0.000", "remaining": "20000.000"},
+            ],
+            "declaration_check": {
+                "ok": False,
+                "lines": [
+                    {"item_line": 1, "result": "match"},
+                    {"item_line": 2, "result": "quantity_exceeds_remaining"},
+                ],
+            },
+            "receipt": "eyJhbGciOiJFZERTQSIsImtpZCI6Ii4uLiIsInR5cCI6ImNlcnRzdmMtcmVjZWlwdCtqd3MifQ.e30.c2ln",
+        },
+        response_only=True,
+        status_codes=["200"],
+        description="`checks` and `certificate` shortened; every check is listed in a real answer.",
+    ),
 ]
 
 
@@ -168,6 +231,9 @@ class VerifyView(FailClosedMixin, APIView):
         "(malformed, bad_signature, unknown_key, bad_signature, key_revoked, registry_mismatch/not_found, "
         "revoked/superseded, expired/not_yet_valid). An `alg` other than EdDSA/Ed25519 is bad_signature. "
         "With `at`, the status at that moment; a certificate not yet issued then is not_yet_valid. "
+        'Customs users may add `declaration` (`{"lines": [...]}`) to check a declaration without '
+        "recording it: the answer, receipt included, carries `declaration_check`; other callers sending "
+        "it get 400 (`declaration_check_not_customs`). "
         "503 when the registry cannot be read or no key can sign the receipt.",
         request=VerifyInputSerializer,
         examples=VERIFY_EXAMPLES,
@@ -184,6 +250,8 @@ class VerifyView(FailClosedMixin, APIView):
                     number=number, user=request.user, access_code=access_code
                 )
             )
+        if isinstance(request.data, dict) and "declaration" in request.data:
+            verification.declaration_check_allowed_require(user=request.user)
         serializer = VerifyInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -195,6 +263,7 @@ class VerifyView(FailClosedMixin, APIView):
             nonce=data.get("nonce"),
             document_as_sent=_as_sent(request.data, "document") if "document" in data else None,
             access_code=data.get("access_code"),
+            declaration=data.get("declaration"),
         )
         return Response(body)
 

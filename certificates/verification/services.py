@@ -34,6 +34,7 @@ from certificates.verification.checks import (
     certificate_validity_at,
     checks_run,
 )
+from certificates.verification.declaration_check import declaration_check_allowed_require
 from certificates.verification.fast_path import (
     _row_read,
     verification_answer_by_number,
@@ -72,13 +73,17 @@ def verification_verify(
     nonce: str | None = None,
     document_as_sent: str | None = None,
     access_code: str | None = None,
+    declaration: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The answer to a request by ``number`` or by ``document``, about ``at`` (default: now).
 
     The answer echoes ``nonce`` and, for a document, the SHA-256 of ``document_as_sent`` (before
     any trimming; default ``document``). ``access_code`` lengthens a summary when it is the
-    certificate's. An authenticated caller's verification is recorded.
+    certificate's. An authenticated caller's verification is recorded. A customs caller's
+    ``declaration`` (validated lines) is checked, never recorded or drawn down.
     """
+    if declaration is not None:
+        declaration_check_allowed_require(user=user)
     checked_at = timezone.now()
     query, outcome = _outcome(number=number, document=document, moment=at or checked_at)
     sent = document_as_sent if document_as_sent is not None else document
@@ -91,6 +96,7 @@ def verification_verify(
         binding=binding,
         access_code=access_code,
         by_document=document is not None,
+        declaration=declaration,
     )
     verification_record(user=user, query=query, number=outcome.number, status=outcome.status, at=at)
     return body
@@ -140,6 +146,7 @@ __all__ = [
     "certificate_superseded_at",
     "certificate_validity_at",
     "certificate_view",
+    "declaration_check_allowed_require",
     "rfc3339",
     "status_bundle_cache_seconds",
     "status_bundle_entries",

@@ -84,3 +84,16 @@ def test_issuance_benchmark_issues_every_approved_application(postgres, bench_en
     assert Certificate.objects.count() == 4
     assert result["per_second"] > 0
     assert os.environ["DATABASE_URL"].endswith(settings.DATABASES["default"]["NAME"])
+
+
+@pytest.mark.postgres
+def test_declarations_benchmark_records_and_verifies_at_each_level(postgres):
+    from bench import declarations
+    from certificates.customs.models import Declaration
+
+    results = declarations.main(["--levels", "0,5", "--recordings", "2", "--verifies", "3", "--in-place"])
+    assert [result["level"] for result in results] == [0, 5]
+    assert all(result["queries_min"] > 0 and result["check_ms"] > 0 for result in results)
+    # Target: 2 measured at level 0, filled up to 5, 2 measured at 5. Warm-up certificate: 2 warm-up
+    # recordings, then one beside each measured one.
+    assert Declaration.objects.count() == (2 + 3 + 2) + (2 + 2 + 2)

@@ -33,13 +33,14 @@ class DeclarationLineInputSerializer(StrictSerializer):
     unit = serializers.CharField(max_length=3, validators=[validate_unit])
 
 
-class DeclarationInputSerializer(StrictSerializer):
-    declaration_number = serializers.CharField(max_length=64)
-    declared_at = serializers.DateTimeField(validators=[validate_not_future_moment])
-    customs_office = serializers.CharField(max_length=64)
-    lines: serializers.ListSerializer[Any] = serializers.ListSerializer(
+def declaration_lines_field() -> serializers.ListSerializer[Any]:
+    return serializers.ListSerializer(
         child=DeclarationLineInputSerializer(), allow_empty=False, max_length=MAX_LINES
     )
+
+
+class DeclaredLinesMixin(serializers.Serializer[Any]):
+    """The rules of a declaration's ``lines`` beyond each line's: no two name one ``item_line``."""
 
     def validate_lines(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         counts = Counter(line["item_line"] for line in lines)
@@ -57,6 +58,19 @@ class DeclarationInputSerializer(StrictSerializer):
 
     def declared_lines(self) -> list[DeclaredLine]:
         return [DeclaredLine(**line) for line in self.validated_data["lines"]]
+
+
+class DeclarationInputSerializer(DeclaredLinesMixin, StrictSerializer):
+    declaration_number = serializers.CharField(max_length=64)
+    declared_at = serializers.DateTimeField(validators=[validate_not_future_moment])
+    customs_office = serializers.CharField(max_length=64)
+    lines = declaration_lines_field()
+
+
+class DeclarationCheckInputSerializer(DeclaredLinesMixin, StrictSerializer):
+    """A declaration's lines as verify checks them (CONTRACT §10): validated as a recording's."""
+
+    lines = declaration_lines_field()
 
 
 class AnnulInputSerializer(StrictSerializer):

@@ -1,5 +1,6 @@
 """Demo data for a local run: the issuer, an Uzbek exporter, a Belarusian consignee, customs of both
-countries, users ``exporter``, ``officer``, ``customs`` and ``admin``, and an active signing key.
+countries, users ``exporter``, ``officer``, ``customs`` (Uzbekistan), ``customs_by`` (Belarus) and
+``admin``, and an active signing key.
 
 Safe to run again: everything is looked up before it is created. The password comes from
 ``DEMO_PASSWORD``; without it one is generated once, kept in ``VAR_DIR/demo_password`` and printed.
@@ -38,6 +39,7 @@ USERS = {
     "exporter": ("exporter", Role.EXPORTER),
     "officer": ("issuer", Role.OFFICER),
     "customs": ("customs_uz", Role.CUSTOMS),
+    "customs_by": ("customs_by", Role.CUSTOMS),  # CONTRACT §6 (v1.1): the demo certificate's destination
 }
 PASSWORD_FILE = "demo_password"  # noqa: S105 - a file name, not a password
 
@@ -49,7 +51,9 @@ class Command(BaseCommand):
         password, generated = self._password()
         self._people(password)
         key = signing_key_ensure_active()  # the signing app owns keys
-        self.stdout.write(self.style.SUCCESS("Demo data ready: users exporter, officer, customs, admin."))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready: users exporter, officer, customs, customs_by, admin.")
+        )
         self.stdout.write(f"Active signing key: {key.kid}")
         if generated:
             self.stdout.write(f"Demo password (generated, kept in {self._password_path()}): {password}")
