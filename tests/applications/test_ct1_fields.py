@@ -22,7 +22,7 @@ def test_the_shipped_lists_hold_the_cis_criteria_and_rec21_codes():
 def test_items_keep_the_ct1_columns_given_and_answer_them_back(exporter):
     items = [
         item_payload(0, **CT1),
-        item_payload(1, origin_criterion="Д", packages={"count": 3, "kind": "PX"}),
+        item_payload(1, origin_criterion="Д", packages={"count": "3", "kind": "PX"}),
     ]
     response = post(exporter, application_payload(items=items, print_language="uz"))
     assert response.status_code == 201, response.content
@@ -56,7 +56,9 @@ def test_an_origin_criterion_outside_the_rules_is_refused(exporter, criterion):
     assert set(errors) == {"items.0.origin_criterion"}
 
 
-@pytest.mark.parametrize("count", ["0", 0, -1, "1.5", 1.5, "abc", "", True, None, "1e3", " 2"])
+@pytest.mark.parametrize(
+    "count", ["0", 0, 3, -1, "-1", "1.5", 1.5, "abc", "", True, None, "1e3", " 2", "٣", "1000000001"]
+)
 def test_a_packages_count_that_is_not_a_whole_number_from_1_is_refused(exporter, count):
     item = item_payload(0, packages={"count": count, "kind": "CT"})
     errors = errors_of(post(exporter, application_payload(items=[item])))
@@ -103,19 +105,19 @@ def test_every_bad_ct1_column_is_named_at_once(exporter):
         (
             "ru",
             "Это не критерий происхождения по Правилам СНГ (допустимы: П, Д).",
-            'Укажите количество мест целым числом, например "24".',
+            'Укажите количество мест строкой из цифр, например "24".',
             "Это не поддерживаемый код вида упаковки по Рекомендации ЕЭК ООН № 21.",
         ),
         (
             "uz",
             "MDH qoidalari boʻyicha kelib chiqish mezoni emas (ruxsat etilganlari: П, Д).",
-            'Joylar sonini butun son bilan yuboring, masalan "24".',
+            'Joylar sonini raqamlar qatori bilan yuboring, masalan "24".',
             "Bu BMT YeIK 21-tavsiyasi boʻyicha qoʻllab-quvvatlanadigan qadoq turi kodi emas.",
         ),
         (
             "en",
             "Not an origin criterion of the CIS rules (accepted: П, Д).",
-            'Send the number of packages as a whole number, e.g. "24".',
+            'Send the number of packages as a string of digits, e.g. "24".',
             "Not a supported UN/ECE Recommendation 21 package code.",
         ),
     ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -66,19 +67,18 @@ class InvoiceInputSerializer(StrictSerializer):
 class PackageCountField(serializers.IntegerField):
     """A whole number of packages, at least 1, sent as a string of digits (as the document carries it)."""
 
-    default_error_messages = {"not_whole": _('Send the number of packages as a whole number, e.g. "24".')}
+    default_error_messages = {"not_whole": _('Send the number of packages as a string of digits, e.g. "24".')}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(min_value=1, max_value=PACKAGES_MAX_COUNT, **kwargs)
 
     def to_internal_value(self, data: Any) -> int:
-        if isinstance(data, bool) or not (
-            isinstance(data, int) or (isinstance(data, str) and data.isdigit())
-        ):
+        # A string, like the decimals: every language reads it the same (no 24.0, no 2.4e1).
+        if not (isinstance(data, str) and data.isascii() and data.isdigit()):
             self.fail("not_whole")
         return int(super().to_internal_value(data))
 
-    def to_representation(self, value: Any) -> str:
+    def to_representation(self, value: Any) -> Any:
         return str(value)
 
 
@@ -264,7 +264,7 @@ class PackagesOutputSerializer(serializers.Serializer[GoodsItem]):
 
 
 # Stated only when the exporter gave them: absent otherwise, never null (as in the document).
-_CT1_STATED = {
+_CT1_STATED: dict[str, Callable[[GoodsItem], bool]] = {
     "origin_criterion": lambda item: bool(item.origin_criterion),
     "packages": lambda item: item.packages_count is not None and bool(item.packages_kind),
     "marks": lambda item: bool(item.marks),

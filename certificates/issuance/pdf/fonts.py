@@ -16,7 +16,7 @@ import copy
 import functools
 from io import BytesIO
 
-from fontTools import subset as ft_subset
+from fontTools import subset as ft_subset  # type: ignore[import-untyped]  # no stubs; fpdf2 uses it
 from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
