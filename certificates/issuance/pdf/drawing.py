@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import gettext
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -119,7 +120,19 @@ def _value_area(line: Line, x: float, w: float) -> tuple[float, float]:
     return x + 2, w - 4
 
 
+# Line breaking is most of a PDF's cost, and a box measures its lines before it draws them:
+# each PDF remembers the height of a line at a width.
+_HEIGHTS: weakref.WeakKeyDictionary[FPDF, dict[tuple[Line, float], float]] = weakref.WeakKeyDictionary()
+
+
 def _line_height(pdf: FPDF, line: Line, w: float) -> float:
+    known = _HEIGHTS.setdefault(pdf, {})
+    if (line, w) not in known:
+        known[line, w] = _measured_height(pdf, line, w)
+    return known[line, w]
+
+
+def _measured_height(pdf: FPDF, line: Line, w: float) -> float:
     _, value_w = _value_area(line, 0, w)
     pdf.set_font(FONT, "B" if line.bold else "", line.size)
     lines = pdf.multi_cell(
