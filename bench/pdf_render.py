@@ -91,7 +91,7 @@ def rate(render: Callable[[], bytes], count: int) -> float:
     return count / (time.process_time() - started)
 
 
-def main(argv=None) -> None:
+def main(argv=None) -> dict:
     args = parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "certsvc.settings")
     import django
@@ -117,18 +117,21 @@ def main(argv=None) -> None:
 
     render()  # warm: imports, the prepared faces
     before, after = [], []
-    for _ in range(args.rounds):
-        page.fonts_install = fonts_parsed_per_pdf
-        before.append(rate(render, args.pdfs))
+    try:
+        for _ in range(args.rounds):
+            page.fonts_install = fonts_parsed_per_pdf
+            before.append(rate(render, args.pdfs))
+            page.fonts_install = fonts_install
+            after.append(rate(render, args.pdfs))
+    finally:
         page.fonts_install = fonts_install
-        after.append(rate(render, args.pdfs))
     b, a = statistics.median(before), statistics.median(after)
-    print(
-        f"items {args.items}, {args.pdfs} PDFs x {args.rounds} rounds, one core, {len(render())} bytes per PDF"
-    )
+    size = len(render())
+    print(f"items {args.items}, {args.pdfs} PDFs x {args.rounds} rounds, one core, {size} bytes per PDF")
     print(f"before (fonts parsed per PDF): {b:7.2f} PDFs/s  {1000 / b:6.1f} ms per PDF")
     print(f"after  (fonts kept):           {a:7.2f} PDFs/s  {1000 / a:6.1f} ms per PDF")
     print(f"ratio after/before: {a / b:.2f}")
+    return {"before_per_s": b, "after_per_s": a, "ratio": a / b}
 
 
 if __name__ == "__main__":
