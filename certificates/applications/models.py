@@ -58,7 +58,11 @@ class Application(models.Model):
     invoice_number = models.CharField(_("invoice number"), max_length=64)
     invoice_date = models.DateField(_("invoice date"))
     print_language = models.CharField(
-        _("print language"), max_length=2, choices=PrintLanguage.choices, default=PrintLanguage.ENGLISH
+        _("print language"),
+        max_length=2,
+        choices=PrintLanguage.choices,
+        default=PrintLanguage.ENGLISH,
+        db_default=PrintLanguage.ENGLISH,  # rows written by bulk COPY (bench/generator) get it too
     )
     replaces = models.ForeignKey(
         "Certificate",
@@ -138,10 +142,14 @@ class GoodsItem(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     origin_country = CountryField(_("country of origin"))
     # CT-1 columns 8, 6 and 5; blank (or null) when the exporter did not state them.
-    origin_criterion = models.CharField(_("origin criterion"), max_length=4, blank=True, default="")
+    origin_criterion = models.CharField(
+        _("origin criterion"), max_length=4, blank=True, default="", db_default=""
+    )
     packages_count = models.PositiveIntegerField(_("number of packages"), null=True, blank=True)
-    packages_kind = models.CharField(_("kind of packages"), max_length=2, blank=True, default="")
-    marks = models.CharField(_("marks and numbers"), max_length=500, blank=True, default="")
+    packages_kind = models.CharField(
+        _("kind of packages"), max_length=2, blank=True, default="", db_default=""
+    )
+    marks = models.CharField(_("marks and numbers"), max_length=500, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["application", "line"]
