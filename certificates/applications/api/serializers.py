@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -263,14 +262,6 @@ class PackagesOutputSerializer(serializers.Serializer[GoodsItem]):
     kind = serializers.CharField(source="packages_kind")
 
 
-# Stated only when the exporter gave them: absent otherwise, never null (as in the document).
-_CT1_STATED: dict[str, Callable[[GoodsItem], bool]] = {
-    "origin_criterion": lambda item: bool(item.origin_criterion),
-    "packages": lambda item: item.packages_count is not None and bool(item.packages_kind),
-    "marks": lambda item: bool(item.marks),
-}
-
-
 class GoodsItemOutputSerializer(serializers.ModelSerializer[GoodsItem]):
     origin_country = CountryCodeField()
     origin_criterion = serializers.CharField(required=False)
@@ -293,10 +284,10 @@ class GoodsItemOutputSerializer(serializers.ModelSerializer[GoodsItem]):
         ]
 
     def to_representation(self, instance: GoodsItem) -> dict[str, Any]:
+        """Columns the exporter did not state are absent, never null, as in the document."""
         data = super().to_representation(instance)
-        for name, stated in _CT1_STATED.items():
-            if not stated(instance):
-                data.pop(name, None)
+        for name in instance.ct1_missing:
+            data.pop(name, None)
         return data
 
 
