@@ -27,6 +27,7 @@ from certificates.accounts.models import Organization
 from certificates.applications.models import Application, GoodsItem
 from certificates.applications.services import APPLICATION_STREAM
 from certificates.audit import GENESIS, Stream, event_digest
+from certificates.issuance.access_codes import access_code_new
 from certificates.issuance.document import certificate_document_build
 from certificates.issuance.history import CERTIFICATE_STREAM
 from certificates.issuance.models import Certificate
@@ -52,7 +53,7 @@ ITEM_COLUMNS = (
 CERTIFICATE_COLUMNS = (
     "id number type year sequence status document canonical jws jws_sha256 kid issued_at valid_from "
     "valid_until revoked_at revocation_reason log_index pdf created_at application_id replaces_id "
-    "superseded_by_id"
+    "superseded_by_id access_code"
 ).split()
 EVENT_COLUMNS = ["at", "from_status", "to_status", "action", "reason", "actor_id", "prev_hash", "hash"]
 LEAF_COLUMNS = ["index", "leaf_hash", "entry", "created_at"]
@@ -277,6 +278,7 @@ class CertificateRows:
             "jws": jws,
             "jws_sha256": hashlib.sha256(jws.encode("ascii")).hexdigest(),
             "kid": self.plan.kid,
+            "access_code": access_code_new(),
         }
 
     def _document(

@@ -70,7 +70,11 @@ def decisions_open(application: Application, user: object) -> list[Decision]:
 
 class GoodsItemInline(ReadOnlyInline):
     model = GoodsItem
-    fields = readonly_fields = GOODS_ITEM_COLUMNS
+    fields = readonly_fields = (*GOODS_ITEM_COLUMNS, "ct1_missing_display")
+
+    @admin.display(description=_("CT-1 columns not stated"))
+    def ct1_missing_display(self, item: GoodsItem) -> str:
+        return ", ".join(item.ct1_missing) or "—"
 
 
 class ApplicationEventInline(AuditEventInline):

@@ -33,6 +33,12 @@ class Application(models.Model):
         SEA = "sea", _("Sea")
         MULTIMODAL = "multimodal", _("Multimodal")
 
+    class PrintLanguage(models.TextChoices):
+        """The second language of the printed CT-1; Russian, the form's own, is always the first."""
+
+        ENGLISH = "en", _("Russian and English")
+        UZBEK = "uz", _("Russian and Uzbek")
+
     exporter = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="applications", verbose_name=_("exporter")
     )
@@ -51,6 +57,13 @@ class Application(models.Model):
     transport_details = models.CharField(_("transport details"), max_length=500, blank=True)
     invoice_number = models.CharField(_("invoice number"), max_length=64)
     invoice_date = models.DateField(_("invoice date"))
+    print_language = models.CharField(
+        _("print language"),
+        max_length=2,
+        choices=PrintLanguage.choices,
+        default=PrintLanguage.ENGLISH,
+        db_default=PrintLanguage.ENGLISH,  # rows written by bulk COPY (bench/generator) get it too
+    )
     replaces = models.ForeignKey(
         "Certificate",
         on_delete=models.PROTECT,
@@ -109,6 +122,10 @@ GOODS_ITEM_COLUMNS = (
     "value",
     "currency",
     "origin_country",
+    "origin_criterion",
+    "packages_count",
+    "packages_kind",
+    "marks",
 )
 
 
@@ -124,6 +141,15 @@ class GoodsItem(models.Model):
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)
     origin_country = CountryField(_("country of origin"))
+    # CT-1 columns 8, 6 and 5; blank (or null) when the exporter did not state them.
+    origin_criterion = models.CharField(
+        _("origin criterion"), max_length=4, blank=True, default="", db_default=""
+    )
+    packages_count = models.PositiveIntegerField(_("number of packages"), null=True, blank=True)
+    packages_kind = models.CharField(
+        _("kind of packages"), max_length=2, blank=True, default="", db_default=""
+    )
+    marks = models.CharField(_("marks and numbers"), max_length=500, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["application", "line"]
@@ -136,6 +162,14 @@ class GoodsItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line}. {self.hs_code} {self.description[:40]}"
+
+    @property
+    def ct1_missing(self) -> list[str]:
+        """The optional CT-1 columns this item does not state, named as the API names them."""
+        missing = [] if self.origin_criterion else ["origin_criterion"]
+        if self.packages_count is None or not self.packages_kind:
+            missing.append("packages")
+        return missing if self.marks else [*missing, "marks"]
 
 
 class ApplicationEvent(AuditEvent):

@@ -49,6 +49,7 @@ APPLICATION_FIELDS = frozenset(
         "transport_details",
         "invoice_number",
         "invoice_date",
+        "print_language",
         "replaces",
     }
 )
@@ -299,7 +300,7 @@ def _replace_items(application: Application, items: Sequence[Mapping[str, Any]])
         )
     application.items.all().delete()
     GoodsItem.objects.bulk_create(
-        GoodsItem(application=application, line=position, **{k: item[k] for k in ITEM_FIELDS})
+        GoodsItem(application=application, line=position, **{k: item[k] for k in ITEM_FIELDS if k in item})
         for position, item in enumerate(items, start=1)
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import renderers, serializers, status, viewsets
@@ -200,10 +201,18 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet[Certificate]):
 
     @extend_schema(
         summary="The printable certificate (PDF with QR code)",
+        description="CT-1 in Russian and the application's `print_language`. A revoked, superseded or "
+        "exhausted certificate's PDF carries that status as a stamp on every page.",
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, **problems(401, 403, 404)},
     )
-    def pdf(self, request: Request, number: str) -> FileResponse:
+    def pdf(self, request: Request, number: str) -> HttpResponseBase:
         certificate = self.get_object()
+        stamped = issuance.certificate_pdf_stamped(certificate=certificate)
+        if stamped is not None:
+            # Revoked, superseded or exhausted: the kept file was printed while it was valid.
+            response = HttpResponse(stamped, content_type="application/pdf")
+            response["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
+            return response
         if not certificate.pdf:
             # Normally rendered by the worker after issuance; a fresh certificate is rendered now.
             certificate = issuance.certificate_pdf_store(certificate=certificate)

@@ -67,6 +67,10 @@ def _trade(application: Application) -> dict[str, Any]:
 
 
 def _item(item: GoodsItem) -> dict[str, Any]:
+    return {**_item_v1(item), **_item_ct1(item)}
+
+
+def _item_v1(item: GoodsItem) -> dict[str, Any]:
     return {
         "line": item.line,
         "description": item.description,
@@ -79,3 +83,15 @@ def _item(item: GoodsItem) -> dict[str, Any]:
         "currency": item.currency,
         "origin_country": str(item.origin_country),
     }
+
+
+def _item_ct1(item: GoodsItem) -> dict[str, Any]:
+    """The CT-1 columns of CONTRACT §1 (v1.1), each present only when the exporter stated it."""
+    stated: dict[str, Any] = {}
+    if item.origin_criterion:
+        stated["origin_criterion"] = item.origin_criterion
+    if item.packages_count is not None and item.packages_kind:
+        stated["packages"] = {"count": str(item.packages_count), "kind": item.packages_kind}
+    if item.marks:
+        stated["marks"] = item.marks
+    return stated

@@ -1,4 +1,5 @@
-"""The printable PDF of an issued certificate, rendered once and kept."""
+"""The printable PDF of an issued certificate: rendered once and kept while it is valid; a
+revoked, superseded or exhausted certificate's PDF is rendered when served, with its stamp."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.db import transaction
 from certificates.issuance.models import Certificate
 from certificates.issuance.paper import certificate_attachments, certificate_qr_text
 from certificates.issuance.pdf import certificate_pdf_render
+from certificates.issuance.pdf.labels import status_label
 
 
 def certificate_pdf_store(*, certificate: Certificate) -> Certificate:
@@ -19,18 +21,43 @@ def certificate_pdf_store(*, certificate: Certificate) -> Certificate:
     """
     if certificate.pdf:
         return certificate
-    content = certificate_pdf_render(
-        document=certificate.document,
-        verify_url=certificate_public_url(certificate),
-        qr_text=certificate_qr_text(certificate),
-        attachments=certificate_attachments(certificate),
-    )
+    content = _render(certificate, stamp=None)
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if not locked.pdf:
             locked.pdf.save(f"{locked.number}.pdf", ContentFile(content), save=False)
             locked.save(update_fields=["pdf"])
     return locked
+
+
+def certificate_pdf_stamped(*, certificate: Certificate) -> bytes | None:
+    """The PDF of a certificate that is no longer valid, rendered now with its stamp on every page
+    (the kept file was printed while it was valid); ``None`` when the kept file stands."""
+    stamp = status_label(certificate_pdf_status(certificate), _print_language(certificate))
+    return _render(certificate, stamp=stamp) if stamp else None
+
+
+def certificate_pdf_status(certificate: Certificate) -> str:
+    """``revoked``, ``superseded``, ``exhausted`` (CONTRACT §10), or ``issued`` while it is valid."""
+    if certificate.status != Certificate.Status.ISSUED:
+        return str(certificate.status)
+    return "exhausted" if certificate.exhausted_at else str(certificate.status)
+
+
+def _render(certificate: Certificate, *, stamp: str | None) -> bytes:
+    return certificate_pdf_render(
+        document=certificate.document,
+        verify_url=certificate_public_url(certificate),
+        status_label=stamp,
+        access_code=certificate.access_code,
+        language=_print_language(certificate),
+        qr_text=certificate_qr_text(certificate),
+        attachments=certificate_attachments(certificate),
+    )
+
+
+def _print_language(certificate: Certificate) -> str:
+    return str(certificate.application.print_language)
 
 
 def certificate_public_url(certificate: Certificate) -> str:

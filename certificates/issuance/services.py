@@ -37,7 +37,11 @@ from certificates.issuance.history import (
 )
 from certificates.issuance.models import Certificate, IssuanceOrder
 from certificates.issuance.numbering import certificate_number_allocate
-from certificates.issuance.printing import certificate_pdf_store, certificate_public_url
+from certificates.issuance.printing import (
+    certificate_pdf_stamped,
+    certificate_pdf_store,
+    certificate_public_url,
+)
 from certificates.issuance.replacement import certificate_replace
 from certificates.issuance.revocation import certificate_revoke, certificate_supersede
 from certificates.issuance.signals import certificate_issued
@@ -53,6 +57,7 @@ __all__ = [
     "IssuanceFailure",
     "IssueResult",
     "certificate_issue",
+    "certificate_pdf_stamped",
     "certificate_pdf_store",
     "certificate_public_url",
     "certificate_replace",

@@ -58,6 +58,16 @@ def test_offline_benchmark_reports_both_rates_and_their_ratio():
     assert 0 < result["ratio"] < 2
 
 
+def test_pdf_benchmark_reports_both_rates_and_restores_the_kept_fonts():
+    from bench import pdf_render
+    from certificates.issuance.pdf import fonts, page
+
+    result = pdf_render.main(["--pdfs", "2", "--rounds", "1", "--items", "2"])
+    assert result["before_per_s"] > 0
+    assert result["after_per_s"] > 0
+    assert page.fonts_install is fonts.fonts_install
+
+
 @pytest.mark.postgres
 def test_verify_load_benchmark_serves_and_measures_every_endpoint(postgres, bench_env):
     from bench import verify_load

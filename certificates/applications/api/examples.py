@@ -15,6 +15,9 @@ _ITEMS = [
         "value": "5400.00",
         "currency": "USD",
         "origin_country": "UZ",
+        "origin_criterion": "П",
+        "packages": {"count": "48", "kind": "CT"},
+        "marks": "TTE/MTJ 0042, cartons 1-48",
     },
     {
         "description": "Cotton yarn, combed, not put up for retail sale",
@@ -26,6 +29,8 @@ _ITEMS = [
         "value": "3120.00",
         "currency": "USD",
         "origin_country": "UZ",
+        "origin_criterion": "Д",
+        "packages": {"count": "32", "kind": "BG"},
     },
 ]
 
@@ -42,6 +47,7 @@ APPLICATION = {
     "transport": {"mode": "road", "details": "Truck 01 A 123 BC, via Kazakhstan and Russia"},
     "invoice": {"number": "INV-2026-0042", "date": "2026-11-20"},
     "items": _ITEMS,
+    "print_language": "uz",
 }
 
 APPLICATION_EXAMPLES = [
@@ -50,7 +56,9 @@ APPLICATION_EXAMPLES = [
         value=APPLICATION,
         request_only=True,
         description="Valid as is (docs/examples/application.json): a Belarusian UNP with its check "
-        "digit, a 10- and a 6-digit HS code, UN/ECE Rec. 20 units H87 and KGM, decimals as strings.",
+        "digit, a 10- and a 6-digit HS code, UN/ECE Rec. 20 units H87 and KGM, decimals as strings; "
+        "CT-1 origin criteria П and Д, packages as UN/ECE Rec. 21 codes (CT cartons, BG bags), marks "
+        "on the first item only (optional), printed in Russian and Uzbek.",
     )
 ]
 

@@ -20,6 +20,12 @@ from certificates.api.fields import (
 from certificates.applications.api.examples import APPLICATION_EXAMPLES, REASON_EXAMPLES
 from certificates.applications.models import GOODS_ITEM_COLUMNS, Application, ApplicationEvent, GoodsItem
 from certificates.applications.services import MAX_ITEMS
+from certificates.applications.validation import (
+    MARKS_MAX_LENGTH,
+    PACKAGES_MAX_COUNT,
+    validate_origin_criterion,
+    validate_package_kind,
+)
 from certificates.validators import (
     validate_currency,
     validate_hs_code,
@@ -56,6 +62,37 @@ class InvoiceInputSerializer(StrictSerializer):
     date = serializers.DateField(validators=[validate_not_future])
 
 
+@extend_schema_field({"type": "string", "pattern": "^[1-9][0-9]{0,8}$", "example": "24"})
+class PackageCountField(serializers.IntegerField):
+    """A whole number of packages, at least 1, sent as a string of digits (as the document carries it)."""
+
+    default_error_messages = {"not_whole": _('Send the number of packages as a string of digits, e.g. "24".')}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=PACKAGES_MAX_COUNT, **kwargs)
+
+    def to_internal_value(self, data: Any) -> int:
+        # A string, like the decimals: every language reads it the same (no 24.0, no 2.4e1).
+        if not (isinstance(data, str) and data.isascii() and data.isdigit()):
+            self.fail("not_whole")
+        return int(super().to_internal_value(data))
+
+    def to_representation(self, value: Any) -> Any:
+        return str(value)
+
+
+class PackagesInputSerializer(StrictSerializer):
+    """CT-1 column 6: how many packages and of which kind (UN/ECE Rec 21 code, e.g. CT carton)."""
+
+    count = PackageCountField()
+    kind = serializers.CharField(max_length=2, validators=[validate_package_kind])
+
+
+@extend_schema_field(PackagesInputSerializer)
+class PackagesField(WholeObjectField):
+    serializer_class = PackagesInputSerializer
+
+
 class GoodsItemInputSerializer(StrictSerializer):
     line = serializers.IntegerField(
         required=False, min_value=1, help_text="Optional; when sent it must equal the item's position (1..n)."
@@ -69,12 +106,26 @@ class GoodsItemInputSerializer(StrictSerializer):
     value = DecimalStringField(max_digits=18, decimal_places=2, validators=[validate_positive])
     currency = serializers.CharField(max_length=3, validators=[validate_currency])
     origin_country = CountryCodeField()
+    origin_criterion = serializers.CharField(
+        max_length=4,
+        required=False,
+        validators=[validate_origin_criterion],
+        help_text="CT-1 column 8 under the CIS rules of 20 November 2009: П wholly obtained, "
+        "Д sufficient processing (the list is in docs/contract.md).",
+    )
+    packages = PackagesField(required=False)
+    marks = serializers.CharField(
+        max_length=MARKS_MAX_LENGTH, required=False, allow_blank=True, help_text="CT-1 column 5."
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["net_weight_kg"] > attrs["gross_weight_kg"]:
             raise serializers.ValidationError(
                 {"net_weight_kg": [_("The net weight cannot exceed the gross weight.")]}
             )
+        packages = attrs.pop("packages", None)
+        if packages:
+            attrs["packages_count"], attrs["packages_kind"] = packages["count"], packages["kind"]
         return attrs
 
 
@@ -149,6 +200,11 @@ class ApplicationInputSerializer(StrictSerializer):
     transport = TransportField()
     invoice = InvoiceField()
     items = ItemsField()
+    print_language = serializers.ChoiceField(
+        choices=Application.PrintLanguage.choices,
+        required=False,
+        help_text="The printed certificate's second language; Russian is always the first.",
+    )
     # Only a number: which certificates the caller may replace is the service's rule.
     replaces = CertificateNumberField(
         required=False,
@@ -201,12 +257,38 @@ class InvoiceOutputSerializer(serializers.Serializer[Application]):
     date = serializers.DateField(source="invoice_date")
 
 
+class PackagesOutputSerializer(serializers.Serializer[GoodsItem]):
+    count = PackageCountField(source="packages_count")
+    kind = serializers.CharField(source="packages_kind")
+
+
 class GoodsItemOutputSerializer(serializers.ModelSerializer[GoodsItem]):
     origin_country = CountryCodeField()
+    origin_criterion = serializers.CharField(required=False)
+    packages = PackagesOutputSerializer(source="*", required=False)
+    marks = serializers.CharField(required=False)
+    ct1_missing = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The CT-1 columns this item does not state (origin_criterion, packages, marks); "
+        "the printed certificate says 'not stated' there.",
+    )
 
     class Meta:
         model = GoodsItem
-        fields = list(GOODS_ITEM_COLUMNS)
+        fields = [
+            *GOODS_ITEM_COLUMNS[: GOODS_ITEM_COLUMNS.index("packages_count")],
+            "packages",
+            "marks",
+            "ct1_missing",
+        ]
+
+    def to_representation(self, instance: GoodsItem) -> dict[str, Any]:
+        """Columns the exporter did not state are absent, never null, as in the document."""
+        data = super().to_representation(instance)
+        for name in instance.ct1_missing:
+            data.pop(name, None)
+        return data
 
 
 class ApplicationEventOutputSerializer(serializers.ModelSerializer[ApplicationEvent]):
@@ -241,6 +323,7 @@ class ApplicationOutputSerializer(serializers.ModelSerializer[Application]):
             "transport",
             "invoice",
             "items",
+            "print_language",
             "replaces",
             "certificate",
             "created_at",

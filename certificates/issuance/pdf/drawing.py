@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import gettext
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -58,18 +59,18 @@ def draw_status_banner(pdf: FPDF, label: str) -> None:
     pdf.set_xy(MARGIN, y + 10)
 
 
-def section_label(pdf: FPDF, number: str, ru: str, en: str) -> None:
+def section_label(pdf: FPDF, number: str, ru: str, other: str) -> None:
     y = pdf.get_y()
     frame(pdf, MARGIN, y, CONTENT_W, 5.5)
-    caption(pdf, MARGIN, y, number, ru, en)
+    caption(pdf, MARGIN, y, number, ru, other)
     pdf.set_xy(MARGIN, y + 5.5)
 
 
 def draw_box(
-    pdf: FPDF, x: float, y: float, w: float, h: float, number: str, ru: str, en: str, lines: list[Line]
+    pdf: FPDF, x: float, y: float, w: float, h: float, number: str, ru: str, other: str, lines: list[Line]
 ) -> None:
     frame(pdf, x, y, w, h)
-    caption(pdf, x, y, number, ru, en)
+    caption(pdf, x, y, number, ru, other)
     draw_lines(pdf, lines, x, y + 5.5, w)
 
 
@@ -80,14 +81,14 @@ def frame(pdf: FPDF, x: float, y: float, w: float, h: float) -> None:
     pdf.set_line_width(0.2)
 
 
-def caption(pdf: FPDF, x: float, y: float, number: str, ru: str, en: str) -> None:
+def caption(pdf: FPDF, x: float, y: float, number: str, ru: str, other: str) -> None:
     pdf.set_xy(x + 1.5, y + 1.3)
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, "B", 7)
     pdf.write(3, f"{number}  {ru}")
     pdf.set_text_color(*MUTED)
     pdf.set_font(FONT, "", 7)
-    pdf.write(3, f" / {en}")
+    pdf.write(3, f" / {other}")
     pdf.set_text_color(*INK)
 
 
@@ -117,7 +118,19 @@ def _value_area(line: Line, x: float, w: float) -> tuple[float, float]:
     return x + 2, w - 4
 
 
+# Line breaking is most of a PDF's cost, and a box measures its lines before it draws them:
+# each PDF remembers the height of a line at a width.
+_HEIGHTS: weakref.WeakKeyDictionary[FPDF, dict[tuple[Line, float], float]] = weakref.WeakKeyDictionary()
+
+
 def _line_height(pdf: FPDF, line: Line, w: float) -> float:
+    known = _HEIGHTS.setdefault(pdf, {})
+    if (line, w) not in known:
+        known[line, w] = _measured_height(pdf, line, w)
+    return known[line, w]
+
+
+def _measured_height(pdf: FPDF, line: Line, w: float) -> float:
     _, value_w = _value_area(line, 0, w)
     pdf.set_font(FONT, "B" if line.bold else "", line.size)
     lines = pdf.multi_cell(
@@ -156,18 +169,32 @@ def text(
 
 
 @functools.cache
-def _russian_country_names() -> gettext.NullTranslations:
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"], fallback=True)
+def _country_names(language: str) -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
 
 
-def country(code: str, *, english: bool = True) -> str:
-    """`UZ Узбекистан / Uzbekistan`; an unknown code prints as given."""
-    country = pycountry.countries.get(alpha_2=code) if code else None
-    if country is None:
+def country(code: str, *, second: str | None = "en") -> str:
+    """`UZ Узбекистан / Uzbekistan` (or `/ Oʻzbekiston`); Russian only without ``second``;
+    an unknown code prints as given."""
+    found = pycountry.countries.get(alpha_2=code) if code else None
+    if found is None:
         return code or "—"
-    english_name = getattr(country, "common_name", None) or country.name
-    russian_name = _russian_country_names().gettext(country.name)
-    return f"{code} {russian_name} / {english_name}" if english else f"{code} {russian_name}"
+    russian_name = _country_names("ru").gettext(found.name)
+    if second is None:
+        return f"{code} {russian_name}"
+    return f"{code} {russian_name} / {country_name(code, second)}"
+
+
+def country_name(code: str, language: str) -> str:
+    """The country's name in ``language`` (``ru``, ``uz``; English otherwise), the code when unknown."""
+    found = pycountry.countries.get(alpha_2=code) if code else None
+    if found is None:
+        return code or "—"
+    english_name = getattr(found, "common_name", None) or found.name
+    if language == "en":
+        return str(english_name)
+    translated = _country_names(language).gettext(found.name)
+    return english_name if translated == found.name and language != "ru" else translated
 
 
 def parse_instant(value: str) -> datetime:

@@ -1,0 +1,74 @@
+"""DejaVu Sans prepared once per process and handed to every PDF as a fresh copy.
+
+``FPDF.add_font`` parses the whole TTF (cmap, the metrics of its 6,253 glyphs, their names) on
+each call, and at output fontTools reads those tables again to cut the subset a PDF embeds:
+together most of a certificate's rendering. Once per process, this module cuts the font down to
+the scripts a certificate prints (Latin with its extensions and modifier letters such as Uzbek
+ʻ, Greek, Cyrillic, Armenian, Georgian, punctuation, currency, arrows and mathematical signs),
+without the shaping tables nothing here uses, and parses that. Each PDF then gets a copy of the
+parsed face with what a document changes of its own: the face's index in that PDF, the glyphs it
+used, and a fontTools object, reopened lazily from the prepared bytes, that output subsets in place.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from io import BytesIO
+
+from fontTools import subset as ft_subset  # type: ignore[import-untyped]  # no stubs; fpdf2 uses it
+from fontTools import ttLib
+from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
+
+from certificates.issuance.pdf.drawing import FONT, FONT_DIR
+
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+PRINTED_BLOCKS = (
+    (0x0020, 0x058F),  # Latin, IPA, modifier letters, combining marks, Greek, Cyrillic, Armenian
+    (0x10A0, 0x10FF),  # Georgian
+    (0x1E00, 0x1EFF),  # Latin Extended Additional
+    (0x2000, 0x23FF),  # punctuation, super/subscripts, currency, letterlike, arrows, maths, technical
+    (0x2460, 0x25FF),  # enclosed alphanumerics, box drawing, blocks, geometric shapes
+    (0xFB00, 0xFB06),  # Latin ligatures
+    (0xFFFD, 0xFFFD),  # replacement character
+)
+# Tables for shaping and bitmaps: fpdf2 drops them from what it embeds anyway.
+UNUSED_TABLES = ["GSUB", "GPOS", "GDEF", "kern", "hdmx", "FFTM", "MATH", "meta"]
+
+
+def _printed_face(style: str) -> bytes:
+    font = ttLib.TTFont(str(FONT_DIR / FONT_FILES[style]), recalcTimestamp=False)
+    options = ft_subset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True)
+    options.name_IDs, options.name_languages = ["*"], ["*"]
+    options.drop_tables += UNUSED_TABLES
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(unicodes=[u for first, last in PRINTED_BLOCKS for u in range(first, last + 1)])
+    subsetter.subset(font)
+    output = BytesIO()
+    font.save(output)
+    return output.getvalue()
+
+
+@functools.cache
+def _parsed(style: str) -> tuple[TTFFont, bytes]:
+    data = _printed_face(style)
+    return TTFFont(FPDF(), BytesIO(data), f"{FONT.lower()}{style}", style), data  # type: ignore[arg-type]
+
+
+def fonts_install(pdf: FPDF) -> None:
+    """Give ``pdf`` the regular and bold faces, as ``add_font`` would, without parsing them again."""
+    for style in FONT_FILES:
+        template, data = _parsed(style)
+        font = copy.copy(template)
+        font.i = len(pdf.fonts) + 1
+        font.ttfont = ttLib.TTFont(BytesIO(data), recalcTimestamp=False, lazy=True)
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        font.subset = SubsetMap(font)
+        pdf.fonts[font.fontkey] = font
+
+
+def fonts_forget() -> None:
+    """Drop the prepared fonts: the next PDF prepares them again (benchmarks measure that cost)."""
+    _parsed.cache_clear()
