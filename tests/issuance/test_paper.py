@@ -95,6 +95,8 @@ def test_the_pdf_with_its_attachment_is_the_same_bytes_on_every_render(two_items
         verify_url=certificate_public_url(two_items),
         qr_text=certificate_qr_text(two_items),
         attachments=certificate_attachments(two_items),
+        access_code=two_items.access_code,
+        language=two_items.application.print_language,
     )
 
     assert again == two_items.pdf.open("rb").read()
