@@ -67,7 +67,7 @@ def draw_goods(pdf: FPDF, items: list[dict[str, Any]], captions: Captions) -> No
         for item in items:
             _goods_row(table, item, captions)
         _totals_row(table, items, captions)
-    pdf.ln(3)
+    pdf.ln(2)
 
 
 def _goods_row(table: Table, item: dict[str, Any], captions: Captions) -> None:
