@@ -1,5 +1,6 @@
-"""Boxes 6-8 of the printed certificate: the invoice, the exporter's declaration and the
-certification with the electronic-signature seal where a paper form has its stamp."""
+"""Boxes 6-8 of the printed certificate: the invoice (its lines; the head draws box 6 under box 3),
+then the exporter's declaration and the certification side by side under the goods, box 8 with
+the electronic-signature seal where a paper form has its stamp."""
 
 from __future__ import annotations
 
@@ -22,14 +23,15 @@ from certificates.issuance.pdf.drawing import (
     draw_lines,
     format_date,
     format_instant,
-    frame,
 )
 from certificates.issuance.pdf.labels import Captions
 
-SEAL_W = 64.0
+DECLARATION_W = 80.0  # box 7; box 8, the wider, holds the seal
+CERTIFICATION_W = CONTENT_W - DECLARATION_W
+SEAL_INSET = 2.0  # mm between the seal and box 8's rules
 
 
-def _invoice_lines(document: dict[str, Any], c: Captions) -> list[Line]:
+def invoice_lines(document: dict[str, Any], c: Captions) -> list[Line]:
     invoice = document["invoice"]
     number_date = f"№ {invoice['number']} {c.both('of_date')} {format_date(invoice['date'])}"
     lines = [Line(number_date, label=c.stacked("number_date"))]
@@ -68,18 +70,19 @@ def _certification_lines(document: dict[str, Any], c: Captions) -> list[Line]:
 
 
 def draw_closing(pdf: FPDF, document: dict[str, Any], c: Captions) -> None:
-    invoice, declaration = _invoice_lines(document, c), _declaration_lines(document, c)
-    certification = _certification_lines(document, c)
-    h6, h7 = box_height(pdf, invoice, CONTENT_W), box_height(pdf, declaration, CONTENT_W)
-    h8 = max(box_height(pdf, certification, CONTENT_W - SEAL_W), 40.0)
-    y = _room_for(pdf, h6 + h7)
-    draw_box(pdf, MARGIN, y, CONTENT_W, h6, "6", *c.pair("invoice"), invoice)
-    draw_box(pdf, MARGIN, y + h6, CONTENT_W, h7, "7", *c.pair("declaration"), declaration)
-    pdf.set_y(y + h6 + h7)
-    y = _room_for(pdf, h8)
-    draw_box(pdf, MARGIN, y, CONTENT_W - SEAL_W, h8, "8", *c.pair("certification"), certification)
-    _draw_seal(pdf, document, c, (MARGIN + CONTENT_W - SEAL_W, y, SEAL_W, h8))
-    pdf.set_xy(MARGIN, y + h8)
+    """Boxes 7 and 8 side by side, as CT-1 has its boxes 12 and 11; on a new page when they would
+    not fit under the goods."""
+    declaration, certification = _declaration_lines(document, c), _certification_lines(document, c)
+    seal = _seal_lines(document, c)
+    seal_h = _seal_height(pdf, seal)
+    h = box_height(pdf, certification, CERTIFICATION_W) + seal_h
+    h = max(h, box_height(pdf, declaration, DECLARATION_W))
+    y = _room_for(pdf, h)
+    draw_box(pdf, MARGIN, y, DECLARATION_W, h, "7", *c.pair("declaration"), declaration)
+    x = MARGIN + DECLARATION_W
+    draw_box(pdf, x, y, CERTIFICATION_W, h, "8", *c.pair("certification"), certification)
+    _draw_seal(pdf, seal, (x + SEAL_INSET, y + h - seal_h, CERTIFICATION_W - 2 * SEAL_INSET, seal_h))
+    pdf.set_xy(MARGIN, y + h)
 
 
 def _room_for(pdf: FPDF, height: float) -> float:
@@ -89,19 +92,26 @@ def _room_for(pdf: FPDF, height: float) -> float:
     return pdf.get_y()
 
 
-def _draw_seal(pdf: FPDF, document: dict[str, Any], c: Captions, area: tuple[float, ...]) -> None:
-    """The electronic-signature statement stands where a paper form has its stamp."""
+def _seal_lines(document: dict[str, Any], c: Captions) -> list[Line]:
+    """Two lines to a row, so the seal is no taller than its words."""
+    signature = f"Ed25519 · JWS (RFC 7515) · № {document['number']}"
+    return [
+        Line("\n".join(c.pair("signed")), bold=True, size=7.5, color=ACCENT),
+        Line(f"{document['issuer']['name']}\n{signature}", size=7, color=ACCENT),
+    ]
+
+
+def _seal_height(pdf: FPDF, lines: list[Line]) -> float:
+    """The seal's frame: its lines with a little air, and the inset under it to box 8's rule."""
+    return box_height(pdf, lines, CERTIFICATION_W - 2 * SEAL_INSET - 2, labelled=False) + SEAL_INSET
+
+
+def _draw_seal(pdf: FPDF, lines: list[Line], area: tuple[float, ...]) -> None:
+    """The electronic-signature statement stands in box 8 where a paper form has its stamp."""
     x, y, w, h = area
-    frame(pdf, x, y, w, h)
+    h -= SEAL_INSET
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(0.6)
-    pdf.rect(x + 4, y + 4, w - 8, h - 8, round_corners=True, corner_radius=3)
+    pdf.rect(x, y, w, h, round_corners=True, corner_radius=2.5)
     pdf.set_line_width(0.2)
-    lines = [
-        *(Line(words, bold=True, size=7.5, color=ACCENT) for words in c.pair("signed")),
-        Line("Ed25519 · JWS (RFC 7515)", size=6.5, color=MUTED),
-        Line(document["issuer"]["name"], size=7, color=ACCENT),
-        Line(f"№ {document['number']}", bold=True, size=7.5, color=ACCENT),
-    ]
-    inner = box_height(pdf, lines, w - 10, labelled=False) - 4
-    draw_lines(pdf, lines, x + 5, y + (h - inner) / 2, w - 10, align=Align.C)
+    draw_lines(pdf, lines, x + 1, y + 2, w - 2, align=Align.C)

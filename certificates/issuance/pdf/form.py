@@ -5,7 +5,8 @@ touches the database, so the same code serves the API, background jobs and offli
 Text is Russian with English or Uzbek subtitles (``labels``); DejaVu Sans is embedded (parsed
 once per process, ``fonts``) so Cyrillic and Uzbek Latin (Oʻzbekiston, Gʻ) print and extract
 correctly on any machine. The page and its running header and footer are ``page``; box 5, the
-goods, is ``goods``; boxes 6-8 (invoice, declaration, certification) are ``closing``.
+goods, is ``goods``; boxes 6-8 (invoice, declaration, certification) are ``closing``; box 6 stands
+in the head, under box 3, beside the long QR column.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from certificates.issuance.pdf.attachments import embed_files
-from certificates.issuance.pdf.closing import draw_closing
+from certificates.issuance.pdf.closing import draw_closing, invoice_lines
 from certificates.issuance.pdf.drawing import (
     ACCENT,
     LEFT_W,
@@ -67,7 +68,7 @@ def certificate_pdf_render(
     return bytes(pdf.output())
 
 
-# --- head: boxes 1-4 -------------------------------------------------------------------
+# --- head: boxes 1-4 and 6 ----------------------------------------------------------
 
 
 def _draw_head(
@@ -75,6 +76,7 @@ def _draw_head(
 ) -> None:
     top, c = pdf.get_y(), pdf.captions
     left = [_exporter_box(document, c), _consignee_box(document, c), _transport_box(document, c)]
+    left.append(("6", *c.pair("invoice"), invoice_lines(document, c)))  # where the QR column is longer
     left_heights = [box_height(pdf, lines, LEFT_W) for _, _, _, lines in left]
     title = _title_lines(document, c, access_code)
     right_heights = [box_height(pdf, title, RIGHT_W, labelled=False), official_use_min_height()]

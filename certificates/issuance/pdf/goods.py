@@ -32,13 +32,13 @@ UNIT_NAMES = {
 # quantity with its unit and value with its currency; the country of origin prints as its code.
 GOODS_COLUMNS = (
     ("col_line", 7, Align.C),
-    ("col_marks", 23, Align.L),
-    ("col_description", 38, Align.L),
-    ("col_hs_code", 19, Align.C),
-    ("col_criterion", 16, Align.C),
-    ("col_quantity", 19, Align.R),
-    ("col_net", 18, Align.R),
-    ("col_gross", 18, Align.R),
+    ("col_marks", 21, Align.L),
+    ("col_description", 39, Align.L),
+    ("col_hs_code", 18, Align.C),
+    ("col_criterion", 21, Align.C),  # "не указано / koʻrsatilmagan" in two lines
+    ("col_quantity", 18, Align.R),
+    ("col_net", 17, Align.R),
+    ("col_gross", 17, Align.R),
     ("col_origin", 11, Align.C),
     ("col_value", 21, Align.R),
 )
@@ -55,7 +55,7 @@ def draw_goods(pdf: FPDF, items: list[dict[str, Any]], captions: Captions) -> No
         col_widths=[w for _, w, _ in GOODS_COLUMNS],
         text_align=[a for _, _, a in GOODS_COLUMNS],
         line_height=3.2,
-        padding=(1, 1.2),
+        padding=(0.8, 1),
         v_align="TOP",
         headings_style=FontFace(emphasis="B", size_pt=6.5, fill_color=HEAD_FILL),
         cell_fill_mode=TableCellFillMode.NONE,
@@ -67,7 +67,7 @@ def draw_goods(pdf: FPDF, items: list[dict[str, Any]], captions: Captions) -> No
         for item in items:
             _goods_row(table, item, captions)
         _totals_row(table, items, captions)
-    pdf.ln(3)
+    pdf.ln(2)
 
 
 def _goods_row(table: Table, item: dict[str, Any], captions: Captions) -> None:
