@@ -87,7 +87,9 @@ def _draw_head(
         y += height
     frame(pdf, MARGIN + LEFT_W, top, RIGHT_W, right_heights[0])
     draw_lines(pdf, title, MARGIN + LEFT_W, top + 2.5, RIGHT_W)
-    draw_official_use(pdf, qr_text, verify_url, MARGIN + LEFT_W, top + right_heights[0], right_heights[1])
+    draw_official_use(
+        pdf, c, qr_text, verify_url, (MARGIN + LEFT_W, top + right_heights[0], right_heights[1])
+    )
     pdf.set_xy(MARGIN, y + 3)
 
 

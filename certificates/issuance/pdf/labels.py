@@ -26,6 +26,8 @@ CAPTIONS: dict[str, tuple[str, str, str]] = {
         "Transport vositasi va yoʻnalish",
     ),
     "goods": ("Товары", "Goods", "Tovarlar"),
+    "official_use": ("Для служебных отметок", "For official use", "Xizmat belgilari uchun"),
+    "scan": ("Отсканируйте для проверки", "Scan to verify", "Tekshirish uchun skanerlang"),
     "invoice": ("Счёт-фактура", "Commercial invoice", "Hisob-faktura"),
     "declaration": ("Декларация заявителя", "Declaration by the exporter", "Arizachining deklaratsiyasi"),
     "certification": ("Удостоверение", "Certification", "Tasdiqlash"),

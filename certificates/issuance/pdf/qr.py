@@ -12,6 +12,7 @@ from fpdf import FPDF
 from fpdf.enums import Align, WrapMode
 
 from certificates.issuance.pdf.drawing import FONT, INK, MUTED, RIGHT_W, draw_box
+from certificates.issuance.pdf.labels import Captions
 
 __all__ = ["QR_ERROR_LEVEL", "QR_QUIET_MODULES", "QR_SIZE", "draw_official_use", "official_use_min_height"]
 
@@ -26,16 +27,20 @@ def official_use_min_height() -> float:
     return 5 + QR_SIZE + 8.5
 
 
-def draw_official_use(pdf: FPDF, qr_text: str, verify_url: str, x: float, y: float, h: float) -> None:
-    """The box, the QR code of ``qr_text`` centred in it, and ``verify_url`` printed under the code."""
-    draw_box(pdf, x, y, RIGHT_W, h, "4", "Для служебных отметок", "For official use", [])
+def draw_official_use(
+    pdf: FPDF, captions: Captions, qr_text: str, verify_url: str, area: tuple[float, float, float]
+) -> None:
+    """The box at ``area`` (x, y, height), the QR code of ``qr_text`` centred in it, and
+    ``verify_url`` printed under the code."""
+    x, y, h = area
+    draw_box(pdf, x, y, RIGHT_W, h, "4", *captions.pair("official_use"), [])
     qr_x = x + (RIGHT_W - QR_SIZE) / 2
     qr_y = y + 5 + (h - official_use_min_height()) / 2
     draw_qr(pdf, qr_text, qr_x, qr_y, QR_SIZE)
     pdf.set_xy(x + 3, qr_y + QR_SIZE)
     pdf.set_text_color(*MUTED)
     pdf.set_font(FONT, "", 6)
-    pdf.multi_cell(RIGHT_W - 6, 2.6, "Отсканируйте для проверки / Scan to verify", align=Align.C)
+    pdf.multi_cell(RIGHT_W - 6, 2.6, captions.both("scan"), align=Align.C)
     pdf.set_x(x + 3)
     pdf.set_text_color(*INK)
     pdf.multi_cell(RIGHT_W - 6, 2.6, verify_url, align=Align.C, wrapmode=WrapMode.CHAR)
