@@ -26,7 +26,8 @@ from tests.perf.test_query_budgets import queries
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 EARLIER = 30
-RECORD_BUDGET = 25  # the declaration, its lines, the draw-down, audit, log event and the exporter's webhook event
+# The declaration, its lines, the draw-down, the audit row, the log event and the exporter's webhook event.
+RECORD_BUDGET = 25
 
 
 def _record(certificate, customs, number: str) -> None:
