@@ -111,8 +111,10 @@ def _totals_row(table: Table, items: list[dict[str, Any]], captions: Captions) -
     bold = FontFace(emphasis="B", fill_color=HEAD_FILL)
     row = table.row()
     row.cell(captions.both("total", count=str(len(items))), colspan=6, style=bold, align=Align.R)
-    row.cell(_sum(items, "net_weight_kg"), style=bold)
-    row.cell(_sum(items, "gross_weight_kg"), style=bold)
+    # Sums of many items reach ten digits: a point smaller keeps them on one line in their column.
+    sums = FontFace(emphasis="B", fill_color=HEAD_FILL, size_pt=6.3)
+    row.cell(_sum(items, "net_weight_kg"), style=sums)
+    row.cell(_sum(items, "gross_weight_kg"), style=sums)
     row.cell("", style=bold)
     row.cell("\n".join(f"{total} {cur}" for cur, total in sorted(values.items())), style=bold)
 
