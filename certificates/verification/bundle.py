@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from certificates.issuance.models import Certificate
+from certificates.verification.bundle_history import (
+    bundle_changes_since,
+    bundle_history_lock,
+    bundle_history_record,
+    bundle_issue_moment,
+    bundle_since_require,
+)
 from certificates.verification.checks import certificate_superseded_at
 from certificates.verification.entry import registry_entry_from_certificate
 from certificates.verification.receipts import jws_sign_or_unavailable
@@ -49,11 +57,43 @@ def status_bundle_signed(*, now: datetime | None = None) -> str:
     or supersession; keying on the active key means a revoked key's bundle is not served on, and on
     the count of revoked keys that a key revoked while retired is listed at once.
     """
-    key = f"{BUNDLE_CACHE_KEY}:{_certificate_states()}:{_key_states()}"
+    return status_bundle_current(now=now)["token"]
+
+
+def status_bundle_current(*, now: datetime | None = None) -> dict[str, str]:
+    """``token`` (the signed bundle, as ``status_bundle_signed``), its ``issued_at`` and ``next_update``."""
+    key = status_bundle_cache_key()
+    cached = cache_get(key)
+    if isinstance(cached, dict) and {"token", "issued_at", "next_update"} <= set(cached):
+        return cached
+    current = status_bundle_issue(now or timezone.now())
+    cache_set(key, current, timeout=status_bundle_cache_seconds())
+    return current
+
+
+def status_bundle_cache_key() -> str:
+    """Names the bundle of the registry's present state (certificates and keys)."""
+    return f"{BUNDLE_CACHE_KEY}:{_certificate_states()}:{_key_states()}"
+
+
+def status_delta_signed(*, since: str, now: datetime | None = None) -> str:
+    """The signed delta from the bundle issued at ``since`` to the current one; 409 ``delta_unavailable``
+    unless a bundle of the last 7 days was issued at ``since``."""
+    now = now or timezone.now()
+    moment = bundle_since_require(since, now)
+    current = status_bundle_current(now=now)
+    key = f"{BUNDLE_CACHE_KEY}:delta:{current['issued_at']}:{rfc3339(moment)}"
     cached = cache_get(key)
     if isinstance(cached, str):
         return cached
-    token = status_bundle_sign(now or timezone.now())
+    body = {
+        "issued_at": current["issued_at"],
+        "next_update": current["next_update"],
+        "since": rfc3339(moment),
+        "keys": status_bundle_keys(),
+        "entries": bundle_changes_since(moment),
+    }
+    token = jws_sign_or_unavailable(payload=canonicalize(body), typ=TYP_STATUS)
     cache_set(key, token, timeout=status_bundle_cache_seconds())
     return token
 
@@ -79,15 +119,24 @@ def _key_states() -> str:
 
 
 def status_bundle_sign(now: datetime) -> str:
-    """A bundle issued at ``now``, signed now (uncached)."""
-    issued_at = now.replace(microsecond=0)
-    body = {
-        "issued_at": rfc3339(issued_at),
-        "next_update": rfc3339(issued_at + timedelta(seconds=status_bundle_ttl_seconds())),
-        "entries": status_bundle_entries(),
-        "keys": status_bundle_keys(),
-    }
-    return jws_sign_or_unavailable(payload=canonicalize(body), typ=TYP_STATUS)
+    """A bundle issued at ``now`` (or the next free second), signed now (uncached), and recorded."""
+    return status_bundle_issue(now)["token"]
+
+
+def status_bundle_issue(now: datetime) -> dict[str, str]:
+    """Build, record (for deltas) and sign a bundle, in one transaction: signing fails, nothing is kept."""
+    with transaction.atomic():
+        bundle_history_lock()
+        issued_at = bundle_issue_moment(now)
+        entries = status_bundle_entries()
+        bundle_history_record(entries, issued_at)
+        times = {
+            "issued_at": rfc3339(issued_at),
+            "next_update": rfc3339(issued_at + timedelta(seconds=status_bundle_ttl_seconds())),
+        }
+        body = {**times, "entries": entries, "keys": status_bundle_keys()}
+        token = jws_sign_or_unavailable(payload=canonicalize(body), typ=TYP_STATUS)
+    return {"token": token, **times}
 
 
 def status_bundle_keys() -> list[dict[str, str | None]]:
