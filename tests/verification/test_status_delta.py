@@ -16,7 +16,7 @@ from joserfc.jwk import KeySet
 from certificates.issuance.services import certificate_revoke
 from certificates.verification import services as verification
 from tests.issuance.helpers import issue
-from tests.verification.helpers import with_payload
+from tests.verification.helpers import parts, with_payload
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -118,3 +118,30 @@ def test_a_tampered_delta_does_not_verify(client, certificate, officer):
     _, delta = signed(client, token)
     with pytest.raises(BadSignatureError):
         signed(client, with_payload(token, {**delta, "entries": []}))
+
+
+def test_the_gzip_of_a_bundle_is_made_once_not_per_request(client, certificate, monkeypatch):
+    from certificates.verification import bundle_http
+
+    made = []
+    real = bundle_http.gzip.compress
+    monkeypatch.setattr(bundle_http.gzip, "compress", lambda data, **kw: made.append(1) or real(data, **kw))
+    bundle_http._gzipped.clear()
+    bodies = {client.get(BUNDLE_URL, HTTP_ACCEPT_ENCODING="gzip").content for _ in range(3)}
+    assert (len(bodies), len(made)) == (1, 1)
+
+
+def test_two_bundles_built_in_one_second_get_distinct_issued_at(client, certificate, officer):
+    now = timezone.now()
+    first = parts(verification.status_bundle_sign(now))[1]["issued_at"]
+    certificate_revoke(certificate=certificate, actor=officer, reason="wrong HS code")
+    second = parts(verification.status_bundle_sign(now))[1]["issued_at"]
+    assert datetime.fromisoformat(second) - datetime.fromisoformat(first) == timedelta(seconds=1)
+    _, delta = fetch(client, first)
+    assert [entry["number"] for entry in delta["entries"]] == [certificate.number]
+
+
+def test_the_schema_documents_since_and_the_409(client):
+    operation = client.get("/api/schema/", {"format": "json"}).json()["paths"]["/api/v1/status/bundle"]["get"]
+    assert [parameter["name"] for parameter in operation["parameters"]] == ["since"]
+    assert {"200", "304", "409", "503"} <= set(operation["responses"])
