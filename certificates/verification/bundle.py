@@ -17,8 +17,6 @@ from certificates.verification.bundle_history import (
     bundle_issue_moment,
     bundle_since_require,
 )
-from certificates.verification.checks import certificate_superseded_at
-from certificates.verification.entry import registry_entry_from_certificate
 from certificates.verification.receipts import jws_sign_or_unavailable
 from certificates.verification.soft_cache import cache_get, cache_set
 from certificates.verification.statuses import EXHAUSTED
@@ -33,21 +31,35 @@ MAX_BUNDLE_TTL_SECONDS = 24 * 3600
 
 
 def status_bundle_entries() -> list[dict[str, str]]:
-    """Every revoked, superseded or exhausted certificate, with the moment it stopped being valid."""
+    """Every revoked, superseded or exhausted certificate, with the moment it stopped being valid.
+
+    Read as plain values (no document, JWS or model instance per row): at 10⁶ certificates the
+    bundle lists some 40,000.
+    """
     ended = Q(status__in=[Certificate.Status.REVOKED, Certificate.Status.SUPERSEDED])
     exhausted = Q(status=Certificate.Status.ISSUED, exhausted_at__isnull=False)
-    rows = Certificate.objects.filter(ended | exhausted).select_related("superseded_by").order_by("number")
-    return [_bundle_entry(certificate) for certificate in rows]
+    rows = (
+        Certificate.objects.filter(ended | exhausted)
+        .order_by("number")
+        .values_list("number", "status", "revoked_at", "exhausted_at", "superseded_by__issued_at")
+    )
+    return [_bundle_entry(*row) for row in rows]
 
 
-def _bundle_entry(certificate: Certificate) -> dict[str, str]:
-    if certificate.status == Certificate.Status.ISSUED and certificate.exhausted_at is not None:
-        return {"number": certificate.number, "status": EXHAUSTED, "since": rfc3339(certificate.exhausted_at)}
-    entry = registry_entry_from_certificate(certificate)
-    since = certificate.revoked_at or certificate_superseded_at(certificate=entry)
+def _bundle_entry(
+    number: str,
+    status: str,
+    revoked_at: datetime | None,
+    exhausted_at: datetime | None,
+    replaced_at: datetime | None,
+) -> dict[str, str]:
+    """An entry; a superseded certificate stopped being valid when its replacement was issued."""
+    if status == Certificate.Status.ISSUED and exhausted_at is not None:
+        return {"number": number, "status": EXHAUSTED, "since": rfc3339(exhausted_at)}
+    since = revoked_at or (replaced_at if status == Certificate.Status.SUPERSEDED else None)
     if since is None:
-        raise ValueError(f"{certificate.number} is {certificate.status} with no time it stopped being valid")
-    return {"number": certificate.number, "status": certificate.status, "since": rfc3339(since)}
+        raise ValueError(f"{number} is {status} with no time it stopped being valid")
+    return {"number": number, "status": status, "since": rfc3339(since)}
 
 
 def status_bundle_signed(*, now: datetime | None = None) -> str:
