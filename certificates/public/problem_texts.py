@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
+from certificates.public.problem_texts_bundle import BUNDLE_PAGES
 from certificates.public.problem_texts_customs import CUSTOMS_PAGES
 
 # The msgctxt of these pages' strings: "Not found" here is a page title, not an API title.
@@ -348,4 +349,5 @@ PROBLEM_PAGES: dict[str, tuple[Promise, Promise]] = {
         ),
     ),
     **CUSTOMS_PAGES,
+    **BUNDLE_PAGES,
 }

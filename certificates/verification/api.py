@@ -14,9 +14,8 @@ import django_filters
 from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -28,6 +27,7 @@ from certificates.api.fields import StrictSerializer
 from certificates.api.problems import ApiProblemSerializer, problems
 from certificates.permissions import IsCustomsOrStaff
 from certificates.verification import services as verification
+from certificates.verification.bundle_http import bundle_response
 from certificates.verification.declaration_check import DeclarationField
 from certificates.verification.models import Verification
 from certificates.verification.throttling import VerifyAnonThrottle, VerifyUserThrottle
@@ -352,14 +352,33 @@ class StatusBundleView(FailClosedMixin, APIView):
 
     @extend_schema(
         operation_id="status_bundle",
-        summary="Signed list of revoked and superseded certificates for offline verifiers",
+        summary="Signed list of revoked, superseded and exhausted certificates for offline verifiers",
         description="A JWS (typ certsvc-status+jws, `application/jose`) over "
-        '`{"issued_at", "next_update", "entries": [{"number", "status", "since"}]}`.',
-        responses={(200, JOSE_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.STR), **UNAVAILABLE},
+        '`{"issued_at", "next_update", "entries": [{"number", "status", "since"}], "keys"}`. '
+        "With `since` (the `issued_at` of an earlier bundle of the last 7 days), a signed delta over "
+        '`{"issued_at", "next_update", "since", "keys", "entries"}` holding only the entries changed '
+        "after it (`status` may be `valid` again); any other `since` answers 409 `delta_unavailable`. "
+        "Gzip-compressed when the request accepts it (`Vary: Accept-Encoding`, an `ETag` per encoding).",
+        parameters=[
+            OpenApiParameter(
+                "since",
+                OpenApiTypes.DATETIME,
+                description="The `issued_at` of the bundle held: answer the delta from it.",
+            )
+        ],
+        responses={
+            (200, JOSE_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.STR),
+            304: OpenApiResponse(description="Not modified (`If-None-Match` names this `ETag`)."),
+            **problems(409),
+            **UNAVAILABLE,
+        },
         auth=[],
         tags=["verification"],
     )
     def get(self, request: Request) -> HttpResponse:
-        response = HttpResponse(verification.status_bundle_signed(), content_type=JOSE_CONTENT_TYPE)
-        patch_cache_control(response, public=True, max_age=verification.status_bundle_cache_seconds())
-        return response
+        since = request.query_params.get("since")
+        if since is None:
+            token = verification.status_bundle_signed()
+        else:
+            token = verification.status_delta_signed(since=since)
+        return bundle_response(request, token, max_age=verification.status_bundle_cache_seconds())

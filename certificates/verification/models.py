@@ -41,3 +41,37 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number or '?'}: {self.status}"
+
+
+class StatusBundleIssue(models.Model):
+    """A status bundle the service issued: a delta is answered only from one of the last 7 days."""
+
+    issued_at = models.DateTimeField(_("issued at"), unique=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("status bundle issued")
+        verbose_name_plural = _("status bundles issued")
+
+    def __str__(self) -> str:
+        return self.issued_at.isoformat()
+
+
+class StatusBundleState(models.Model):
+    """A certificate's entry as the bundles last listed it, and when that changed.
+
+    ``status`` is ``valid`` (with ``since`` the moment it was seen so) for a certificate a bundle
+    listed before and no longer lists, kept 7 days so that deltas can say so.
+    """
+
+    number = models.CharField(_("number"), max_length=64, unique=True)
+    status = models.CharField(_("status"), max_length=12)
+    since = models.DateTimeField(_("since"))
+    changed_at = models.DateTimeField(_("changed in the bundle of"), db_index=True)
+
+    class Meta:
+        verbose_name = _("status bundle entry")
+        verbose_name_plural = _("status bundle entries")
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.status}"

@@ -25,6 +25,7 @@ from certificates.verification.bundle import (
     status_bundle_sign,
     status_bundle_signed,
     status_bundle_ttl_seconds,
+    status_delta_signed,
 )
 from certificates.verification.checks import (
     CHECKS,
@@ -152,6 +153,7 @@ __all__ = [
     "status_bundle_entries",
     "status_bundle_signed",
     "status_bundle_ttl_seconds",
+    "status_delta_signed",
     "verification_answer",
     "verification_answer_by_number",
     "verification_by_document",

@@ -1,4 +1,9 @@
-"""The status bundle (``/api/v1/status/bundle``): revocations, replacements and key states when fetched."""
+"""The status bundle (``/api/v1/status/bundle``): revocations, replacements and key states when fetched.
+
+A bundle file holds one full bundle and, after it, the deltas (``?since=``) applied to it, one
+compact JWS a line (``certsvc-verify bundle-update`` keeps it so): each is verified, nothing
+unsigned is trusted, and the merged state is that of the last one.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,17 @@ from signing.verifier.errors import BundleError, StaleBundle, VerifierError
 from signing.verifier.keys import Compromises, PublicKeys, load_compromises, refuse_revoked_signer
 from signing.verifier.results import Checks
 
-__all__ = ["MAX_VALIDITY", "BundleEntries", "BundleEntry", "StatusBundle", "check_status", "load_bundle"]
+__all__ = [
+    "MAX_VALIDITY",
+    "BundleEntries",
+    "BundleEntry",
+    "LoadedBundle",
+    "StatusBundle",
+    "bundle_delta_applied",
+    "check_status",
+    "load_bundle",
+    "read_bundle_chain",
+]
 
 
 class BundleEntry(TypedDict):
@@ -31,10 +46,21 @@ class StatusBundle(NamedTuple):
     compromised: Compromises
 
 
-class _Bundle(NamedTuple):
+class LoadedBundle(NamedTuple):
+    """A verified bundle, or a bundle and the deltas applied to it, as of the last one's ``issued_at``."""
+
     status: StatusBundle
     next_update: datetime
     next_update_text: str
+    issued_at_text: str
+    kids: frozenset[str]
+    deltas: int
+
+
+class _Signed(NamedTuple):
+    body: dict[str, Any]
+    kid: str
+    next_update: datetime
 
 
 MAX_VALIDITY = timedelta(hours=24)
@@ -48,12 +74,12 @@ def load_bundle(
     now: datetime | None,
     allow_stale: bool,
 ) -> StatusBundle:
-    """A bundle signed with a published key that neither it nor the key list calls revoked.
+    """A bundle (and its deltas) signed with published keys that neither it nor the key list calls revoked.
 
     ``BundleError`` if it is not such a bundle or claims more than 24 hours of validity;
     ``StaleBundle`` when ``now`` is past its ``next_update``, unless ``allow_stale``.
     """
-    bundle = _read_bundle(token, keys, compromised)
+    bundle = read_bundle_chain(token, keys, compromised)
     now = now or datetime.now(UTC)
     if now > bundle.next_update and not allow_stale:
         raise StaleBundle(
@@ -63,19 +89,82 @@ def load_bundle(
     return bundle.status
 
 
-def _read_bundle(token: str, keys: PublicKeys, compromised: Compromises | None) -> _Bundle:
+def read_bundle_chain(text: str, keys: PublicKeys, compromised: Compromises | None) -> LoadedBundle:
+    """A full bundle, then any deltas (one compact JWS a line), each verified and applied in turn.
+
+    Every JWS must be signed with a published key that no key state of the chain (nor the key
+    list) calls revoked; each delta's ``since`` must be the ``issued_at`` reached before it.
+    """
+    tokens = text.split()
+    if not tokens:
+        raise BundleError("the status bundle file is empty")
+    bundle = _first(_read_signed(tokens[0], keys, delta=False))
+    for token in tokens[1:]:
+        bundle = bundle_delta_applied(bundle, token, keys)
+    # The key list and the chain's key states both count: either may know of the revocation.
+    known = {**bundle.status.compromised, **(compromised or {})}
+    for kid in sorted(bundle.kids):
+        _refuse_revoked_signer(known, kid)
+    return bundle
+
+
+def bundle_delta_applied(bundle: LoadedBundle, token: str, keys: PublicKeys) -> LoadedBundle:
+    """``bundle`` with the delta ``token``'s entries (``valid`` ones taken out) and key states.
+
+    ``BundleError`` unless the delta verifies and its ``since`` is ``bundle``'s ``issued_at``.
+    """
+    delta = _read_signed(token, keys, delta=True)
+    body = delta.body
+    if rfc3339_or_date_parse(body["since"]) != rfc3339_or_date_parse(bundle.issued_at_text):
+        raise BundleError(
+            f"the status delta is since {body['since']}, not since {bundle.issued_at_text} "
+            "(the issued_at of the bundle it would update)"
+        )
+    entries = dict(bundle.status.entries)
+    for entry in body["entries"]:
+        if entry["status"] == "valid":
+            entries.pop(entry["number"], None)
+        else:
+            entries[entry["number"]] = entry
+    status = StatusBundle(entries, {**bundle.status.compromised, **_key_states(body)})
+    kids = bundle.kids | {delta.kid}
+    return LoadedBundle(
+        status, delta.next_update, body["next_update"], body["issued_at"], kids, bundle.deltas + 1
+    )
+
+
+def _read_signed(token: str, keys: PublicKeys, *, delta: bool) -> _Signed:
+    what = "status delta" if delta else "status bundle"
     try:
         signed = _signed_bundle(token.strip(), keys)
         body = canonical_parse(signed.payload)
         next_update = _next_update(body)
-        status = StatusBundle({entry["number"]: entry for entry in body["entries"]}, _key_states(body))
+        _check_shape(body, delta=delta)
     except JWSError as exc:
-        raise BundleError(f"the status bundle does not verify: {exc}") from exc
-    except (ValueError, KeyError, TypeError) as exc:
-        raise BundleError(f"the status bundle is not well formed: {exc}") from exc
-    # The key list and the bundle's own key states both count: either may know of the revocation.
-    _refuse_revoked_signer({**status.compromised, **(compromised or {})}, signed.kid)
-    return _Bundle(status, next_update, body["next_update"])
+        raise BundleError(f"the {what} does not verify: {exc}") from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise BundleError(f"the {what} is not well formed: {exc}") from exc
+    return _Signed(body, signed.kid, next_update)
+
+
+def _check_shape(body: dict[str, Any], *, delta: bool) -> None:
+    """A delta has a ``since`` and a full bundle none (a delta alone is not the whole list)."""
+    if ("since" in body) is not delta:
+        raise BundleError(
+            "a status delta, not a full bundle" if not delta else "not a status delta: no since"
+        )
+    for entry in body["entries"]:
+        if not all(isinstance(entry[field], str) for field in ("number", "status", "since")):
+            raise TypeError(f"entry {entry!r} is not a number, status and since")
+    _key_states(body)
+
+
+def _first(signed: _Signed) -> LoadedBundle:
+    body = signed.body
+    entries: BundleEntries = {entry["number"]: entry for entry in body["entries"]}
+    status = StatusBundle(entries, _key_states(body))
+    kids = frozenset({signed.kid})
+    return LoadedBundle(status, signed.next_update, body["next_update"], body["issued_at"], kids, 0)
 
 
 def _next_update(body: dict[str, Any]) -> datetime:

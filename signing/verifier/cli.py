@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from signing.times import rfc3339, rfc3339_or_date_parse
+from signing.verifier.bundle_update import bundle_update_main
 from signing.verifier.core import Verifier, log_consistency
 from signing.verifier.errors import VerifierError
 from signing.verifier.log import LogProof
@@ -26,6 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["log-consistency"]:
         return _log_consistency_main(argv[1:])
+    if argv[:1] == ["bundle-update"]:
+        return bundle_update_main(argv[1:])
     args = _arguments(argv)
     try:
         results = _verify_all(args)

@@ -27,7 +27,14 @@ from signing.verifier.errors import VerifierError
 from signing.verifier.keys import Compromises, PublicKeys, refuse_revoked_signer
 from signing.verifier.results import Result, rank
 
-__all__ = ["MAX_ANSWER_AGE", "ONLINE_TIMEOUT_SECONDS", "ask_service", "document_sha256", "merged"]
+__all__ = [
+    "MAX_ANSWER_AGE",
+    "ONLINE_TIMEOUT_SECONDS",
+    "ask_service",
+    "document_sha256",
+    "merged",
+    "service_url",
+]
 
 ONLINE_TIMEOUT_SECONDS = 15
 MAX_ANSWER_AGE = timedelta(minutes=5)
@@ -70,15 +77,20 @@ def merged(offline: Result, online: Result) -> Result:
 
 def verify_url(base_url: str) -> str:
     """The verify endpoint of ``base_url``: https, or plain http to a loopback address only."""
+    return service_url(base_url, "/api/v1/verify/", option="--online")
+
+
+def service_url(base_url: str, path: str, *, option: str) -> str:
+    """``path`` on the service at ``base_url`` (given as ``option``): https, or http to loopback only."""
     parts = urllib.parse.urlsplit(base_url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise VerifierError(f"--online needs an https URL, not {base_url!r}")
+        raise VerifierError(f"{option} needs an https URL, not {base_url!r}")
     if parts.scheme == "http" and not _loopback(parts.hostname):
         raise VerifierError(
-            f"--online refuses plain http to {parts.hostname}: anyone on the way could answer; use https "
+            f"{option} refuses plain http to {parts.hostname}: anyone on the way could answer; use https "
             "(plain http only to this computer's loopback address)"
         )
-    return base_url.rstrip("/") + "/api/v1/verify/"
+    return base_url.rstrip("/") + path
 
 
 def _loopback(host: str) -> bool:

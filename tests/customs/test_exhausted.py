@@ -62,3 +62,27 @@ def test_verify_answers_to_customs_and_officers_carry_usage_and_to_others_not(
     for client in (api_client_for(exporter), api_client_for(None)):
         answer = client.post("/api/v1/verify/", {"number": certificate.number}, format="json").json()
         assert "usage" not in answer
+
+
+def _signed_body(client, since: str | None = None) -> dict:
+    response = client.get("/api/v1/status/bundle", {"since": since} if since else {})
+    assert response.status_code == 200, response.content
+    body = response.content.decode().split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+def test_a_delta_lists_a_certificate_valid_again_after_the_annulment_that_un_exhausts_it(
+    certificate, by_client, client
+):
+    recorded = _exhaust(by_client, certificate)
+    exhausted = _signed_body(client)
+    assert [entry["status"] for entry in exhausted["entries"]] == ["exhausted"]
+    by_client.post(
+        f"/api/v1/declarations/{recorded['id']}/annul/", {"reason": "entered twice"}, format="json"
+    )
+
+    delta = _signed_body(client, exhausted["issued_at"])
+
+    assert [(e["number"], e["status"]) for e in delta["entries"]] == [(certificate.number, "valid")]
+    assert delta["entries"][0]["since"] == delta["issued_at"]
+    assert _signed_body(client)["entries"] == []

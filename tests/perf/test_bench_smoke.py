@@ -107,3 +107,16 @@ def test_declarations_benchmark_records_and_verifies_at_each_level(postgres):
     # Target: 2 measured at level 0, filled up to 5, 2 measured at 5. Warm-up certificate: 2 warm-up
     # recordings, then one beside each measured one.
     assert Declaration.objects.count() == (2 + 3 + 2) + (2 + 2 + 2)
+
+
+@pytest.mark.postgres
+def test_status_bundle_benchmark_reports_sizes_and_a_delta_of_the_changes(postgres):
+    from bench import status_bundle
+
+    generate.main(["--count", "100", "--batch", "50", "--workers", "1", "--reset", "--quiet"])
+    result = status_bundle.main(["--changes", "5", "--quiet"])
+    assert result["certificates"] == 100
+    assert result["entries"] == Certificate.objects.filter(status__in=["revoked", "superseded"]).count()
+    assert 0 < result["full_gzip_bytes"] < result["full_jws_bytes"]
+    assert result["changes"] == 5
+    assert result["delta_jws_bytes"] > 0 < result["delta_gzip_bytes"]
