@@ -120,5 +120,5 @@ class StatusListView(_PublicView):
     )
     def get(self, request: Request) -> HttpResponse:
         response = _vc_jwt(credentials.status_list_current().jws)
-        patch_cache_control(response, public=True, max_age=credentials.STATUS_LIST_MARGIN.seconds)
+        patch_cache_control(response, public=True, max_age=credentials.STATUS_LIST_CACHE_SECONDS)
         return response

@@ -33,8 +33,9 @@ logger = logging.getLogger(__name__)
 
 TYP_VC = "vc+jwt"
 CTY_VC = "vc"
-# A list with less left than this is signed afresh before it is served.
+# A list with less left than this is signed afresh before it is served; caches keep it half as long.
 STATUS_LIST_MARGIN = timedelta(seconds=60)
+STATUS_LIST_CACHE_SECONDS = 30
 ENDED = [Certificate.Status.REVOKED, Certificate.Status.SUPERSEDED]
 
 
@@ -107,5 +108,12 @@ def status_list_current() -> StatusList:
 
 
 def status_list_ttl_seconds() -> int:
-    """The status bundle's validity (CONTRACT §4), so a list never outlives the bundle's next_update."""
-    return min(int(settings.STATUS_BUNDLE_TTL_SECONDS), 24 * 3600)
+    """How long a signed list is valid: never past the ``next_update`` of a status bundle served now.
+
+    A bundle (CONTRACT §4) is valid for ``STATUS_BUNDLE_TTL_SECONDS`` (at most 24 hours) from its
+    signing and served from cache for up to ``STATUS_BUNDLE_CACHE_SECONDS``, so the bundle served at
+    any moment stays valid at least the difference longer.
+    """
+    ttl = min(int(settings.STATUS_BUNDLE_TTL_SECONDS), 24 * 3600)
+    cached = min(int(getattr(settings, "STATUS_BUNDLE_CACHE_SECONDS", 60)), ttl)
+    return max(ttl - cached, 1)

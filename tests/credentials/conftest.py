@@ -14,11 +14,14 @@ exporter = issuance_fixtures.exporter
 make_submitted = issuance_fixtures.make_submitted
 
 
+def issue_signed(application, officer):
+    """Issue, then sign the credential as the worker does once the issue has committed."""
+    return certificate_credential_sign(number=issue(application, officer).number)
+
+
 @pytest.fixture
 def certificate(signing_key, officer, make_submitted):
-    """An issued certificate whose credential is signed, as the worker does after the issue commits."""
-    issued = issue(make_submitted(items=2), officer)
-    return certificate_credential_sign(number=issued.number)
+    return issue_signed(make_submitted(items=2), officer)
 
 
 @pytest.fixture
