@@ -49,7 +49,7 @@ def _vc_jwt(token: str) -> HttpResponse:
 
 class CertificateCredentialView(APIView):
     permission_classes = [IsCertificateReader]
-    renderer_classes = [VCJWTRenderer, renderers.JSONRenderer]
+    renderer_classes = [VCJWTRenderer]
 
     @extend_schema(
         operation_id="certificate_credential",
@@ -109,7 +109,7 @@ class BodyDIDView(_PublicView):
 
 
 class StatusListView(_PublicView):
-    renderer_classes = [VCJWTRenderer, renderers.JSONRenderer]
+    renderer_classes = [VCJWTRenderer]
 
     @extend_schema(
         operation_id="status_list_credential",

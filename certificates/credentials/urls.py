@@ -15,6 +15,6 @@ urlpatterns = [
         name="certificate-credential",
     ),
     path(".well-known/did.json", RegistryDIDView.as_view(), name="registry-did"),
-    re_path(r"^issuers/(?P<country>[a-z]{2})/did\.json$", BodyDIDView.as_view(), name="issuer-did"),
+    re_path(r"^issuers/(?P<country>[^/]+)/did\.json$", BodyDIDView.as_view(), name="issuer-did"),
     path("api/v1/status/revocation-list", StatusListView.as_view(), name="status-list"),
 ]
