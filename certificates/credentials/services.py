@@ -93,8 +93,9 @@ def status_list_refresh(*, now: datetime | None = None) -> StatusList:
 
 def _status_list_signed(*, valid_from: datetime, valid_until: datetime) -> str:
     ended = Certificate.objects.filter(status__in=ENDED).values_list("status_list_index", flat=True)
+    indexes = [index for index in ended if index is not None]
     body = status_list_credential_build(
-        encoded_list=bitstring_encode(ended), valid_from=valid_from, valid_until=valid_until
+        encoded_list=bitstring_encode(indexes), valid_from=valid_from, valid_until=valid_until
     )
     return jws_sign(payload=canonicalize(body), typ=TYP_VC, cty=CTY_VC).compact
 

@@ -9,9 +9,6 @@ from certificates.applications.models import Application
 from certificates.audit import AuditEvent
 from certificates.issuance.access_codes import access_code_new
 
-STATUS_LIST_INDEX_SEQUENCE = "certificate_status_list_index"
-STATUS_LIST_INDEX_NEXT = models.Func(models.Value(STATUS_LIST_INDEX_SEQUENCE), function="nextval")
-
 
 class Certificate(models.Model):
     """The signed certificate; its ``document``, ``canonical`` bytes and ``jws`` never change after issue."""
@@ -50,10 +47,8 @@ class Certificate(models.Model):
     pdf = models.FileField(_("PDF"), upload_to="certificates/pdf/", blank=True)
     # The certificate as a W3C Verifiable Credential (vc+jwt, CONTRACT §12), signed once after issue.
     credential = models.TextField(_("verifiable credential"), blank=True, default="")
-    # Its bit in the revocation status list: taken from a database sequence on insert, never reused.
-    status_list_index = models.BigIntegerField(
-        _("status list index"), unique=True, editable=False, db_default=STATUS_LIST_INDEX_NEXT
-    )
+    # Its bit in the revocation status list: its id, set as it is signed (ids are never reused).
+    status_list_index = models.BigIntegerField(_("status list index"), unique=True, null=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -27,14 +27,14 @@ class Migration(migrations.Migration):
             name='credential',
             field=models.TextField(blank=True, default='', verbose_name='verifiable credential'),
         ),
-        # Existing certificates take their indexes from the sequence as the column is added.
-        migrations.RunSQL(
-            "CREATE SEQUENCE certificate_status_list_index AS bigint MINVALUE 0 START 0",
-            "DROP SEQUENCE certificate_status_list_index",
-        ),
         migrations.AddField(
             model_name='certificate',
             name='status_list_index',
-            field=models.BigIntegerField(db_default=models.Func(models.Value('certificate_status_list_index'), function='nextval'), editable=False, unique=True, verbose_name='status list index'),
+            field=models.BigIntegerField(editable=False, null=True, unique=True, verbose_name='status list index'),
+        ),
+        # Existing certificates take their ids as their indexes, as new ones do when they are signed.
+        migrations.RunSQL(
+            "UPDATE certificates_certificate SET status_list_index = id",
+            migrations.RunSQL.noop,
         ),
     ]
