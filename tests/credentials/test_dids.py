@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from certificates.credentials.services import certificate_credential_sign
 from signing.services import signing_key_revoke, signing_key_rotate
 from tests.credentials.conftest import issue_signed
 from tests.credentials.outside import did_web_path, joserfc_verify, resolve_kid
+from tests.issuance.helpers import issue
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +57,14 @@ def test_the_body_did_drops_a_key_once_it_is_revoked(certificate, anon_client):
 def test_a_country_without_an_issuing_body_has_no_did(certificate, anon_client):
     assert anon_client.get("/issuers/kz/did.json").status_code == 404
     assert anon_client.get("/issuers/UZ/did.json").status_code == 404
+
+
+def test_a_credential_signed_after_its_certificates_key_was_revoked_takes_the_active_key(
+    signing_key, officer, make_submitted, anon_client
+):
+    issued = issue(make_submitted(), officer)
+    active = signing_key_rotate()
+    signing_key_revoke(kid=issued.kid, compromised_at=timezone.now(), reason="drill")
+    signed = certificate_credential_sign(number=issued.number)
+    header, _vc = joserfc_verify(signed.credential, resolve_kid(anon_client, signed.credential, DID))
+    assert header["kid"] == active.kid
