@@ -10,6 +10,7 @@ class CertificatesConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these modules read models, which are not loaded when this one is.
         from certificates import observability
+        from certificates.credentials import signal_handlers as credential_handlers
         from certificates.customs import signal_handlers as customs_handlers
         from certificates.customs.declaration_check import DECLARATION_CHECKER
         from certificates.customs.selectors import certificate_usage_read
@@ -21,6 +22,7 @@ class CertificatesConfig(AppConfig):
         issuance_handlers.connect()
         verification_handlers.connect()
         customs_handlers.connect()
+        credential_handlers.connect()
         observability.register()
         usage_reader_register(certificate_usage_read)
         declaration_checker_register(DECLARATION_CHECKER)

@@ -7,6 +7,7 @@ never from here, so that the rooms' layering stays visible to import-linter.
 from certificates.accounts.models import Organization, User
 from certificates.api.models import IdempotencyKey
 from certificates.applications.models import Application, ApplicationEvent, GoodsItem
+from certificates.credentials.models import StatusList
 from certificates.customs.models import Declaration, DeclarationLine, ItemUsage
 from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder, NumberSequence
 from certificates.verification.models import Verification
@@ -24,6 +25,7 @@ __all__ = [
     "ItemUsage",
     "NumberSequence",
     "Organization",
+    "StatusList",
     "User",
     "Verification",
 ]

@@ -20,6 +20,8 @@ RENDER_CERTIFICATE_PDF = "certificates.render_certificate_pdf"
 DELIVER_WEBHOOK = "notifications.deliver_webhook"
 SEND_EMAIL = "notifications.send_email"
 NOTIFICATIONS_SWEEP = "notifications_sweep"
+SIGN_CREDENTIAL = "credentials.sign_credential"
+REFRESH_STATUS_LIST = "credentials.refresh_status_list"
 
 PUBLISH_ERRORS = (KombuError, RedisError, OSError)
 

@@ -5,7 +5,8 @@ Nothing else imports this module; services publish tasks by name through ``certi
 
 from certificates.anchoring import tasks as anchoring_tasks
 from certificates.api import tasks as api_tasks
+from certificates.credentials import tasks as credential_tasks
 from certificates.customs.inquiries import tasks as inquiry_tasks
 from certificates.issuance import tasks as issuance_tasks
 
-__all__ = ["anchoring_tasks", "api_tasks", "inquiry_tasks", "issuance_tasks"]
+__all__ = ["anchoring_tasks", "api_tasks", "credential_tasks", "inquiry_tasks", "issuance_tasks"]

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("certificates.accounts.urls")),
     path("", include("certificates.applications.urls")),
     path("", include("certificates.issuance.urls")),
+    path("", include("certificates.credentials.urls")),
     path("", include("certificates.notifications.urls")),
     path("", include("certificates.verification.urls")),
     path("", include("certificates.customs.urls")),

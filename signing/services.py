@@ -203,18 +203,22 @@ def signing_kek_rewrap() -> dict[str, int]:
     return results
 
 
-def jws_sign(*, payload: bytes, typ: str, key: SigningKey | None = None) -> SignedJWS:
+def jws_sign(*, payload: bytes, typ: str, key: SigningKey | None = None, cty: str | None = None) -> SignedJWS:
     """Sign ``payload`` with the active key; raises ``NoActiveKey`` or ``KeyUnavailable``.
 
     ``key``: the active key when the caller has just read it (a verification reads it in the same
-    query as the certificate). The signature is verified before it is returned, so a faulty
+    query as the certificate). ``cty``: the content type of the payload, named in the header when
+    given (a W3C credential is ``vc``). The signature is verified before it is returned, so a faulty
     backend can never hand out a JWS that does not verify.
     """
     key = key or signing_key_get_active()
     backend = get_backend(key.backend)
+    header: dict[str, str] = ed25519_header(kid=key.kid, typ=typ)
+    if cty is not None:
+        header["cty"] = cty
     compact = sign_compact(
         payload=payload,
-        header=ed25519_header(kid=key.kid, typ=typ),
+        header=header,
         signer=lambda data: backend.sign(key.key_ref, data),
     )
     verify_ed25519(parse_compact(compact), key.public_key_bytes)

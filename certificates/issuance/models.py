@@ -45,6 +45,10 @@ class Certificate(models.Model):
     )
     log_index = models.BigIntegerField(_("transparency log index"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="certificates/pdf/", blank=True)
+    # The certificate as a W3C Verifiable Credential (vc+jwt, CONTRACT §12), signed once after issue.
+    credential = models.TextField(_("verifiable credential"), blank=True, default="")
+    # Its bit in the revocation status list: its id, set as it is signed (ids are never reused).
+    status_list_index = models.BigIntegerField(_("status list index"), unique=True, null=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

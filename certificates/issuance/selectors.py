@@ -12,7 +12,7 @@ from certificates.issuance.models import Certificate, CertificateEvent
 def certificate_list_for(*, user: User) -> QuerySet[Certificate]:
     """Exporters see their organization's certificates; officers and customs see all of them."""
     queryset = Certificate.objects.select_related("application__exporter", "replaces", "superseded_by").defer(
-        "canonical"
+        "canonical", "credential"
     )
     if roles.is_exporter(user):
         return queryset.filter(application__exporter_id=user.organization_id)

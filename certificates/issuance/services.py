@@ -195,6 +195,7 @@ def _approved_application(order: IssuanceOrder) -> Application:
 
 def _create_certificate(application: Application) -> Certificate:
     certificate = Certificate.objects.create(application=application, **_numbered_document(application))
+    certificate.status_list_index = certificate.pk  # its bit in the credentials' status list (§12)
     _sign(certificate)
     certificate_event_record(
         certificate, actor=None, action="issued", from_status="", to_status=Certificate.Status.ISSUED
@@ -240,7 +241,7 @@ def _sign(certificate: Certificate) -> None:
     certificate.jws, certificate.kid = signed.compact, signed.kid
     certificate.jws_sha256 = hashlib.sha256(signed.compact.encode("ascii")).hexdigest()
     certificate.log_index = log_append(entry=signed.compact.encode("ascii")).index
-    certificate.save(update_fields=["jws", "kid", "jws_sha256", "log_index"])
+    certificate.save(update_fields=["jws", "kid", "jws_sha256", "log_index", "status_list_index"])
 
 
 def _issuer_for(application: Application) -> Organization:

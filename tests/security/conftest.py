@@ -12,6 +12,7 @@ from knox.models import AuthToken
 
 from certificates.accounts.models import Organization, User
 from certificates.applications.models import Application
+from certificates.credentials.services import certificate_credential_sign
 from certificates.issuance.models import Certificate
 from certificates.notifications.models import WebhookDelivery, WebhookEndpoint
 from signing.services import signing_key_ensure_active
@@ -82,7 +83,7 @@ def world(db) -> World:
     webhook_a = WebhookEndpointFactory(organization=exporter_a.organization)
     webhook_b = WebhookEndpointFactory(organization=exporter_b.organization)
     issued = ApplicationFactory(exporter=exporter_a.organization, created_by=exporter_a, status="submitted")
-    certificate = issue(issued, officer)
+    certificate = certificate_credential_sign(number=issue(issued, officer).number)
     issue(
         ApplicationFactory(exporter=exporter_b.organization, created_by=exporter_b, status="submitted"),
         officer,

@@ -94,6 +94,9 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("api/v1/log/inclusion", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("api/v1/log/consistency", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("api/v1/status/bundle", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/v1/status/revocation-list", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    (".well-known/did.json", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    ("issuers/{country}/did.json", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("api/v1/verify/", "POST"): (200, 200, 200, 200, 200, 401, 401),
     ("v/{number}", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("problems/{code}", "GET"): (200, 200, 200, 200, 200, 200, 200),
@@ -124,6 +127,7 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("api/v1/inquiries/{inquiry_id}/answer/", "POST"): (401, 403, 403, 200, 403, 401, 401),
     ("api/v1/certificates/{number}/document", "GET"): (401, 200, 404, 200, 200, 401, 401),
     ("api/v1/certificates/{number}/pdf", "GET"): (401, 200, 404, 200, 200, 401, 401),
+    ("api/v1/certificates/{number}/credential", "GET"): (401, 200, 404, 200, 200, 401, 401),
     ("api/v1/webhooks/", "GET"): (401, 200, 200, 403, 200, 401, 401),
     ("api/v1/webhooks/", "POST"): (401, 201, 201, 403, 201, 401, 401),
     (W, "GET"): (401, 200, 404, 403, 404, 401, 401),
@@ -187,6 +191,7 @@ def _target(world: World, route: str, method: str) -> tuple[str, dict | None]:
         endpoint_id=endpoint.pk,
         delivery_id=world.delivery_a.pk,
         code="validation_error",
+        country="uz",
     )
     tree_size = LogLeaf.objects.count()
     url += {
@@ -288,6 +293,7 @@ def test_lists_never_show_another_organizations_objects(world, url, key):
         "/api/v1/applications/{draft}/",
         "/api/v1/certificates/{number}/",
         "/api/v1/certificates/{number}/document",
+        "/api/v1/certificates/{number}/credential",
         "/api/v1/webhooks/{webhook}/",
         "/api/v1/webhooks/{webhook}/deliveries/",
     ],

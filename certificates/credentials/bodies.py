@@ -1,0 +1,36 @@
+"""Who issues a credential and with which keys: the one place that maps a certificate to them.
+
+Certification bodies are not modelled per country yet, so the body of a certificate is the
+issuer country of its document, and every body's keys, like the registry's, are the service's
+signing keys (one key set). When bodies get keys of their own, ``body_keys`` changes, alone.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from certificates.accounts.models import Organization
+from certificates.issuance.models import Certificate
+from signing.models import SigningKey
+from signing.selectors import signing_key_list_published
+
+REGISTRY = None
+
+
+def certificate_body(certificate: Certificate) -> str:
+    """The body of a certificate: its issuer country, in lower case (``uz``, ``by``)."""
+    return str(certificate.document["issuer"]["country"]).lower()
+
+
+def body_keys(body: str | None) -> QuerySet[SigningKey]:
+    """The keys of a body (``REGISTRY`` for the registry) that are not revoked, oldest first.
+
+    Today every body and the registry share the service's signing keys.
+    """
+    return signing_key_list_published().exclude(status=SigningKey.Status.REVOKED)
+
+
+def body_known(body: str) -> bool:
+    """Whether an issuing organization of that country is configured (its ``did.json`` exists)."""
+    issuers = Organization.objects.filter(kind=Organization.Kind.ISSUER, country=body.upper())
+    return body == body.lower() and issuers.exists()
