@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0013_item_ct1_fields'),
+        ('certificates', '0014_certificate_credential'),
     ]
 
     operations = [
