@@ -24,6 +24,8 @@ FILES = {
     "icon.svg": "image/svg+xml",
 }
 FILE_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+# A worker runs under its own script's policy: the service worker fetches what it keeps.
+WORKER_POLICY = "default-src 'none'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 _PAGE = "public page"
 
 
@@ -50,7 +52,7 @@ def script_texts() -> dict[str, str]:
 
 # The page's words the script shows; the shell also labels the document's parts it shows.
 WORDS = ("valid", "revoked", "superseded", "expired", "not_yet_valid", "exhausted", "invalid")
-LABELS = ("number", "issuer", "valid_from", "valid_until", "exporter", "consignee")
+LABELS = ("title", "number", "issuer", "valid_from", "valid_until", "exporter", "consignee")
 
 
 def verifier_data(page_texts: Any, *, shell: bool) -> dict[str, Any]:
@@ -88,6 +90,6 @@ class VerifierFileView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         response = HttpResponse(_content(self.name), content_type=FILES[self.name])
         response["Cache-Control"] = "max-age=300"
-        response["Content-Security-Policy"] = FILE_POLICY
+        response["Content-Security-Policy"] = WORKER_POLICY if self.name == "sw.js" else FILE_POLICY
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -346,6 +346,7 @@
   var lang = language();
   var t = data.texts[lang];
   document.documentElement.lang = lang;
+  if (data.shell) localizeShell();
 
   function show(word, colour, message) {
     var status = document.getElementById("status");
@@ -357,8 +358,20 @@
   }
 
   function at(text) {
-    var time = new Date(text);
-    return time.toLocaleString(lang === "uz" ? "uz-Latn" : lang, { timeZone: "UTC", dateStyle: "medium", timeStyle: "short" }) + " UTC";
+    return new Date(text).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  }
+
+  /* The shell is cached in one language: its title and language links follow the page's. */
+  function localizeShell() {
+    document.querySelector("h1").textContent = t.title;
+    document.title = t.title;
+    document.querySelectorAll("nav a").forEach(function (link) {
+      var code = link.textContent.toLowerCase();
+      var target = new URL(location.href);
+      target.searchParams.set("lang", code);
+      link.href = target.href;
+      link.className = code === lang ? "current" : "";
+    });
   }
 
   async function material() {
