@@ -47,6 +47,11 @@ def script_texts() -> dict[str, str]:
             _PAGE, "This phone has no keys to check with yet: open a certificate once while online."
         ),
         "no_certificate": pgettext(_PAGE, "This link does not carry a certificate: scan its QR code."),
+        "scan_hint": pgettext(_PAGE, "Point the camera at the certificate's QR code."),
+        "no_camera": pgettext(
+            _PAGE, "This browser cannot read QR codes: scan the code with the phone's camera app."
+        ),
+        "wrong_code": pgettext(_PAGE, "This QR code is not a certificate of this registry."),
     }
 
 
@@ -55,13 +60,13 @@ WORDS = ("valid", "revoked", "superseded", "expired", "not_yet_valid", "exhauste
 LABELS = ("title", "number", "issuer", "valid_from", "valid_until", "exporter", "consignee")
 
 
-def verifier_data(page_texts: Any, *, shell: bool) -> dict[str, Any]:
+def verifier_data(page_texts: Any, *, shell: bool, scan: bool = False) -> dict[str, Any]:
     """The data island the script reads: every language's words, so the shell serves all three.
 
     A certificate's page carries no label of what it hides without the access code.
     """
     texts = {}
-    names = WORDS + LABELS if shell else WORDS
+    names = WORDS + LABELS if shell or scan else WORDS
     for language in ("ru", "uz", "en"):
         with translation.override(language):
             words = page_texts()
@@ -69,6 +74,7 @@ def verifier_data(page_texts: Any, *, shell: bool) -> dict[str, Any]:
     return {
         "texts": texts,
         "shell": shell,
+        "scan": scan,
         "worker": "/v/sw.js",
         "scope": "/v/",
         "jwks": "/.well-known/jwks.json",

@@ -136,6 +136,15 @@ class VerifierShellView(View):
         return _page(request, page_language(request), status=200, word="checking", offline_shell=True)
 
 
+class VerifierScanView(View):
+    """The scan page: the camera, and the page of the certificate whose QR code it reads."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return _page(request, page_language(request), status=200, scan=True)
+
+
 def _page(
     request: HttpRequest,
     language: str,
@@ -146,6 +155,7 @@ def _page(
     outcome: Outcome | None = None,
     access_code: str | None = None,
     offline_shell: bool = False,
+    scan: bool = False,
 ) -> HttpResponse:
     with translation.override(language):
         texts = page_texts()
@@ -159,7 +169,8 @@ def _page(
         "word": texts[word] if word else None,
         "colour": AMBER if offline_shell else RED,
         "shell": offline_shell,
-        "verifier": verifier_data(page_texts, shell=offline_shell),
+        "scan": scan,
+        "verifier": verifier_data(page_texts, shell=offline_shell, scan=scan),
     }
     if outcome is not None:
         context.update(_outcome_context(outcome, texts, access_code=access_code))

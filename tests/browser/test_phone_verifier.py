@@ -116,3 +116,14 @@ def test_a_stale_bundle_shows_amber_never_valid(site, phone, screenshot, certifi
     assert "amber" in phone.locator("#status").get_attribute("class")
     assert "out of date" in phone.locator("#checked-by").inner_text()
     screenshot("phone-stale-bundle")
+
+
+def test_the_scan_page_opens_the_camera_or_says_to_use_the_camera_app(site, phone, screenshot):
+    phone.goto(f"{site}/v/scan?lang=ru")
+
+    has_detector = phone.evaluate("'BarcodeDetector' in globalThis")
+    assert verdict(phone) == ("scanning" if has_detector else "no_camera")
+    if not has_detector:  # Chromium on Linux has no BarcodeDetector
+        assert phone.locator("#checked-by").inner_text().startswith("Этот браузер не читает QR-коды")
+    assert phone.locator("h1").inner_text() == "Проверка сертификата"
+    screenshot("phone-scan-ru")
