@@ -60,20 +60,20 @@ WORDS = ("valid", "revoked", "superseded", "expired", "not_yet_valid", "exhauste
 LABELS = ("title", "number", "issuer", "valid_from", "valid_until", "exporter", "consignee")
 
 
-def verifier_data(page_texts: Any, *, shell: bool, scan: bool = False) -> dict[str, Any]:
+def verifier_data(page_texts: Any, *, offline: bool, scan: bool = False) -> dict[str, Any]:
     """The data island the script reads: every language's words, so the shell serves all three.
 
     A certificate's page carries no label of what it hides without the access code.
     """
     texts = {}
-    names = WORDS + LABELS if shell or scan else WORDS
+    names = WORDS + LABELS if offline or scan else WORDS
     for language in ("ru", "uz", "en"):
         with translation.override(language):
             words = page_texts()
             texts[language] = {**{name: words[name] for name in names}, **script_texts()}
     return {
         "texts": texts,
-        "shell": shell,
+        "shell": offline,
         "scan": scan,
         "worker": "/v/sw.js",
         "scope": "/v/",

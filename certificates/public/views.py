@@ -170,7 +170,7 @@ def _page(
         "colour": AMBER if offline_shell else RED,
         "shell": offline_shell,
         "scan": scan,
-        "verifier": verifier_data(page_texts, shell=offline_shell, scan=scan),
+        "verifier": verifier_data(page_texts, offline=offline_shell, scan=scan),
     }
     if outcome is not None:
         context.update(_outcome_context(outcome, texts, access_code=access_code))
