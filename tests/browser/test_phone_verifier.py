@@ -127,3 +127,24 @@ def test_the_scan_page_opens_the_camera_or_says_to_use_the_camera_app(site, phon
         assert phone.locator("#checked-by").inner_text().startswith("Этот браузер не читает QR-коды")
     assert phone.locator("h1").inner_text() == "Проверка сертификата"
     screenshot("phone-scan-ru")
+
+
+def test_a_browser_that_cannot_check_keeps_the_servers_answer(site, phone, certificate):
+    phone.add_init_script("delete globalThis.DecompressionStream")
+
+    phone.goto(qr_link(site, certificate))
+
+    assert verdict(phone) == "unchecked"
+    assert phone.locator("#status").inner_text() == "VALID"
+    assert phone.locator("#checked-by").is_hidden()
+
+
+def test_without_javascript_the_page_shows_the_servers_answer(site, browser, certificate):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+
+    page.goto(qr_link(site, certificate, "not-a-jws"))
+
+    assert page.locator("#status").inner_text() == "VALID"
+    assert page.locator("dd.exporter").count() == 1
+    context.close()

@@ -434,6 +434,12 @@
       return;
     }
     var api = globalThis.certsvcVerify;
+    if (typeof DecompressionStream === "undefined" || !globalThis.crypto || !crypto.subtle) {
+      // A browser that cannot check here: the server's answer stays (the shell has none).
+      if (data.shell) show(t.invalid, "amber", t.no_keys);
+      document.body.dataset.verdict = "unchecked";
+      return;
+    }
     var number = decodeURIComponent(location.pathname.split("/").pop());
     var got, keys;
     try {
@@ -442,6 +448,7 @@
     } catch (error) {
       // No keys here, or a browser without Ed25519: the server's answer stays (the shell has none).
       if (data.shell) show(t.invalid, "amber", t.no_keys);
+      document.body.dataset.verdict = "unchecked";
       return;
     }
     var bundle = null, stale = null, now = Date.now();
