@@ -75,12 +75,15 @@ def test_a_valid_certificate_is_checked_on_the_phone_with_the_network_cut(
     assert screenshot(f"phone-offline-valid-{language}").stat().st_size > 1000
 
 
-def test_a_revoked_certificate_shows_revoked_offline_once_the_bundle_knows(
+def test_a_revoked_certificate_shows_revoked_offline_once_the_refreshed_bundle_knows(
     site, phone, screenshot, certificate, officer
 ):
-    certificate_revoke(certificate=certificate, actor=officer, reason="wrong HS code")
     link = qr_link(site, certificate)
     cache_for_offline(phone, link)
+    assert verdict(phone) == "valid"
+    certificate_revoke(certificate=certificate, actor=officer, reason="wrong HS code")
+    phone.goto(link.replace("?", "?online=1&"))  # online again: the service worker keeps the new bundle
+    assert verdict(phone) == "revoked"
 
     phone.context.set_offline(True)
     phone.goto(link.replace("?", "?again=1&"))

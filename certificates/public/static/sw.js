@@ -7,7 +7,9 @@ var SHELL = "/v/app";
 var KEPT = [SHELL, "/v/scan", "/v/verify.js", "/v/manifest.webmanifest", "/.well-known/jwks.json", "/api/v1/status/bundle"];
 
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(KEPT); }).then(function () {
+  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(KEPT.map(function (path) {
+    return new Request(path, { cache: "no-cache" });
+  })); }).then(function () {
     return self.skipWaiting();
   }));
 });
@@ -29,9 +31,10 @@ async function kept(path) {
   return new Response(await cached.blob(), { status: cached.status, headers: headers });
 }
 
-async function fresh(request, path) {
+/* Online, always the service's latest (revalidated past the HTTP cache): statuses change. */
+async function fresh(path) {
   try {
-    var answer = await fetch(request);
+    var answer = await fetch(path, { cache: "no-cache" });
     if (answer.ok) {
       var cache = await caches.open(CACHE);
       await cache.put(path, answer.clone());
@@ -46,7 +49,7 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(event.request.url);
   if (url.origin !== self.location.origin || event.request.method !== "GET") return;
   if (KEPT.indexOf(url.pathname) >= 0 && url.search === "") {
-    event.respondWith(fresh(event.request, url.pathname));
+    event.respondWith(fresh(url.pathname));
   } else if (event.request.mode === "navigate" && url.pathname.startsWith("/v/")) {
     event.respondWith(fetch(event.request).catch(function () { return kept(SHELL); }));
   }
