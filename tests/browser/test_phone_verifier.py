@@ -107,6 +107,9 @@ def test_one_changed_character_of_the_fragment_shows_invalid(site, phone, screen
     assert "red" in phone.locator("#status").get_attribute("class")
     assert phone.locator("#checked-by").inner_text() == "Checked online."
     screenshot("phone-tampered")
+    phone.locator("nav a", has_text="RU").click()  # the other language checks the same code
+    assert verdict(phone) == "bad_signature"
+    assert phone.locator("#status").inner_text() == "НЕДЕЙСТВИТЕЛЕН"
 
 
 def test_a_stale_bundle_shows_amber_never_valid(site, phone, screenshot, certificate):

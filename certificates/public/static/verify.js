@@ -347,6 +347,7 @@
   var t = data.texts[lang];
   document.documentElement.lang = lang;
   if (data.shell || data.scan) localizeShell();
+  languageLinks();
 
   function show(word, colour, message) {
     var status = document.getElementById("status");
@@ -361,10 +362,14 @@
     return new Date(text).toISOString().slice(0, 16).replace("T", " ") + " UTC";
   }
 
-  /* The shell is cached in one language: its title and language links follow the page's. */
+  /* The shell is cached in one language: its title follows the page's. */
   function localizeShell() {
     document.querySelector("h1").textContent = t.title;
     document.title = t.title;
+  }
+
+  /* The language links keep the query and the fragment, so the other language checks the same code. */
+  function languageLinks() {
     document.querySelectorAll("nav a").forEach(function (link) {
       var code = link.textContent.toLowerCase();
       var target = new URL(location.href);
