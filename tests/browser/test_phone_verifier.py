@@ -40,7 +40,11 @@ def cache_for_offline(page, link: str) -> None:
     page.goto(link)
     verdict(page)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=10_000)
+    # Not wait_for_function: it evaluates its string in the page, which the page's CSP forbids.
+    page.evaluate(
+        """navigator.serviceWorker.controller !== null || new Promise((resolve) =>
+               navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true)))"""
+    )
 
 
 @pytest.fixture
