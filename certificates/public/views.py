@@ -3,8 +3,10 @@
 It shows what the anonymous verification summary shows and no more: the status, number,
 dates and issuer, and with the certificate's access code (``?k=``, as the QR code carries it)
 also the exporter, the consignee and the goods. In Russian, Uzbek or English, without
-JavaScript (a Content-Security-Policy forbids scripts), never cached, and throttled per client:
-every request counts, an unknown number or a wrong code as much as any other.
+JavaScript, never cached, and throttled per client: every request counts, an unknown number or a
+wrong code as much as any other. With JavaScript, the service's own script (``app.py``; the policy
+allows scripts from the service only) checks the QR code's fragment on the phone, and ``/v/app``
+is the shell it opens offline.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from certificates.issuance.numbering import NUMBER_PATTERN
+from certificates.public.app import verifier_data
 from certificates.verification import statuses as v
 from certificates.verification.answer import certificate_summary, summary_unlocked
 from certificates.verification.outcome import Outcome
@@ -31,8 +34,9 @@ from certificates.verification.services import verification_by_number
 from certificates.verification.throttling import configured_rate
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'none'; script-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+    "style-src 'unsafe-inline'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'; "
+    "base-uri 'none'"
 )
 LANGUAGES = ("ru", "uz", "en")
 GREEN, AMBER, RED = "green", "amber", "red"
@@ -71,6 +75,7 @@ def page_texts() -> dict[str, str]:
         "goods": pgettext(_PAGE, "Goods"),
         "issuer": pgettext(_PAGE, "Issuing body"),
         "checked_at": pgettext(_PAGE, "Checked at"),
+        "checking": pgettext(_PAGE, "CHECKING…"),
         "access_code_hint": pgettext(
             _PAGE,
             "The exporter, the consignee and the goods are shown with the access code printed beside "
@@ -122,6 +127,24 @@ class PublicCertificateView(View):
         return _page(request, language, status=200, outcome=outcome, access_code=request.GET.get("k"))
 
 
+class VerifierShellView(View):
+    """The page the service worker opens offline: no server answer, the script checks the fragment."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return _page(request, page_language(request), status=200, word="checking", offline_shell=True)
+
+
+class VerifierScanView(View):
+    """The scan page: the camera, and the page of the certificate whose QR code it reads."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return _page(request, page_language(request), status=200, scan=True)
+
+
 def _page(
     request: HttpRequest,
     language: str,
@@ -131,6 +154,8 @@ def _page(
     word: str | None = None,
     outcome: Outcome | None = None,
     access_code: str | None = None,
+    offline_shell: bool = False,
+    scan: bool = False,
 ) -> HttpResponse:
     with translation.override(language):
         texts = page_texts()
@@ -142,7 +167,10 @@ def _page(
         "query": "?",
         "message": texts[message] if message else None,
         "word": texts[word] if word else None,
-        "colour": RED,
+        "colour": AMBER if offline_shell else RED,
+        "shell": offline_shell,
+        "scan": scan,
+        "verifier": verifier_data(page_texts, offline=offline_shell, scan=scan),
     }
     if outcome is not None:
         context.update(_outcome_context(outcome, texts, access_code=access_code))
