@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files (admin, API docs) from gunicorn too: the image has no other server for them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "signing.published.PublishedKeysMiddleware",  # the JWKS and key list, from memory
     "certsvc.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
