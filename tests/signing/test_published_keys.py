@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from contextlib import contextmanager
 
 import pytest
 from django.utils import timezone
 
 from signing.services import signing_key_create, signing_key_revoke, signing_key_rotate
-from tests.services import subprocess_env
+from tests.ops.web_process import get_json, web_process
 
 PATHS = ("/.well-known/jwks.json", "/api/v1/keys/")
 
@@ -62,51 +56,15 @@ def test_a_post_to_the_jwks_still_reaches_the_view(client):
     assert client.post("/.well-known/jwks.json").status_code == 405
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def _web_process():
-    port = _free_port()
-    command = [sys.executable, "-m", "gunicorn", "certsvc.wsgi:application", "--workers=1",
-               f"--bind=127.0.0.1:{port}", "--log-level=warning"]  # fmt: skip
-    server = subprocess.Popen(command, env=subprocess_env(ALLOWED_HOSTS="127.0.0.1"))
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
-
-
-def _get(url: str) -> tuple[str, list]:
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
-        return response.headers["ETag"], json.loads(response.read())
-
-
 def _statuses(base: str) -> dict[str, str]:
-    return {row["kid"]: row["status"] for row in _get(f"{base}/api/v1/keys/")[1]}
-
-
-def _wait_for_server(base: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            _get(f"{base}/api/v1/keys/")
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("the web process did not answer")
+    return {row["kid"]: row["status"] for row in get_json(f"{base}/api/v1/keys/")[2]}
 
 
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_another_web_process_serves_a_rotation_and_a_revocation_within_a_second(postgres, kek):
     first = signing_key_create(activate=True)
-    with _web_process() as base:
-        _wait_for_server(base)
+    with web_process() as base:
         assert _statuses(base) == {first.kid: "active"}
         second = signing_key_rotate()
         signing_key_revoke(kid=first.kid, compromised_at=timezone.now(), reason="leaked")
@@ -115,5 +73,8 @@ def test_another_web_process_serves_a_rotation_and_a_revocation_within_a_second(
             assert time.monotonic() - changed < 1.5, "the other process still serves the old keys"
             time.sleep(0.02)
         delay = time.monotonic() - changed
-        assert [k["kid"] for k in _get(f"{base}/.well-known/jwks.json")[1]["keys"]] == [first.kid, second.kid]
+        assert [k["kid"] for k in get_json(f"{base}/.well-known/jwks.json")[2]["keys"]] == [
+            first.kid,
+            second.kid,
+        ]
     assert delay < 1.5
