@@ -26,7 +26,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response
 from rest_framework.renderers import JSONRenderer
 
 from signing.models import SigningKey
@@ -36,6 +36,7 @@ from signing.serializers import SigningKeyOutputSerializer
 logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 60
+CACHE_CONTROL = f"public, max-age={CACHE_SECONDS}"
 EPOCH_CHECK_SECONDS = 1.0
 EPOCH_KEY = "signing:published-keys:epoch"
 PATHS = {"/.well-known/jwks.json": "jwks", "/api/v1/keys/": "keys"}
@@ -55,9 +56,10 @@ _lock = threading.Lock()
 def published_response(request: HttpRequest, name: str) -> HttpResponseBase:
     """200 with the document, or 304 when ``If-None-Match`` names its ETag."""
     document = published_document(name)
-    response = HttpResponse(document.body, content_type="application/json")
-    response["ETag"] = document.etag
-    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    headers = {"ETag": document.etag, "Cache-Control": CACHE_CONTROL}
+    response = HttpResponse(document.body, content_type="application/json", headers=headers)
+    if "HTTP_IF_NONE_MATCH" not in request.META:
+        return response
     conditional = get_conditional_response(request, etag=document.etag, response=response)
     return conditional if conditional is not None else response
 
