@@ -11,7 +11,13 @@ keep-alive client) against three endpoints, interleaved, in several rounds:
 - ``static``: ``GET /bench/static``, a DRF view with a fixed body: the framework floor;
 - ``one_row``: ``GET /bench/certificate/<number>``, one indexed row serialized with nested DRF
   serializers;
-- ``verify``: ``POST /api/v1/verify/ {"number": …}``, anonymous.
+- ``verify``: ``POST /api/v1/verify/ {"number": …}``, anonymous;
+- ``healthz``: ``GET /healthz``, answered by a middleware before the framework: the server floor;
+- ``jwks``: ``GET /.well-known/jwks.json`` and ``keys``: ``GET /api/v1/keys/``, the public keys.
+
+The server runs with the database settings the README and ``docker-compose.yml`` give (persistent
+connections unless ``DB_CONN_MAX_AGE`` is set in the environment, e.g. ``DB_CONN_MAX_AGE=0`` for
+a new connection per request).
 
 Numbers are drawn at random from the registry. The anonymous and per-address verify throttles are
 raised for the run (``THROTTLE_VERIFY_ANON`` / ``THROTTLE_VERIFY_USER``, per second, so that DRF's
@@ -39,8 +45,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PATHS = {"healthz": "/healthz", "jwks": "/.well-known/jwks.json", "keys": "/api/v1/keys/"}
 VENV_BIN = Path(sys.executable).parent
-ENDPOINTS = ("static", "one_row", "verify")
+ENDPOINTS = ("static", "one_row", "verify", "healthz", "jwks", "keys")
 _RUN_SECRET = secrets.token_urlsafe(50)  # one per run: the server and the priming share it
 WRK_SCRIPT = """
 local numbers = {}
@@ -54,6 +61,8 @@ request = function()
                       '{"number":"' .. n .. '"}')
   elseif kind == "one_row" then
     return wrk.format("GET", "/bench/certificate/" .. n)
+  elseif kind ~= "static" then
+    return wrk.format("GET", os.getenv("BENCH_PATH"))
   end
   return wrk.format("GET", "/bench/static")
 end
@@ -97,7 +106,6 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_SSL_REDIRECT": "false",
             "PUBLIC_BASE_URL": "https://certs.bench.invalid",
-            "DB_CONN_MAX_AGE": "600",
             "CACHE_URL": args.cache_url,
             "THROTTLE_VERIFY_ANON": "1000000/s",
             "THROTTLE_VERIFY_USER": "1000000/s",
@@ -172,7 +180,7 @@ def random_numbers(count: int) -> list[str]:
 
 
 def run_wrk(kind: str, seconds: float, args: argparse.Namespace, numbers_file: str, script: str) -> dict:
-    env = dict(os.environ, BENCH_NUMBERS=numbers_file, BENCH_KIND=kind)
+    env = dict(os.environ, BENCH_NUMBERS=numbers_file, BENCH_KIND=kind, BENCH_PATH=PATHS.get(kind, ""))
     command = [
         "wrk",
         "-t2",
@@ -228,6 +236,8 @@ def run_python(kind: str, seconds: float, args: argparse.Namespace, numbers: lis
                 conn.request("POST", "/api/v1/verify/", body, {"Content-Type": "application/json"})
             elif kind == "one_row":
                 conn.request("GET", f"/bench/certificate/{number}")
+            elif kind in PATHS:
+                conn.request("GET", PATHS[kind])
             else:
                 conn.request("GET", "/bench/static")
             response = conn.getresponse()
@@ -345,12 +355,20 @@ def summarize(samples: dict[str, list[dict]], *, client: str, numbers: int) -> d
     result["verify_over_one_row"] = endpoints["verify"]["rps"] / endpoints["one_row"]["rps"]
     result["verify_over_static"] = endpoints["verify"]["rps"] / endpoints["static"]["rps"]
     result["one_row_over_static"] = endpoints["one_row"]["rps"] / endpoints["static"]["rps"]
+    # Per round too: healthz, jwks and keys run back to back, so a round's ratio shares its noise.
+    for kind in ("jwks", "keys"):
+        result[f"{kind}_over_healthz"] = endpoints[kind]["rps"] / endpoints["healthz"]["rps"]
+        result[f"{kind}_over_healthz_rounds"] = [
+            round(a["rps"] / b["rps"], 2) for a, b in zip(samples[kind], samples["healthz"], strict=True)
+        ]
+    result["db_conn_max_age"] = os.environ.get("DB_CONN_MAX_AGE", "default")
     return result
 
 
 def print_table(result: dict) -> None:
     state = "primed shared cache" if result["primed"] else "first sight, empty cache"
-    print(f"\nverify load ({result['client']}, {result['numbers']:,} random numbers, {state})\n")
+    conn = f"DB_CONN_MAX_AGE={result['db_conn_max_age']}"
+    print(f"\nverify load ({result['client']}, {result['numbers']:,} random numbers, {state}, {conn})\n")
     print(f"{'endpoint':>9} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | non-2xx | rounds req/s")
     for kind, row in result["endpoints"].items():
         print(
@@ -361,7 +379,11 @@ def print_table(result: dict) -> None:
         f"\nverify / one_row = {result['verify_over_one_row']:.2f}  (target >= 2.0)\n"
         f"verify / static  = {result['verify_over_static']:.2f}  (target >= 0.7)\n"
         f"one_row / static = {result['one_row_over_static']:.2f}\n"
-        f"verify p99       = {result['endpoints']['verify']['p99_ms']:.1f} ms (target <= 25)"
+        f"verify p99       = {result['endpoints']['verify']['p99_ms']:.1f} ms (target <= 25)\n"
+        f"jwks / healthz   = {result['jwks_over_healthz']:.2f}  (target >= 0.8), "
+        f"per round {result['jwks_over_healthz_rounds']}\n"
+        f"keys / healthz   = {result['keys_over_healthz']:.2f}, "
+        f"per round {result['keys_over_healthz_rounds']}"
     )
 
 

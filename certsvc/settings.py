@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files (admin, API docs) from gunicorn too: the image has no other server for them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "signing.published.PublishedKeysMiddleware",  # the JWKS and key list, from memory
     "certsvc.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -129,13 +130,15 @@ TEMPLATES = [
 
 # DATABASE_URL_FILE keeps the database password out of the environment.
 DATABASE_URL = env_secret("DATABASE_URL", f"sqlite:///{VAR_DIR / 'certsvc.sqlite3'}")
-DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL)}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0)
+DATABASES = {"default": {**environ.Env.db_url_config(DATABASE_URL), "ATOMIC_REQUESTS": False}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker share the file: wait for the other's write lock.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 0)
 else:
+    # Persistent connections, replaced when found dead as a request starts; PgBouncer: docs/operations.md.
+    DATABASES["default"].update(CONN_MAX_AGE=env_int("DB_CONN_MAX_AGE", 600), CONN_HEALTH_CHECKS=True)
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
 
 # Query counts and latency per database for /metrics; the vendor stays postgresql/sqlite.

@@ -9,6 +9,16 @@ class SigningConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: the check reads models, which are not loaded when this module is.
-        from signing import observability
+        from django.db.models.signals import post_delete, post_save
+
+        from signing import observability, published, signals
+        from signing.models import SigningKey
 
         observability.register()
+        # Every change of a key, through the services or not, renews the published documents.
+        for signal in (signals.signing_key_activated, signals.signing_key_revoked):
+            signal.connect(published.published_keys_changed, dispatch_uid="published-keys")
+        for model_signal in (post_save, post_delete):
+            model_signal.connect(
+                published.published_keys_changed, sender=SigningKey, dispatch_uid="published-keys"
+            )

@@ -29,3 +29,13 @@ def _readiness_computed_afresh():
     readiness_recent_forget()
     yield
     readiness_recent_forget()
+
+
+@pytest.fixture(autouse=True)
+def _published_keys_rebuilt():
+    """The JWKS and key list are kept per process; a rolled-back test sends no key signal."""
+    from signing.published import published_forget
+
+    published_forget()
+    yield
+    published_forget()

@@ -43,7 +43,7 @@ def test_jwks_lists_every_key_that_has_ever_been_active_but_no_pending_key(clien
 def test_jwks_is_public_and_cacheable(client, three_keys):
     response = client.get("/.well-known/jwks.json", HTTP_AUTHORIZATION="Token not-a-real-token")
     assert response.status_code == 200
-    assert sorted(response["Cache-Control"].split(", ")) == ["max-age=300", "public"]
+    assert sorted(response["Cache-Control"].split(", ")) == ["max-age=60", "public"]
 
 
 def test_jwks_of_a_fresh_install_is_an_empty_set(client, db):
@@ -54,7 +54,7 @@ def test_key_list_shows_status_and_dates(client, three_keys):
     first, second, third, _ = three_keys
     response = client.get("/api/v1/keys/", HTTP_AUTHORIZATION="Token not-a-real-token")
     assert response.status_code == 200
-    assert sorted(response["Cache-Control"].split(", ")) == ["max-age=300", "public"]
+    assert sorted(response["Cache-Control"].split(", ")) == ["max-age=60", "public"]
     rows = {row["kid"]: row for row in response.json()}
     assert [rows[k.kid]["status"] for k in (first, second, third)] == ["revoked", "retired", "active"]
     assert rows[third.kid]["retired_at"] is None
