@@ -53,7 +53,7 @@ ITEM_COLUMNS = (
 CERTIFICATE_COLUMNS = (
     "id number type year sequence status document canonical jws jws_sha256 kid issued_at valid_from "
     "valid_until revoked_at revocation_reason log_index pdf created_at application_id replaces_id "
-    "superseded_by_id access_code"
+    "superseded_by_id access_code credential status_list_index"
 ).split()
 EVENT_COLUMNS = ["at", "from_status", "to_status", "action", "reason", "actor_id", "prev_hash", "hash"]
 LEAF_COLUMNS = ["index", "leaf_hash", "entry", "created_at"]
@@ -244,6 +244,8 @@ class CertificateRows:
             **self._signed(i, application, items),
             **self._after_issue(i, issued_at),
             "id": self._certificate_id(i),
+            "status_list_index": self._certificate_id(i),
+            "credential": "",  # signed after issue by a worker; `credentials_backfill` signs them
             "type": type_,
             "year": year,
             "sequence": sequence,
