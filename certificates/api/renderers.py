@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import renderers
@@ -35,3 +36,21 @@ def _problem(data: Any, status_code: int) -> dict[str, Any] | None:
     if status_code < 400 or not isinstance(data, dict) or "title" not in data:
         return None
     return data
+
+
+class CompactTokenRenderer(renderers.BaseRenderer):
+    """A compact JWS as it was signed: the view's bytes pass through; a problem renders as JSON."""
+
+    media_type = "application/jose"
+    format = "jose"
+    charset = None
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        if isinstance(data, bytes):
+            return data
+        return renderers.JSONRenderer().render(data)

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from django.http import HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, renderers
+from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from certificates.api.problems import problems
+from certificates.api.renderers import CompactTokenRenderer
 from certificates.credentials import services as credentials
 from certificates.credentials.bodies import REGISTRY, body_known
 from certificates.credentials.dids import did_document
@@ -26,21 +24,9 @@ DID_JSON = "application/did+json"
 DID_CACHE_SECONDS = 300
 
 
-class VCJWTRenderer(renderers.BaseRenderer):
+class VCJWTRenderer(CompactTokenRenderer):
     media_type = VC_JWT
     format = "vcjwt"
-    charset = None
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: Mapping[str, Any] | None = None,
-    ) -> Any:
-        # Success bodies are bytes; errors (problem dicts) are rendered as JSON.
-        if isinstance(data, bytes):
-            return data
-        return renderers.JSONRenderer().render(data)
 
 
 def _vc_jwt(token: str) -> HttpResponse:

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from certificates.api.fields import StrictSerializer
 from certificates.api.problems import problems
+from certificates.api.renderers import CompactTokenRenderer
 from certificates.applications.api.examples import REPLACEMENT_EXAMPLES
 from certificates.applications.api.serializers import (
     ApplicationDetailOutputSerializer,
@@ -33,23 +34,6 @@ from certificates.issuance.selectors import (
     certificate_list_for,
 )
 from certificates.permissions import IsCertificateReader, IsOfficer, request_user
-
-
-class JOSERenderer(renderers.BaseRenderer):
-    media_type = "application/jose"
-    format = "jose"
-    charset = None
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: Mapping[str, Any] | None = None,
-    ) -> Any:
-        # Success bodies are bytes; errors (problem dicts) are rendered as JSON.
-        if isinstance(data, bytes):
-            return data
-        return renderers.JSONRenderer().render(data)
 
 
 class PDFRenderer(renderers.BaseRenderer):
@@ -181,7 +165,7 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet[Certificate]):
     def get_renderers(self) -> list[renderers.BaseRenderer]:
         # CONTRACT §7 names these two without a trailing slash, so they are routed by hand (urls).
         if self.action == "document":
-            return [JOSERenderer(), renderers.JSONRenderer()]
+            return [CompactTokenRenderer(), renderers.JSONRenderer()]
         if self.action == "pdf":
             return [PDFRenderer(), renderers.JSONRenderer()]
         return super().get_renderers()
