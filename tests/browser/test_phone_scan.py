@@ -16,6 +16,7 @@ import segno
 from PIL import Image
 
 from certificates.issuance.paper import certificate_qr_text
+from tests.browser.test_phone_verifier import cache_for_offline, qr_link
 from tests.issuance.helpers import issue
 
 VENDOR = Path(__file__).resolve().parents[2] / "certificates" / "public" / "static" / "vendor" / "jsqr"
@@ -77,3 +78,15 @@ def test_the_vendored_decoder_is_the_file_its_readme_names():
     assert (version, source) == ("1.4.0", "https://registry.npmjs.org/jsqr/-/jsqr-1.4.0.tgz")
     assert hashlib.sha256((VENDOR / "jsQR.js").read_bytes()).hexdigest() == digest
     assert "Apache License" in (VENDOR / "LICENSE").read_text()
+
+
+def test_the_scan_page_and_its_decoder_open_offline(site, page, officer, signing_key, make_submitted):
+    certificate = issue(make_submitted(items=1), officer)
+    cache_for_offline(page, qr_link(site, certificate))
+
+    page.context.set_offline(True)
+    page.goto(f"{site}/v/scan")  # the kept page is the one without a query
+
+    page.wait_for_selector("body[data-verdict]", timeout=10_000)
+    assert page.evaluate("typeof jsQR") == "function"
+    assert page.locator("#camera").count() == 1  # the scan page, not the shell
