@@ -19,6 +19,8 @@ from django.views import View
 STATIC = Path(__file__).resolve().parent / "static"
 FILES = {
     "verify.js": "text/javascript; charset=utf-8",
+    "scan.js": "text/javascript; charset=utf-8",
+    "vendor/jsqr/jsQR.js": "text/javascript; charset=utf-8",
     "sw.js": "text/javascript; charset=utf-8",
     "manifest.webmanifest": "application/manifest+json",
     "icon.svg": "image/svg+xml",

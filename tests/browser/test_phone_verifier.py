@@ -133,7 +133,7 @@ def test_the_scan_page_opens_the_camera_or_says_to_use_the_camera_app(site, phon
 
     has_detector = phone.evaluate("'BarcodeDetector' in globalThis")
     assert verdict(phone) == ("scanning" if has_detector else "no_camera")
-    if not has_detector:  # Chromium on Linux has no BarcodeDetector
+    if not has_detector:  # nor a camera here: test_phone_scan.py gives one to jsQR
         assert phone.locator("#checked-by").inner_text().startswith("Этот браузер не читает QR-коды")
     assert phone.locator("h1").inner_text() == "Проверка сертификата"
     screenshot("phone-scan-ru")

@@ -4,7 +4,7 @@
 "use strict";
 var CACHE = "certsvc-verifier-v1";
 var SHELL = "/v/app";
-var KEPT = [SHELL, "/v/scan", "/v/verify.js", "/v/manifest.webmanifest", "/.well-known/jwks.json", "/api/v1/status/bundle"];
+var KEPT = [SHELL, "/v/scan", "/v/verify.js", "/v/scan.js", "/v/vendor/jsqr/jsQR.js", "/v/manifest.webmanifest", "/.well-known/jwks.json", "/api/v1/status/bundle"];
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(KEPT.map(function (path) {

@@ -403,37 +403,8 @@
     dl.hidden = false;
   }
 
-  /* /v/scan: the camera, read with BarcodeDetector; a code of this registry opens its page. */
-  async function scan() {
-    var hint = document.getElementById("checked-by");
-    hint.hidden = false;
-    if (!("BarcodeDetector" in globalThis) || !navigator.mediaDevices) {
-      hint.textContent = t.no_camera;
-      document.body.dataset.verdict = "no_camera";
-      return;
-    }
-    var video = document.getElementById("camera");
-    var detector = new BarcodeDetector({ formats: ["qr_code"] });
-    video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
-    video.hidden = false;
-    await video.play();
-    hint.textContent = t.scan_hint;
-    document.body.dataset.verdict = "scanning";
-    var prefix = location.origin + "/v/";
-    for (;;) {
-      var codes = await detector.detect(video).catch(function () { return []; });
-      var found = codes.map(function (code) { return code.rawValue; }).filter(Boolean)[0];
-      if (found && found.startsWith(prefix)) {
-        location.href = found;
-        return;
-      }
-      if (found) hint.textContent = t.wrong_code;
-      await new Promise(function (done) { setTimeout(done, 250); });
-    }
-  }
-
   async function run() {
-    if (data.scan) return scan();
+    if (data.scan) return; // scan.js reads the camera
     if (!location.hash.startsWith("#z=")) {
       if (data.shell) show(t.invalid, "red", t.no_certificate);
       return;
