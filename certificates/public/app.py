@@ -27,7 +27,9 @@ FILES = {
 }
 FILE_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 # A worker runs under its own script's policy: the service worker fetches what it keeps.
-WORKER_POLICY = "default-src 'none'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+WORKER_POLICY = (
+    "default-src 'none'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 _PAGE = "public page"
 
 

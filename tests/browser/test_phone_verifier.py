@@ -158,3 +158,22 @@ def test_without_javascript_the_page_shows_the_servers_answer(site, browser, cer
     assert page.locator("#status").inner_text() == "VALID"
     assert page.locator("dd.exporter").count() == 1
     context.close()
+
+
+def test_online_the_worker_refreshes_the_statuses_with_a_signed_delta(site, phone, certificate, officer):
+    link = qr_link(site, certificate)
+    cache_for_offline(phone, link)
+    assert verdict(phone) == "valid"
+    asked: list[str] = []
+    phone.context.on("request", lambda request: asked.append(request.url))
+    certificate_revoke(certificate=certificate, actor=officer, reason="wrong HS code")
+
+    phone.goto(link.replace("?", "?online=1&"))  # the worker asks for the changes since its bundle
+    assert verdict(phone) == "revoked"
+    phone.context.set_offline(True)
+    phone.goto(link.replace("?", "?again=1&"))
+
+    assert verdict(phone) == "revoked"
+    assert "offline" in phone.locator("#checked-by").inner_text()
+    deltas = [url for url in asked if "/api/v1/status/bundle?since=" in url]
+    assert deltas, asked  # online, then offline (a request that fails): each since the newest held

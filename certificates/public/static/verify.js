@@ -194,32 +194,75 @@
     return crypto.subtle.verify({ name: "Ed25519" }, key.key, parsed.signature, parsed.signingInput);
   }
 
-  /* The bundle's entries and revoked keys; throws Refused (stale: true past its next_update). */
-  async function loadBundle(token, keys, now) {
+  /* One signed bundle or delta (signing/verifier/bundle.py's rules): a registry key's signature,
+   * RFC 8785, at most 24 hours of validity, entries and key states, and a since only in a delta. */
+  async function readSigned(token, keys, delta) {
     var parsed = parseCompact(token.trim());
     var key = keys[parsed.header.kid];
     if (parsed.header.typ !== TYP_STATUS || ALGS.indexOf(parsed.header.alg) < 0) throw new Refused("typ");
     if (!key || (key.issuer !== undefined && key.issuer !== null)) throw new Refused("not a registry key");
     if (!(await signatureVerifies(parsed, key))) throw new Refused("the bundle does not verify");
-    var body = JSON.parse(UTF8.decode(parsed.payload));
-    var issuedAt = moment(body.issued_at);
-    var nextUpdate = moment(body.next_update);
-    if (nextUpdate - issuedAt > MAX_VALIDITY_MS) throw new Refused("valid for more than 24 hours");
+    var text = UTF8.decode(parsed.payload);
+    var body = JSON.parse(text);
+    if (body === null || typeof body !== "object" || canonical(body) !== text) throw new Refused("not RFC 8785");
+    if (moment(body.next_update) - moment(body.issued_at) > MAX_VALIDITY_MS) throw new Refused("valid for more than 24 hours");
     if (!Array.isArray(body.entries) || !Array.isArray(body.keys)) throw new Refused("no entries or keys");
-    var entries = {};
+    if (("since" in body) !== delta) throw new Refused(delta ? "not a status delta: no since" : "a status delta, not a full bundle");
     body.entries.forEach(function (entry) {
-      entries[entry.number] = entry;
+      if (!entry || ["number", "status", "since"].some(function (f) { return typeof entry[f] !== "string"; })) {
+        throw new Refused("an entry is not a number, status and since");
+      }
     });
-    var compromised = {};
+    return { body: body, kid: parsed.header.kid };
+  }
+
+  function addKeyStates(compromised, body) {
     body.keys.forEach(function (state) {
-      if (state.status === "revoked" || state.compromised_at) compromised[state.kid] = true;
+      if (state && (state.status === "revoked" || state.compromised_at)) compromised[state.kid] = true;
     });
-    if (compromised[parsed.header.kid]) throw new Refused("the bundle is signed with a revoked key");
-    var bundle = { entries: entries, compromised: compromised, issuedAt: body.issued_at, stale: false };
-    if (now > nextUpdate) {
-      var stale = new Refused("the status bundle expired at " + body.next_update);
+  }
+
+  /* A full bundle, then its deltas, each verified and applied in turn; not checked for staleness.
+   * Each delta's since must be the issued_at reached before it; no signer of the chain may be a
+   * key that any of its key states calls revoked. */
+  async function readBundleChain(tokens, keys) {
+    if (!tokens.length) throw new Refused("no status bundle");
+    var first = await readSigned(tokens[0], keys, false);
+    var bundle = { entries: {}, compromised: {}, kids: [first.kid], deltas: 0 };
+    first.body.entries.forEach(function (entry) { bundle.entries[entry.number] = entry; });
+    addKeyStates(bundle.compromised, first.body);
+    var last = first.body;
+    for (var i = 1; i < tokens.length; i++) {
+      var delta = await readSigned(tokens[i], keys, true);
+      if (moment(delta.body.since) !== moment(last.issued_at)) {
+        throw new Refused("the status delta is since " + delta.body.since + ", not since " + last.issued_at);
+      }
+      delta.body.entries.forEach(function (entry) {
+        if (entry.status === "valid") delete bundle.entries[entry.number];
+        else bundle.entries[entry.number] = entry;
+      });
+      addKeyStates(bundle.compromised, delta.body);
+      bundle.kids.push(delta.kid);
+      bundle.deltas += 1;
+      last = delta.body;
+    }
+    bundle.kids.forEach(function (kid) {
+      if (bundle.compromised[kid]) throw new Refused("the bundle is signed with a revoked key");
+    });
+    bundle.issuedAt = last.issued_at;
+    bundle.nextUpdate = last.next_update;
+    return bundle;
+  }
+
+  /* The bundle's entries and revoked keys from one bundle or a chain (one compact JWS a line, the
+   * full bundle first); throws Refused (stale: true past the newest one's next_update). */
+  async function loadBundle(text, keys, now) {
+    var bundle = await readBundleChain(text.split(/\s+/).filter(Boolean), keys);
+    bundle.stale = false;
+    if (now > moment(bundle.nextUpdate)) {
+      var stale = new Refused("the status bundle expired at " + bundle.nextUpdate);
       stale.stale = true;
-      stale.issuedAt = body.issued_at;
+      stale.issuedAt = bundle.issuedAt;
       throw stale;
     }
     return bundle;
@@ -314,6 +357,7 @@
     inflateCompact: inflateCompact,
     importKeys: importKeys,
     loadBundle: loadBundle,
+    readBundleChain: readBundleChain,
     verifyCertificate: verifyCertificate,
     verifyPaper: verifyPaper,
   };
