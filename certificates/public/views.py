@@ -22,7 +22,6 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language_from_request, pgettext
 from django.views import View
 from rest_framework.request import Request
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from certificates.issuance.numbering import NUMBER_PATTERN
@@ -31,7 +30,7 @@ from certificates.verification import statuses as v
 from certificates.verification.answer import certificate_summary, summary_unlocked
 from certificates.verification.outcome import Outcome
 from certificates.verification.services import verification_by_number
-from certificates.verification.throttling import configured_rate
+from certificates.verification.throttling import CountingThrottle
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
@@ -84,13 +83,10 @@ def page_texts() -> dict[str, str]:
     }
 
 
-class PublicPageThrottle(SimpleRateThrottle):
-    """Per client address; the rate is read when the request comes, so it follows the settings."""
+class PublicPageThrottle(CountingThrottle):
+    """Per client address, counted like verify's throttles: through a cache outage the page answers."""
 
     scope = "public_page"
-
-    def get_rate(self) -> str | None:
-        return configured_rate(self.scope)
 
     def get_cache_key(self, request: Request, view: APIView) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -148,6 +148,19 @@ def test_page_is_throttled_per_client(client, certificate):
     assert "Слишком много запросов" in text(throttled)
 
 
+def test_page_answers_through_a_cache_outage(client, certificate, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
+    }
+    response = page(client, certificate.number, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "VALID" in text(response)
+
+
 def test_a_number_that_cannot_exist_is_not_found_without_asking_the_registry(
     client, django_assert_num_queries
 ):
