@@ -48,7 +48,12 @@ def _require_replaceable(certificate: Certificate) -> None:
             "invalid_transition",
             _("The certificate is %(status)s; it cannot be replaced.") % {"status": certificate.status},
         )
-    if certificate.replacement_applications.exclude(status__in=_CLOSED).exists():
+    if replacement_under_way(certificate):
         raise CertificateError(
             "replacement_pending", _("A replacement of this certificate is already under way.")
         )
+
+
+def replacement_under_way(certificate: Certificate) -> bool:
+    """A replacement application of ``certificate`` that is neither rejected nor withdrawn exists."""
+    return certificate.replacement_applications.exclude(status__in=_CLOSED).exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Prefetch, QuerySet
 
 from certificates import roles
@@ -36,3 +38,17 @@ def certificate_access_code_for(*, user: object, certificate: Certificate) -> st
 def certificate_log_index(number: str) -> int | None:
     """The transparency-log leaf of a certificate's JWS (``TRANSPARENCY_NUMBER_RESOLVER``)."""
     return Certificate.objects.filter(number=number).values_list("log_index", flat=True).first()
+
+
+def certificate_list_signed_with(*, kid: str, since: datetime) -> QuerySet[Certificate]:
+    """The certificates the key ``kid`` signed at or after ``since``, oldest first.
+
+    ``issued_at`` is the time the document claims and verification judges a compromise by
+    (``SigningKey.was_compromised_at``), so this lists exactly what a revocation at ``since`` fails.
+    """
+    return (
+        Certificate.objects.filter(kid=kid, issued_at__gte=since)
+        .select_related("application__exporter", "superseded_by")
+        .defer("canonical", "credential", "document", "jws")
+        .order_by("issued_at", "id")
+    )
