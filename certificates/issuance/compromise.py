@@ -80,13 +80,22 @@ def compromised_certificates_reissue(
 
 def _reissue(certificate: Certificate, *, actor: User, reason: str) -> Reissue:
     with transaction.atomic():
-        locked = Certificate.objects.select_for_update().select_related("superseded_by").get(pk=certificate.pk)
+        locked = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("superseded_by")
+            .get(pk=certificate.pk)
+        )
         skipped = _why_skipped(locked)
         if skipped:
             return Reissue(certificate=locked, skipped=skipped)
         replacement = application_replacement_create(replaces=locked, actor=actor, fields={}, items=None)
         certificate_event_record(
-            locked, actor=actor, action=REISSUED, from_status=Status.ISSUED, to_status=Status.ISSUED, reason=reason
+            locked,
+            actor=actor,
+            action=REISSUED,
+            from_status=Status.ISSUED,
+            to_status=Status.ISSUED,
+            reason=reason,
         )
     return Reissue(certificate=locked, replacement=replacement)
 
