@@ -28,6 +28,20 @@ from signing.services import signing_key_create, signing_key_revoke, signing_key
 
 MANAGE_PERMISSION = "signing.manage_signingkey"
 
+# Pages other apps keep about a key (what it signed, say), linked from the key's page: each link
+# names its own page or None, so signing links them without knowing them.
+KeyLink = Callable[[SigningKey], "tuple[str, str | Promise] | None"]
+_key_links: list[KeyLink] = []
+
+
+def signing_key_link_register(link: KeyLink) -> None:
+    if link not in _key_links:
+        _key_links.append(link)
+
+
+def signing_key_links(key: SigningKey) -> list[tuple[str, str | Promise]]:
+    return [found for link in _key_links if (found := link(key)) is not None]
+
 if TYPE_CHECKING:
     _EventInlineBase = admin.TabularInline[SigningKeyEvent, SigningKey]
     _SigningKeyAdminBase = admin.ModelAdmin[SigningKey]
@@ -132,8 +146,10 @@ class SigningKeyAdmin(_SigningKeyAdminBase):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
+        key = self.get_object(request, object_id)
+        links = {"key_links": signing_key_links(key) if key else []}
         return super().change_view(
-            request, object_id, form_url, self._with_manage_flag(request, extra_context)
+            request, object_id, form_url, {**self._with_manage_flag(request, extra_context), **links}
         )
 
     def _with_manage_flag(self, request: HttpRequest, extra_context: dict[str, Any] | None) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from certificates import roles
 from certificates.accounts.models import User
 from certificates.admin_actions import AuditEventInline, DecisionActionsMixin
 from certificates.issuance import services as issuance
+from certificates.issuance.admin_compromise import CompromisedKeyAdminMixin
 from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder, NumberSequence
 from certsvc.admin_base import ReadOnlyAdmin
 
@@ -26,7 +27,7 @@ class CertificateEventInline(AuditEventInline):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(DecisionActionsMixin, ReadOnlyAdmin):
+class CertificateAdmin(CompromisedKeyAdminMixin, DecisionActionsMixin, ReadOnlyAdmin):
     list_display = ["number", "status", "type", "issued_at", "valid_from", "valid_until", "short_kid"]
     list_filter = ["status", "type", "issued_at"]
     list_select_related = ["application__exporter"]
