@@ -42,6 +42,7 @@ def signing_key_link_register(link: KeyLink) -> None:
 def signing_key_links(key: SigningKey) -> list[tuple[str, str | Promise]]:
     return [found for link in _key_links if (found := link(key)) is not None]
 
+
 if TYPE_CHECKING:
     _EventInlineBase = admin.TabularInline[SigningKeyEvent, SigningKey]
     _SigningKeyAdminBase = admin.ModelAdmin[SigningKey]

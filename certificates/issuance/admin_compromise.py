@@ -74,7 +74,9 @@ class CompromisedKeyAdminMixin(_AdminBase):
     def compromised_view(self, request: HttpRequest, kid: str) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return self._compromised_page(request, kid, "compromised.html", _("Certificates signed after the compromise"))
+        return self._compromised_page(
+            request, kid, "compromised.html", _("Certificates signed after the compromise")
+        )
 
     def compromised_reissue_view(self, request: HttpRequest, kid: str) -> HttpResponse:
         if not roles.may_decide(request.user):
@@ -97,7 +99,9 @@ class CompromisedKeyAdminMixin(_AdminBase):
     def _report(self, request: HttpRequest, done: list[Reissue]) -> None:
         for outcome in done:
             if outcome.skipped:
-                self.message_user(request, f"{outcome.certificate.number}: {outcome.skipped}", messages.WARNING)
+                self.message_user(
+                    request, f"{outcome.certificate.number}: {outcome.skipped}", messages.WARNING
+                )
         queued = sum(1 for outcome in done if outcome.replacement is not None)
         self.message_user(
             request, _("%(count)d certificate(s) re-issued; the worker signs them.") % {"count": queued}

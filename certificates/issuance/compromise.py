@@ -116,6 +116,8 @@ def _audit_reason(key: SigningKey, reason: str) -> str:
 
 
 def _compromise_time(key: SigningKey) -> datetime:
-    # A revoked key always carries its compromise time (signing_key_revoke requires it).
-    assert key.compromised_at is not None
+    if key.compromised_at is None:  # signing_key_revoke always sets it; a hand-edited row may not
+        raise CertificateError(
+            "signing_key_state", _("Key %(kid)s has no compromise time.") % {"kid": key.kid}
+        )
     return key.compromised_at

@@ -31,13 +31,18 @@ from tests.notifications.conftest import local_webhooks  # noqa: F401 (a shared 
 from tests.notifications.servers import ReceiverServer, WebhookReceiver
 from tests.services import running_worker, subprocess_env, wait_until
 
-pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("local_webhooks"),
+]
 
 EVENT_TYPES = ["certificate.issued", "certificate.superseded", "certificate.revoked"]
 
 
 @pytest.fixture
-def hook(local_webhooks):
+def hook():
     """``hook(organization)``: a local receiver registered for the certificate events."""
     with ExitStack() as stack:
 
@@ -134,7 +139,9 @@ def test_the_certificates_a_stolen_key_signed_after_the_compromise_are_listed_an
     told_exporter = {("certificate.superseded", c.number) for c in stolen} | {
         ("certificate.issued", c.number) for c in replacements
     }
-    wait_until(lambda: told_exporter <= set(bodies(at_exporter)), timeout=20, message="the exporter's webhooks")
+    wait_until(
+        lambda: told_exporter <= set(bodies(at_exporter)), timeout=20, message="the exporter's webhooks"
+    )
 
     applications = Application.objects.count()
     second_run = command("reissue_compromised", signing_key.kid, *since)
@@ -154,7 +161,9 @@ def _replacement_of(certificate: Certificate) -> Certificate:
 
 def _assert_audited(stolen: list[Certificate], officer) -> None:
     for certificate in stolen:
-        actions = list(CertificateEvent.objects.filter(certificate=certificate).values_list("action", "actor"))
+        actions = list(
+            CertificateEvent.objects.filter(certificate=certificate).values_list("action", "actor")
+        )
         assert actions == [("issued", None), ("reissued", officer.pk), ("superseded", None)]
         reissued = CertificateEvent.objects.get(certificate=certificate, action="reissued")
         assert "token stolen" in reissued.reason

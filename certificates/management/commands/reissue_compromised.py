@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from certificates.accounts.models import User
 from certificates.issuance.compromise import Reissue, compromised_certificates_reissue
-from certificates.management.compromise import add_key_arguments, key_id, since_time
 from certificates.issuance.errors import CertificateError
+from certificates.management.compromise import add_key_arguments, key_id, since_time
 
 
 class Command(BaseCommand):
@@ -19,7 +19,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         add_key_arguments(parser)
         parser.add_argument("--actor", required=True, help="username of the certification officer deciding")
-        parser.add_argument("--reason", default="", help="for the audit trail (default: the key's revocation reason)")
+        parser.add_argument(
+            "--reason", default="", help="for the audit trail (default: the key's revocation reason)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kid = key_id(options)

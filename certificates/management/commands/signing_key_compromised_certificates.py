@@ -5,9 +5,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from certificates.issuance.compromise import compromised_certificates
-from certificates.management.compromise import add_key_arguments, key_id, since_time
 from certificates.issuance.errors import CertificateError
 from certificates.issuance.models import Certificate
+from certificates.management.compromise import add_key_arguments, key_id, since_time
 from signing.times import rfc3339
 
 
