@@ -32,6 +32,7 @@ from signing.backends import get_backend
 from signing.backends import pkcs11 as backend_module
 from signing.backends.pkcs11 import Pkcs11Backend, public_key_from_ec_point, token_sessions_reset
 from signing.errors import KeyUnavailable
+from signing.jws import b64url_decode
 from signing.models import SigningKey, SigningKeyEvent, SoftwareKeyMaterial
 from signing.observability import check_signing_token
 from signing.services import jws_sign, signing_key_create, signing_key_revoke, signing_key_rotate
@@ -404,21 +405,36 @@ def test_the_settings_refuse_the_pkcs11_backend_without_module_and_pin(monkeypat
 # --- The key ceremony: backup and restore ------------------------------------------
 
 SIGN_IN_A_NEW_PROCESS = """
-import sys
+import json, sys
 import django
 django.setup()
 from signing.backends import get_backend
+from signing.errors import KeyUnavailable
+from signing.jws import ed25519_header, jwk_thumbprint, sign_compact
 backend = get_backend("pkcs11")
-print(backend.public_key(sys.argv[1]).hex(), backend.sign(sys.argv[1], b"signed after restore").hex())
+answers = {}
+for key_ref in sys.argv[1:]:
+    try:
+        kid = jwk_thumbprint(backend.public_key(key_ref))
+        header = ed25519_header(kid=kid, typ="certsvc-certificate+jws")
+        signer = lambda data: backend.sign(key_ref, data)
+        answers[key_ref] = sign_compact(payload=b"signed after restore", header=header, signer=signer)
+    except KeyUnavailable as exc:
+        answers[key_ref] = "KeyUnavailable: " + str(exc)
+print(json.dumps(answers))
 """
 
 
 @pytest.mark.django_db
-def test_a_backed_up_token_directory_restored_elsewhere_signs_with_the_same_key(token, tmp_path):
+def test_a_restored_token_signs_with_the_same_kid_and_a_key_never_backed_up_died_with_its_token(
+    client, token, tmp_path
+):
     key = signing_key_create(activate=True)
     token_sessions_reset()  # the backup is taken while no session writes to the token
     backup = tmp_path / "backup.tar"
     shutil.make_archive(str(backup.with_suffix("")), "tar", root_dir=token.directory)
+    never_backed_up = signing_key_rotate()  # made after the backup: only the original token holds it
+    token_sessions_reset()
     shutil.rmtree(token.directory)  # the original is gone: only the backup is left
 
     restored = softhsm_token(tmp_path / "restored", label="unused")
@@ -428,7 +444,7 @@ def test_a_backed_up_token_directory_restored_elsewhere_signs_with_the_same_key(
         directory=restored.directory, conf=restored.conf, label=token.label, module=token.module
     ).env()
     done = subprocess.run(
-        [sys.executable, "-c", SIGN_IN_A_NEW_PROCESS, key.key_ref],
+        [sys.executable, "-c", SIGN_IN_A_NEW_PROCESS, key.key_ref, never_backed_up.key_ref],
         cwd=BASE_DIR,
         env=env,
         check=False,
@@ -437,9 +453,16 @@ def test_a_backed_up_token_directory_restored_elsewhere_signs_with_the_same_key(
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    public_hex, signature_hex = done.stdout.split()
-    assert bytes.fromhex(public_hex) == key.public_key_bytes
-    assert verifies(key.public_key_bytes, bytes.fromhex(signature_hex), b"signed after restore")
+    answers = json.loads(done.stdout)
+    jwks = client.get("/.well-known/jwks.json").json()
+    restored_jws = answers[key.key_ref]
+    assert json.loads(b64url_decode(restored_jws.split(".")[0]))["kid"] == key.kid
+    assert independent_verify(restored_jws, jwks) == b"signed after restore"
+    lost = never_backed_up.key_ref
+    assert (
+        answers[lost]
+        == f"KeyUnavailable: PKCS#11 token {token.label!r} holds no public_key with CKA_ID {lost}"
+    )
 
 
 # --- Issuance with a real worker ---------------------------------------------------
