@@ -92,6 +92,7 @@ AUDIT_ACTION_TITLES = {
         "issued",
         "revoked",
         "superseded",
+        "reissued",
         "declaration",
         "declaration_annulled",
     )
