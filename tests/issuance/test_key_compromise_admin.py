@@ -52,6 +52,8 @@ def test_the_revoked_keys_page_links_the_certificates_it_signed_after_the_compro
     assert stolen.number in listed
     assert stolen.application.exporter.name in listed
     assert "reissue/" in listed
+    in_russian = staff_officer.get(compromised_page(signing_key.kid), HTTP_ACCEPT_LANGUAGE="ru")
+    assert "Сертификаты, подписанные ключом" in in_russian.content.decode()
 
 
 def test_reissuing_in_the_admin_asks_for_a_reason_on_a_confirmation_page(staff_officer, stolen, signing_key):
@@ -59,6 +61,7 @@ def test_reissuing_in_the_admin_asks_for_a_reason_on_a_confirmation_page(staff_o
     confirmation = staff_officer.get(url)
     assert confirmation.status_code == 200
     assert 'name="reason"' in confirmation.content.decode()
+    assert "1 certificate still issued will be replaced" in confirmation.content.decode()
     assert staff_officer.post(url, {"reason": ""}).status_code == 200
     assert not Application.objects.filter(replaces=stolen).exists()
 
