@@ -5,8 +5,8 @@ activate a new key, list what the stolen key signed since the compromise, re-iss
 re-issue is the officer's replacement of ``certificate_replace`` with nothing changed: its
 issuance is queued, the issuance pipeline signs it with the key it signs everything new with,
 and the issue supersedes the old certificate, which tells the exporter and the customs watching
-it. A certificate already revoked, superseded or with a replacement under way is skipped, so a
-second run re-issues nothing twice.
+it. A certificate already revoked, superseded, exhausted or with a replacement under way is
+skipped, so a second run re-issues nothing twice.
 """
 
 from __future__ import annotations
@@ -105,6 +105,9 @@ def _why_skipped(certificate: Certificate) -> str:
         return _("already superseded by %(number)s") % {"number": certificate.superseded_by.number}
     if certificate.status != Status.ISSUED:
         return _("already %(status)s") % {"status": certificate.get_status_display()}
+    if certificate.exhausted_at is not None:
+        # Its goods have all crossed the border: a fresh copy would let them be declared again.
+        return _("exhausted: every item has been declared at the border")
     if replacement_under_way(certificate):
         return _("a replacement is already under way")
     return ""

@@ -16,7 +16,8 @@ from certificates.issuance.errors import CertificateError
 from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder
 from certificates.issuance.tasks import sign_certificate
 from signing.services import signing_key_revoke, signing_key_rotate
-from tests.applications.factories import UserFactory
+from tests.applications.factories import UserFactory, api_client_for
+from tests.customs.conftest import customs_of, declaration, declarations_url, line
 from tests.issuance.helpers import issue
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +125,19 @@ def test_the_commands_refuse_what_they_cannot_do(stolen, signing_key, exporter):
     out = StringIO()
     call_command("signing_key_compromised_certificates", signing_key.kid, "--since", future, stdout=out)
     assert out.getvalue().strip() == f"0 certificate(s) signed with {signing_key.kid}"
+
+
+def test_an_exhausted_certificate_is_not_reissued_so_its_goods_cannot_be_declared_twice(
+    signing_key, officer, make_submitted
+):
+    certificate = issue(make_submitted(items=2), officer)
+    customs = api_client_for(customs_of("BY"))
+    lines = [line(1, "1200.500"), line(2, "1200.500")]
+    answer = customs.post(declarations_url(certificate), declaration(lines=lines), format="json")
+    assert answer.status_code == 201, answer.content
+    signing_key_revoke(kid=signing_key.kid, compromised_at=certificate.issued_at, reason="token stolen")
+    signing_key_rotate()
+
+    [outcome] = compromised_certificates_reissue(kid=signing_key.kid, actor=officer)
+    assert outcome.skipped == "exhausted: every item has been declared at the border"
+    assert not Application.objects.filter(replaces=certificate).exists()
