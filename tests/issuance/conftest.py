@@ -14,8 +14,14 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def signing_key(db):
+def registry_key(db):
     return signing_key_ensure_active()
+
+
+@pytest.fixture
+def signing_key(registry_key, issuer):
+    """The Uzbek body's active key (its certificates), beside the registry's (everything else)."""
+    return signing_key_ensure_active(issuer_country="UZ")
 
 
 @pytest.fixture
