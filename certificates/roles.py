@@ -97,7 +97,7 @@ def issuing_body_country(user: object) -> str | None:
 
     An officer's organization must be an issuer: an officer of no body decides nothing.
     """
-    if not is_officer(user) or user.organization is None:
+    if not _has_role(user, Role.OFFICER) or user.organization is None:
         return None
     if user.organization.kind != Organization.Kind.ISSUER:
         return None

@@ -62,7 +62,7 @@ def test_document_has_every_member_of_the_contract(signing_key, officer, make_su
         "replaces",
     }
     assert document["schema"] == "certsvc.certificate.v1"
-    assert re.fullmatch(r"UZBY-\d{4}-EX-\d{6}", document["number"])
+    assert re.fullmatch(r"UZ-\d{4}-EX-\d{6}", document["number"])
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", document["issued_at"])
     assert document["issuer"]["name"] == officer.organization.name
     assert [item["line"] for item in document["items"]] == [1, 2]
