@@ -14,13 +14,9 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def registry_key(db):
-    return signing_key_ensure_active()
-
-
-@pytest.fixture
-def signing_key(registry_key, issuer):
+def signing_key(issuer):
     """The Uzbek body's active key (its certificates), beside the registry's (everything else)."""
+    signing_key_ensure_active()
     return signing_key_ensure_active(issuer_country="UZ")
 
 
