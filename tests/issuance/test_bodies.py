@@ -25,7 +25,7 @@ from tests.issuance.helpers import approve, belarusian_body, forged_with, issue
 
 @pytest.fixture
 def belarus(signing_key):
-    body, officer, exporter, key = belarusian_body(is_staff=True)
+    body, officer, exporter, key = belarusian_body(is_staff=True, is_superuser=True)
     return {"body": body, "officer": officer, "exporter": exporter, "key": key}
 
 
