@@ -195,7 +195,7 @@ class SigningKeyAdmin(_SigningKeyAdminBase):
 
     def rotate_view(self, request: HttpRequest) -> HttpResponse:
         self._require_manage(request)
-        form = ScopeForm(request.POST or None)
+        form = ScopeForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             scope = form.scope()
             return self._run(
