@@ -9,7 +9,11 @@ class CertificatesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these modules read models, which are not loaded when this one is.
+        from django.db.models.signals import post_save
+
         from certificates import observability
+        from certificates.accounts.bodies import issuing_body_renamed, signing_scope_resolve
+        from certificates.accounts.models import Organization
         from certificates.credentials import signal_handlers as credential_handlers
         from certificates.customs import signal_handlers as customs_handlers
         from certificates.customs.declaration_check import DECLARATION_CHECKER
@@ -18,6 +22,7 @@ class CertificatesConfig(AppConfig):
         from certificates.verification import signal_handlers as verification_handlers
         from certificates.verification.declaration_check import declaration_checker_register
         from certificates.verification.usage import usage_reader_register
+        from signing.scopes import scope_resolver_register
 
         issuance_handlers.connect()
         verification_handlers.connect()
@@ -26,3 +31,10 @@ class CertificatesConfig(AppConfig):
         observability.register()
         usage_reader_register(certificate_usage_read)
         declaration_checker_register(DECLARATION_CHECKER)
+        scope_resolver_register(signing_scope_resolve)
+        post_save.connect(
+            lambda instance, **_: issuing_body_renamed(instance),
+            sender=Organization,
+            weak=False,
+            dispatch_uid="issuing-body-renamed",
+        )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TypeGuard
 
-from certificates.accounts.models import User
+from certificates.accounts.models import Organization, User
 
 Role = User.Role
 
@@ -92,10 +92,28 @@ def manages_webhooks(user: object) -> bool:
     return _in_organization(user) and user.role in (Role.EXPORTER, Role.CUSTOMS)
 
 
-def is_officer_of_issuing_body(user: object, country: str) -> bool:
-    """An officer of the issuing body of ``country``: answers customs inquiries about its certificates.
+def issuing_body_country(user: object) -> str | None:
+    """The country of the issuing body an officer belongs to; ``None`` for everyone else.
 
-    Certification bodies are not yet modelled per country, so every officer is of every body.
-    The inquiry selectors and services ask only this predicate: making it per body is this line.
+    An officer's organization must be an issuer: an officer of no body decides nothing.
     """
-    return is_officer(user)
+    if not _has_role(user, Role.OFFICER) or user.organization is None:
+        return None
+    if user.organization.kind != Organization.Kind.ISSUER:
+        return None
+    return str(user.organization.country)
+
+
+def is_officer_of_issuing_body(user: object, country: str) -> bool:
+    """An officer of the issuing body of ``country`` (CONTRACT §6 v1.1).
+
+    Each country's exporters apply to that country's body: only its officers see their applications
+    in the queue, decide them, revoke or replace their certificates and answer inquiries about them.
+    """
+    body = issuing_body_country(user)
+    return body is not None and body == str(country).upper()
+
+
+def may_decide_for(user: object, country: str) -> bool:
+    """A decision on an application or certificate of ``country``'s body: only that body's officers."""
+    return may_decide(user) and is_officer_of_issuing_body(user, country)

@@ -73,3 +73,9 @@ def validate_positive(value: Decimal) -> None:
 def validate_not_future(value: date) -> None:
     if value > timezone.localdate():
         raise ValidationError(_("The date cannot be in the future."), code="future_date")
+
+
+def validate_number_prefix(value: str) -> None:
+    """A body's number prefix: 2 to 8 capital Latin letters (numbers and URLs match only those)."""
+    if value and not (value.isascii() and value.isalpha() and value.isupper() and 2 <= len(value) <= 8):
+        raise ValidationError(_("A number prefix is 2 to 8 capital Latin letters."), code="invalid_prefix")

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from signing.errors import SigningError
 from signing.models import SigningKey, SigningKeyEvent
+from signing.scopes import scope_normalized
 from signing.services import signing_key_create, signing_key_revoke, signing_key_rotate
 
 MANAGE_PERMISSION = "signing.manage_signingkey"
@@ -59,9 +60,22 @@ class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
 
-class CreateForm(forms.Form):
+class ScopeForm(forms.Form):
+    issuer_country = forms.CharField(
+        label=_("Issuing body's country"),
+        help_text=_("Two letters (UZ, BY) for a body key; empty for the registry key."),
+        required=False,
+        max_length=2,
+    )
+
+    def scope(self) -> str:
+        return scope_normalized(self.cleaned_data["issuer_country"])
+
+
+class CreateForm(ScopeForm):
     activate = forms.BooleanField(
-        label=_("Activate at once (retires the current active key)"), required=False
+        label=_("Activate at once (retires the current active key of that body or the registry)"),
+        required=False,
     )
 
 
@@ -87,6 +101,9 @@ class SigningKeyEventInline(_EventInlineBase):
 _KEY_FIELDS = (
     "kid",
     "status",
+    "issuer_country",
+    "issuer_name",
+    "registry_until",
     "backend",
     "key_ref",
     "public_jwk_display",
@@ -101,8 +118,17 @@ _KEY_FIELDS = (
 
 @admin.register(SigningKey)
 class SigningKeyAdmin(_SigningKeyAdminBase):
-    list_display = ["kid", "status", "backend", "created_at", "activated_at", "retired_at", "revoked_at"]
-    list_filter = ["status", "backend"]
+    list_display = [
+        "kid",
+        "status",
+        "owner",
+        "backend",
+        "created_at",
+        "activated_at",
+        "retired_at",
+        "revoked_at",
+    ]
+    list_filter = ["status", "issuer_country", "backend"]
     search_fields = ["kid"]
     ordering = ["-created_at"]
     actions = ["revoke_selected"]
@@ -118,6 +144,10 @@ class SigningKeyAdmin(_SigningKeyAdminBase):
 
     def has_delete_permission(self, request: HttpRequest, obj: SigningKey | None = None) -> bool:
         return False
+
+    @admin.display(description=_("Owner"), ordering="issuer_country")
+    def owner(self, obj: SigningKey) -> str:
+        return str(_("registry")) if obj.is_registry_key else f"{obj.issuer_name} ({obj.issuer_country})"
 
     @admin.display(description=_("Public JWK"))
     def public_jwk_display(self, obj: SigningKey) -> str:
@@ -171,17 +201,24 @@ class SigningKeyAdmin(_SigningKeyAdminBase):
         self._require_manage(request)
         form = CreateForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            activate = form.cleaned_data["activate"]
+            activate, scope = form.cleaned_data["activate"], form.scope()
             return self._run(
-                request, lambda: signing_key_create(activate=activate, actor=request.user.get_username())
+                request,
+                lambda: signing_key_create(
+                    activate=activate, actor=request.user.get_username(), issuer_country=scope
+                ),
             )
         return self._page(request, "create.html", _("Create a signing key"), form=form)
 
     def rotate_view(self, request: HttpRequest) -> HttpResponse:
         self._require_manage(request)
-        if request.method == "POST":
-            return self._run(request, lambda: signing_key_rotate(actor=request.user.get_username()))
-        return self._page(request, "rotate.html", _("Rotate the signing key"))
+        form = ScopeForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            scope = form.scope()
+            return self._run(
+                request, lambda: signing_key_rotate(actor=request.user.get_username(), issuer_country=scope)
+            )
+        return self._page(request, "rotate.html", _("Rotate the signing key"), form=form)
 
     def revoke_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         self._require_manage(request)

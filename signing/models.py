@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -12,7 +13,11 @@ from signing.jws import b64url_decode, public_jwk
 class SigningKey(models.Model):
     """An Ed25519 signing key: its public half and where the backend keeps the private half.
 
-    ``key_ref`` names the key inside its backend and holds no secret.
+    ``key_ref`` names the key inside its backend and holds no secret. ``issuer_country`` is its
+    scope (CONTRACT §3 v1.1): the country of the issuing body whose certificates it signs, or
+    empty for a registry key (receipts, bundles, checkpoints, log events). ``issuer_name`` is that
+    body's name for display only; verifiers match on the country. ``registry_until``: a key that
+    signed before keys had scopes also stands for the registry for what it signed before then.
     """
 
     class Status(models.TextChoices):
@@ -32,6 +37,11 @@ class SigningKey(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     compromised_at = models.DateTimeField(_("compromised at"), null=True, blank=True)
     revocation_reason = models.TextField(_("revocation reason"), blank=True)
+    issuer_country = models.CharField(
+        _("issuing body's country"), max_length=2, blank=True, default="", help_text=_("empty: registry key")
+    )
+    issuer_name = models.CharField(_("issuing body"), max_length=255, blank=True, default="")
+    registry_until = models.DateTimeField(_("registry key until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -40,7 +50,9 @@ class SigningKey(models.Model):
         permissions = [("manage_signingkey", "Can create, rotate and revoke signing keys")]
         constraints = [
             models.UniqueConstraint(
-                fields=["status"], condition=models.Q(status="active"), name="signing_key_one_active"
+                fields=["issuer_country"],
+                condition=models.Q(status="active"),
+                name="signing_key_one_active_per_scope",
             ),
         ]
 
@@ -48,12 +60,35 @@ class SigningKey(models.Model):
         return f"{self.kid} ({self.status})"
 
     @property
+    def is_registry_key(self) -> bool:
+        return not self.issuer_country
+
+    @property
+    def scope_label(self) -> str:
+        return self.issuer_country or "registry"
+
+    def stands_for_registry_at(self, moment: datetime) -> bool:
+        """A registry key, or a key of before scopes for what it signed before the cut-over."""
+        return self.is_registry_key or (self.registry_until is not None and moment < self.registry_until)
+
+    @property
+    def issuer(self) -> dict[str, str] | None:
+        """The body the key belongs to, as ``/api/v1/keys/`` shows it; ``None`` for a registry key."""
+        if self.is_registry_key:
+            return None
+        return {"name": self.issuer_name, "country": self.issuer_country}
+
+    @property
     def public_key_bytes(self) -> bytes:
         return b64url_decode(self.public_x)
 
     @property
-    def public_jwk(self) -> dict[str, str]:
-        return public_jwk(self.public_key_bytes, self.kid)
+    def public_jwk(self) -> dict[str, Any]:
+        jwk: dict[str, Any] = {**public_jwk(self.public_key_bytes, self.kid)}
+        jwk["issuer"] = {"country": self.issuer_country} if self.issuer_country else None
+        if self.registry_until is not None:
+            jwk["registry_until"] = self.registry_until.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return jwk
 
     def was_compromised_at(self, moment: datetime) -> bool:
         """True when the key is revoked and ``moment`` is at or after its compromise time."""

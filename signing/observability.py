@@ -12,16 +12,28 @@ from django.conf import settings
 
 from certsvc.health import readiness_check_register
 from signing.backends import get_backend
-from signing.selectors import signing_key_get_active
+from signing.errors import NoActiveKey
+from signing.selectors import signing_keys_active, signing_keys_await_registry
 
 PKCS11_BACKEND = "signing.backends.pkcs11.Pkcs11Backend"
 
 
 def check_signing_key() -> dict[str, Any]:
-    """Raises ``NoActiveKey`` or the backend's ``KeyUnavailable``; else names the key."""
-    key = signing_key_get_active()
-    get_backend(key.backend).check_usable(key.key_ref)
-    return {"kid": key.kid}
+    """Raises ``NoActiveKey`` or a backend's ``KeyUnavailable``; else names the registry's key.
+
+    Every active key (the registry's and each body's) must be usable. An installation just moved
+    to key owners has no registry key until its first registry signature makes one: it is ready.
+    """
+    keys = list(signing_keys_active())
+    registry = next((key for key in keys if key.is_registry_key), None)
+    if registry is None and not signing_keys_await_registry():
+        raise NoActiveKey("no registry signing key is active; create or rotate one")
+    for key in keys:
+        get_backend(key.backend).check_usable(key.key_ref)
+    return {
+        "kid": registry.kid if registry else None,
+        "bodies": [key.issuer_country for key in keys if key.issuer_country],
+    }
 
 
 def check_signing_token() -> dict[str, Any]:

@@ -20,7 +20,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
@@ -128,7 +127,7 @@ def _key_list() -> Any:
     return SigningKeyOutputSerializer(keys, many=True).data  # type: ignore[arg-type]
 
 
-def _key_with_status(key: SigningKey) -> dict[str, str | datetime | None]:
+def _key_with_status(key: SigningKey) -> dict[str, Any]:
     return {
         **key.public_jwk,
         "status": key.status,
@@ -136,6 +135,8 @@ def _key_with_status(key: SigningKey) -> dict[str, str | datetime | None]:
         "retired_at": key.retired_at,
         "revoked_at": key.revoked_at,
         "compromised_at": key.compromised_at,
+        "issuer": key.issuer,
+        "registry_until": key.registry_until,
     }
 
 

@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from signing.errors import NoActiveKey
 from signing.models import SigningKey
+from signing.scopes import REGISTRY
 
 
-def signing_key_get_active() -> SigningKey:
-    key = SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).first()
+def signing_key_get_active(*, issuer_country: str = REGISTRY) -> SigningKey:
+    """The active key of a body (its country) or, by default, of the registry."""
+    key = SigningKey.objects.filter(status=SigningKey.Status.ACTIVE, issuer_country=issuer_country).first()
     if key is None:
-        raise NoActiveKey("no signing key is active; create or rotate one")
+        raise NoActiveKey(
+            f"no signing key of {issuer_country or 'the registry'} is active; create or rotate one"
+        )
     return key
+
+
+def signing_keys_await_registry() -> bool:
+    """Keys from before scopes exist and the registry never had a key: it gets one at first need."""
+    keys = SigningKey.objects.all()
+    return keys.filter(registry_until__isnull=False).exists() and not keys.filter(issuer_country="").exists()
+
+
+def signing_keys_active() -> QuerySet[SigningKey]:
+    """The active key of every scope: the registry's and each body's."""
+    return SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).order_by("issuer_country")
 
 
 def signing_key_get(*, kid: str) -> SigningKey | None:
@@ -29,5 +46,5 @@ def signing_key_list_published() -> QuerySet[SigningKey]:
     return SigningKey.objects.filter(activated_at__isnull=False).order_by("activated_at", "id")
 
 
-def jwks_document() -> dict[str, list[dict[str, str]]]:
+def jwks_document() -> dict[str, list[dict[str, Any]]]:
     return {"keys": [key.public_jwk for key in signing_key_list_published()]}

@@ -17,8 +17,29 @@ class JWKSerializer(serializers.Serializer[JSONObject]):
     alg = serializers.CharField(help_text="Always `EdDSA`.")
 
 
+class KeyCountrySerializer(serializers.Serializer[JSONObject]):
+    country = serializers.CharField(help_text="ISO 3166-1 alpha-2 country of the issuing body.")
+
+
+class KeyIssuerSerializer(KeyCountrySerializer):
+    name = serializers.CharField(help_text="The body's name, for display; verifiers match on `country`.")
+
+
+REGISTRY_UNTIL_HELP = (
+    "Only for keys that signed before keys had owners: receipts, bundles, checkpoints and log events it "
+    "signed before this time are the registry's."
+)
+
+
+class PublishedJWKSerializer(JWKSerializer):
+    issuer = KeyCountrySerializer(
+        allow_null=True, help_text="The issuing body of a body key; `null` for a registry key."
+    )
+    registry_until = serializers.DateTimeField(required=False, help_text=REGISTRY_UNTIL_HELP)
+
+
 class JWKSSerializer(serializers.Serializer[JSONObject]):
-    keys = JWKSerializer(many=True)
+    keys = PublishedJWKSerializer(many=True)
 
 
 class SigningKeyOutputSerializer(JWKSerializer):
@@ -30,3 +51,7 @@ class SigningKeyOutputSerializer(JWKSerializer):
         allow_null=True,
         help_text="For a revoked key: from when its signatures are not trusted (offline verifiers use it).",
     )
+    issuer = KeyIssuerSerializer(
+        allow_null=True, help_text="The issuing body of a body key; `null` for a registry key."
+    )
+    registry_until = serializers.DateTimeField(allow_null=True, help_text=REGISTRY_UNTIL_HELP)

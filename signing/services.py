@@ -31,7 +31,13 @@ from signing.jws import (
     verify_ed25519,
 )
 from signing.models import SigningKey, SigningKeyEvent
-from signing.selectors import signing_key_get_active, signing_key_get_for_verification
+from signing.published import published_keys_changed
+from signing.scopes import REGISTRY, scope_issuer_name
+from signing.selectors import (
+    signing_key_get_active,
+    signing_key_get_for_verification,
+    signing_keys_await_registry,
+)
 from signing.signals import signing_key_activated, signing_key_revoked
 
 __all__ = [
@@ -50,6 +56,7 @@ __all__ = [
     "signing_key_ensure_active",
     "signing_key_revoke",
     "signing_key_rotate",
+    "signing_keys_rename_body",
 ]
 
 logger = logging.getLogger(__name__)
@@ -70,15 +77,23 @@ class VerifiedJWS:
 
 
 def signing_key_create(
-    *, activate: bool = False, backend: str | None = None, actor: str = "", replace_active: bool = True
+    *,
+    activate: bool = False,
+    backend: str | None = None,
+    actor: str = "",
+    replace_active: bool = True,
+    issuer_country: str = REGISTRY,
 ) -> SigningKey:
     """Generate a key in ``backend`` (default ``SIGNING_DEFAULT_BACKEND``); pending unless ``activate``.
 
+    ``issuer_country``: the issuing body the key signs for (its country), or ``REGISTRY``; a body
+    must be known to the resolver the certificates app registers (``signing.scopes``).
     ``actor`` names who asked (a username, or the management command) for the key's audit rows.
     """
     alias = backend or settings.SIGNING_DEFAULT_BACKEND
+    issuer_name = scope_issuer_name(issuer_country)
     with transaction.atomic():
-        key = _key_store(alias, get_backend(alias).create_key())
+        key = _key_store(alias, get_backend(alias).create_key(), issuer_country, issuer_name)
         _record(key, action="created", from_status="", actor=actor)
         logger.info("signing key %s created in backend %s", key.kid, alias)
         if activate:
@@ -86,13 +101,15 @@ def signing_key_create(
     return key
 
 
-def _key_store(alias: str, created: CreatedKey) -> SigningKey:
-    """The pending row of a key the backend ``alias`` just made: its public half and reference."""
+def _key_store(alias: str, created: CreatedKey, issuer_country: str, issuer_name: str) -> SigningKey:
+    """The pending row of a key the backend ``alias`` just made: its public half, reference and scope."""
     return SigningKey.objects.create(
         kid=jwk_thumbprint(created.public_x),
         backend=alias,
         key_ref=created.key_ref,
         public_x=b64url_encode(created.public_x),
+        issuer_country=issuer_country,
+        issuer_name=issuer_name,
     )
 
 
@@ -101,7 +118,8 @@ def signing_key_activate(*, kid: str, actor: str = "", replace_active: bool = Tr
 
     The backend must prove it can sign with the key first, so a key whose private
     half is unreachable never becomes active. With ``replace_active=False`` an active key
-    found under the lock is left alone and the activation refused.
+    found under the lock is left alone and the activation refused. Only the active key of the
+    same scope (body or registry) is retired: the other scopes' keys are untouched.
     """
     with transaction.atomic():
         key = _locked_key(kid)
@@ -109,7 +127,9 @@ def signing_key_activate(*, kid: str, actor: str = "", replace_active: bool = Tr
             raise SigningKeyStateError(f"key {kid} is {key.status}; only a pending key can be activated")
         get_backend(key.backend).check_usable(key.key_ref)
         now = timezone.now()
-        previous = _retire_active_key(now=now, actor=actor, replace_active=replace_active)
+        previous = _retire_active_key(
+            scope=key.issuer_country, now=now, actor=actor, replace_active=replace_active
+        )
         _mark_active(key, now=now)
         _record(key, action="activated", from_status=Status.PENDING, actor=actor)
         signing_key_activated.send(sender=SigningKey, key=key, previous=previous)
@@ -117,9 +137,10 @@ def signing_key_activate(*, kid: str, actor: str = "", replace_active: bool = Tr
     return key
 
 
-def _retire_active_key(*, now: datetime, actor: str, replace_active: bool) -> SigningKey | None:
-    """The active key, now retired and locked until the transaction ends; ``None`` if there was none."""
-    previous = SigningKey.objects.select_for_update().filter(status=Status.ACTIVE).first()
+def _retire_active_key(*, scope: str, now: datetime, actor: str, replace_active: bool) -> SigningKey | None:
+    """The scope's active key, now retired and locked until the transaction ends; ``None`` if none."""
+    active = SigningKey.objects.select_for_update().filter(status=Status.ACTIVE, issuer_country=scope)
+    previous = active.first()
     if previous is not None and not replace_active:
         raise SigningKeyStateError(f"key {previous.kid} is already active")
     if previous is not None:
@@ -138,9 +159,9 @@ def _mark_active(key: SigningKey, *, now: datetime) -> None:
         raise SigningKeyStateError("another key was activated at the same time; retry") from exc
 
 
-def signing_key_rotate(*, actor: str = "") -> SigningKey:
-    """Create a new key and make it active; the previously active key is retired (still verifies)."""
-    return signing_key_create(activate=True, actor=actor)
+def signing_key_rotate(*, actor: str = "", issuer_country: str = REGISTRY) -> SigningKey:
+    """A new active key of the scope; the scope's previously active key is retired (still verifies)."""
+    return signing_key_create(activate=True, actor=actor, issuer_country=issuer_country)
 
 
 def signing_key_revoke(*, kid: str, compromised_at: datetime, reason: str, actor: str = "") -> SigningKey:
@@ -178,18 +199,27 @@ def _mark_revoked(key: SigningKey, *, compromised_at: datetime, reason: str) -> 
     key.save(update_fields=["status", "revoked_at", "compromised_at", "revocation_reason"])
 
 
-def signing_key_ensure_active() -> SigningKey:
-    """The active key, creating and activating one if there is none. Safe to call repeatedly."""
+def signing_key_ensure_active(*, issuer_country: str = REGISTRY) -> SigningKey:
+    """The scope's active key, creating and activating one if there is none. Safe to call repeatedly."""
     try:
-        return signing_key_get_active()
+        return signing_key_get_active(issuer_country=issuer_country)
     except NoActiveKey:
         pass
     try:
         with transaction.atomic():
             # Never retire a key another process activated since our read: that one is fine.
-            return signing_key_create(activate=True, replace_active=False)
+            return signing_key_create(activate=True, replace_active=False, issuer_country=issuer_country)
     except SigningKeyStateError:
-        return signing_key_get_active()
+        return signing_key_get_active(issuer_country=issuer_country)
+
+
+def signing_keys_rename_body(*, issuer_country: str, issuer_name: str) -> int:
+    """The body of ``issuer_country`` is now called ``issuer_name``: its keys show the new name."""
+    changed = SigningKey.objects.filter(issuer_country=issuer_country).exclude(issuer_name=issuer_name)
+    count = changed.update(issuer_name=issuer_name)
+    if count:
+        published_keys_changed()
+    return count
 
 
 def signing_kek_rewrap() -> dict[str, int]:
@@ -203,15 +233,24 @@ def signing_kek_rewrap() -> dict[str, int]:
     return results
 
 
-def jws_sign(*, payload: bytes, typ: str, key: SigningKey | None = None, cty: str | None = None) -> SignedJWS:
-    """Sign ``payload`` with the active key; raises ``NoActiveKey`` or ``KeyUnavailable``.
+def jws_sign(
+    *,
+    payload: bytes,
+    typ: str,
+    key: SigningKey | None = None,
+    cty: str | None = None,
+    issuer_country: str = REGISTRY,
+) -> SignedJWS:
+    """Sign ``payload`` with the scope's active key; raises ``NoActiveKey`` or ``KeyUnavailable``.
 
+    ``issuer_country``: a body's country for its certificates and credentials; by default the
+    registry, which signs everything else (CONTRACT §3 v1.1).
     ``key``: the active key when the caller has just read it (a verification reads it in the same
     query as the certificate). ``cty``: the content type of the payload, named in the header when
     given (a W3C credential is ``vc``). The signature is verified before it is returned, so a faulty
     backend can never hand out a JWS that does not verify.
     """
-    key = key or signing_key_get_active()
+    key = key or _active_for_signing(issuer_country)
     backend = get_backend(key.backend)
     header: dict[str, str] = ed25519_header(kid=key.kid, typ=typ)
     if cty is not None:
@@ -223,6 +262,21 @@ def jws_sign(*, payload: bytes, typ: str, key: SigningKey | None = None, cty: st
     )
     verify_ed25519(parse_compact(compact), key.public_key_bytes)
     return SignedJWS(compact=compact, kid=key.kid)
+
+
+def _active_for_signing(issuer_country: str) -> SigningKey:
+    """The scope's active key; an installation upgraded from one key set gets its registry key now.
+
+    The data migration that gave the old keys to a body cannot make key material (the KEK is the
+    backends'), so the first registry signature after it creates the registry's first key.
+    """
+    try:
+        return signing_key_get_active(issuer_country=issuer_country)
+    except NoActiveKey:
+        if issuer_country != REGISTRY or not signing_keys_await_registry():
+            raise
+    logger.info("the registry's first key is created at its first use after the cut-over")
+    return signing_key_ensure_active(issuer_country=REGISTRY)
 
 
 def jws_verify(*, token: str, expected_typ: str | None = None) -> VerifiedJWS:

@@ -134,6 +134,8 @@ def _register_key(private: Ed25519PrivateKey, *, now: datetime) -> str:
         key_ref=f"generated:{kid}",
         public_x=b64url_encode(public_x),
         status=SigningKey.Status.RETIRED,
+        issuer_country="UZ",  # the generated certificates are the Uzbek body's
+        issuer_name=ISSUER_NAME,
         activated_at=now - timedelta(days=400),
         retired_at=now,
     )

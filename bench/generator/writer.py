@@ -153,7 +153,9 @@ def registry_finish(plan: Plan, leaf_hashes: list[bytes]) -> None:
         write("transparency_lognode", ["level", "index", "hash"], node_rows(complete_levels(leaf_hashes)))
         LogHead.objects.update_or_create(id=LogHead.SINGLETON_ID, defaults={"tree_size": len(leaf_hashes)})
         for (year, type_), last in sequence_lasts(plan).items():
-            NumberSequence.objects.update_or_create(year=year, type=type_, defaults={"last": last})
+            NumberSequence.objects.update_or_create(
+                prefix=plan.prefix, year=year, type=type_, defaults={"last": last}
+            )
     _id_sequences_advance()
 
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from certificates.validators import validate_tax_id
+from certificates.validators import validate_number_prefix, validate_tax_id
 
 
 class Organization(models.Model):
@@ -24,6 +24,10 @@ class Organization(models.Model):
     address = models.CharField(_("address"), max_length=500, blank=True)
     tax_id = models.CharField(_("tax id"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # An issuing body's certificate numbers start with it (``UZ-2026-EX-000123``); empty: the country.
+    number_prefix = models.CharField(
+        _("number prefix"), max_length=8, blank=True, default="", validators=[validate_number_prefix]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -35,11 +39,21 @@ class Organization(models.Model):
                 fields=["country", "tax_id"],
                 condition=~models.Q(tax_id=""),
                 name="organization_unique_tax_id_per_country",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["number_prefix"],
+                condition=~models.Q(number_prefix=""),
+                name="organization_unique_number_prefix",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country})"
+
+    @property
+    def certificate_prefix(self) -> str:
+        """What this body's certificate numbers start with."""
+        return self.number_prefix or str(self.country)
 
     def clean(self) -> None:
         try:

@@ -31,6 +31,7 @@ from certificates.applications.models import (
     ApplicationEvent,
     GoodsItem,
 )
+from certificates.applications.selectors import application_admin_queryset
 from certsvc.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ DECISIONS = {
 
 def decisions_open(application: Application, user: object) -> list[Decision]:
     """The decisions this user may take on the application as it stands now."""
-    if not roles.may_decide(user):
+    if not roles.may_decide_for(user, str(application.exporter.country)):
         return []
     allowed = APPLICATION_TRANSITIONS[application.status]
     return [decision for decision in DECISIONS.values() if decision.target in allowed]
@@ -100,6 +101,10 @@ class ApplicationAdmin(DecisionActionsMixin, ReadOnlyAdmin):
     inlines = [GoodsItemInline, ApplicationEventInline]
     actions = ["approve", "reject", "return_for_corrections"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Application]:
+        # An officer works its own body's queue; another body's applications do not exist for it.
+        return application_admin_queryset(user=request.user, queryset=super().get_queryset(request))
+
     def get_urls(self) -> list[URLPattern]:
         decide = self.admin_site.admin_view(require_POST(self.decide_view))
         name = "certificates_application_decide"
@@ -124,7 +129,7 @@ class ApplicationAdmin(DecisionActionsMixin, ReadOnlyAdmin):
         }
 
     def decide_view(self, request: HttpRequest, object_id: int, decision: str) -> HttpResponse:
-        application = get_object_or_404(Application, pk=object_id)
+        application = get_object_or_404(self.get_queryset(request), pk=object_id)
         chosen = DECISIONS.get(decision)
         if chosen is None or not roles.may_decide(request.user):
             raise PermissionDenied

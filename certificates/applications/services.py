@@ -131,7 +131,7 @@ def application_approve(*, application: Application, actor: User) -> Application
     """Approve and announce it: issuance opens its order in this transaction, so both commit or neither."""
     with transaction.atomic():
         locked = _lock(application)
-        _require_officer(actor)
+        _require_body_officer(actor, locked)
         _move(locked, to=Status.APPROVED, actor=actor, action="approved")
         application_approved.send(sender=Application, application=locked)
     return locked
@@ -141,7 +141,7 @@ def application_reject(*, application: Application, actor: User, reason: str) ->
     """Refuse the application for good; the reason is shown to the exporter."""
     with transaction.atomic():
         locked = _lock(application)
-        _require_officer(actor)
+        _require_body_officer(actor, locked)
         return _move(locked, to=Status.REJECTED, actor=actor, action="rejected", reason=_reason(reason))
 
 
@@ -149,7 +149,7 @@ def application_return(*, application: Application, actor: User, reason: str) ->
     """Send the application back to the exporter for corrections, saying what to correct."""
     with transaction.atomic():
         locked = _lock(application)
-        _require_officer(actor)
+        _require_body_officer(actor, locked)
         return _move(locked, to=Status.RETURNED, actor=actor, action="returned", reason=_reason(reason))
 
 
@@ -172,8 +172,8 @@ def application_replacement_create(
     ``fields`` and ``items`` (when given) take the place of the copied ones; the caller holds the
     certificate's lock. The approval is announced like any other, so its issuance is queued with it.
     """
-    _require_officer(actor)
     original = replaces.application
+    _require_body_officer(actor, original)
     with transaction.atomic():
         replacement = Application.objects.create(
             exporter_id=original.exporter_id,
@@ -380,6 +380,15 @@ def _require_officer(actor: User) -> None:
             "not_officer",
             str(_("Only certification officers can do this.")),
             status_code=status.HTTP_403_FORBIDDEN,
+        )
+
+
+def _require_body_officer(actor: User, application: Application) -> None:
+    """Only officers of the body of the exporter's country decide; for others it does not exist."""
+    _require_officer(actor)
+    if not roles.is_officer_of_issuing_body(actor, str(application.exporter.country)):
+        raise ApplicationError(
+            "not_found", str(_("The application does not exist.")), status_code=status.HTTP_404_NOT_FOUND
         )
 
 

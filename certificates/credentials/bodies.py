@@ -1,8 +1,7 @@
 """Who issues a credential and with which keys: the one place that maps a certificate to them.
 
-Certification bodies are not modelled per country yet, so the body of a certificate is the
-issuer country of its document, and every body's keys, like the registry's, are the service's
-signing keys (one key set). When bodies get keys of their own, ``body_keys`` changes, alone.
+The body of a certificate is the issuer country of its document; each body's keys are the keys
+it owns (``SigningKey.issuer_country``), the registry's those owned by no body.
 """
 
 from __future__ import annotations
@@ -23,11 +22,9 @@ def certificate_body(certificate: Certificate) -> str:
 
 
 def body_keys(body: str | None) -> QuerySet[SigningKey]:
-    """The keys of a body (``REGISTRY`` for the registry) that are not revoked, oldest first.
-
-    Today every body and the registry share the service's signing keys.
-    """
-    return signing_key_list_published().exclude(status=SigningKey.Status.REVOKED)
+    """The keys of a body (``REGISTRY`` for the registry) that are not revoked, oldest first."""
+    owner = "" if body is REGISTRY else body.upper()
+    return signing_key_list_published().filter(issuer_country=owner).exclude(status=SigningKey.Status.REVOKED)
 
 
 def body_known(body: str) -> bool:

@@ -46,7 +46,13 @@ def certificate_credential_sign(*, number: str) -> Certificate:
         if certificate.credential:
             return certificate
         payload = canonicalize(certificate_credential_build(certificate))
-        signed = jws_sign(payload=payload, typ=TYP_VC, cty=CTY_VC, key=_certificate_key(certificate))
+        signed = jws_sign(
+            payload=payload,
+            typ=TYP_VC,
+            cty=CTY_VC,
+            key=_certificate_key(certificate),
+            issuer_country=str(certificate.document["issuer"]["country"]),
+        )
         certificate.credential = signed.compact
         certificate.save(update_fields=["credential"])
     logger.info("credential of %s signed with key %s", number, signed.kid)
@@ -54,7 +60,7 @@ def certificate_credential_sign(*, number: str) -> Certificate:
 
 
 def _certificate_key(certificate: Certificate) -> SigningKey | None:
-    """The key that signed the certificate, unless it is revoked since (then the active one)."""
+    """The key that signed the certificate, unless revoked since (then its body's active one)."""
     key = signing_key_get(kid=certificate.kid)
     if key is None or key.status == SigningKey.Status.REVOKED:
         return None

@@ -28,9 +28,18 @@ class CertificateEventInline(AuditEventInline):
 
 @admin.register(Certificate)
 class CertificateAdmin(CompromisedKeyAdminMixin, DecisionActionsMixin, ReadOnlyAdmin):
-    list_display = ["number", "status", "type", "issued_at", "valid_from", "valid_until", "short_kid"]
-    list_filter = ["status", "type", "issued_at"]
-    list_select_related = ["application__exporter"]
+    list_display = [
+        "number",
+        "status",
+        "type",
+        "issuer",
+        "issued_at",
+        "valid_from",
+        "valid_until",
+        "short_kid",
+    ]
+    list_filter = ["status", "type", "issuer", "issued_at"]
+    list_select_related = ["application__exporter", "issuer"]
     search_fields = ["number", "application__exporter__name", "application__invoice_number"]
     date_hierarchy = "issued_at"
 
@@ -43,6 +52,7 @@ class CertificateAdmin(CompromisedKeyAdminMixin, DecisionActionsMixin, ReadOnlyA
         "number",
         "status",
         "type",
+        "issuer",
         "application",
         "issued_at",
         "valid_from",

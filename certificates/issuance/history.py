@@ -22,10 +22,20 @@ LOG_EVENT_TYP = "certsvc-log-event+jws"
 CERTIFICATE_STREAM = Stream(CertificateEvent, "certificate")
 
 
-def certificate_decider_require(actor: User) -> None:
-    """Revoke, replace and retry are officers' decisions (superusers stand in for them)."""
+def certificate_decider_require(actor: User, *, country: str | None = None) -> None:
+    """Revoke, replace and retry are officers' decisions; of the issuing body of ``country`` when given.
+
+    For an officer of another body the certificate does not exist (404), as in its reads.
+    """
     if not roles.may_decide(actor):
         raise CertificateError("not_officer", _("Only certification officers can do this."), status_code=403)
+    if country is not None and not roles.is_officer_of_issuing_body(actor, country):
+        raise CertificateError("not_found", _("The certificate does not exist."), status_code=404)
+
+
+def certificate_body_country(certificate: Certificate) -> str:
+    """The country of the body that issued the certificate (its document's ``issuer``)."""
+    return str(certificate.document["issuer"]["country"])
 
 
 def certificate_event_record(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from certificates.accounts.models import Organization
 from certificates.applications.models import Application
 from certificates.audit import AuditEvent
 from certificates.issuance.access_codes import access_code_new
@@ -19,6 +20,15 @@ class Certificate(models.Model):
         SUPERSEDED = "superseded", _("Superseded")
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="certificate")
+    # The issuing body that certified it (the document's ``issuer``); its officers revoke or replace it.
+    issuer = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_certificates",
+        verbose_name=_("issuing body"),
+    )
     number = models.CharField(_("number"), max_length=32, unique=True)
     access_code = models.CharField(_("access code"), max_length=32, default=access_code_new, editable=False)
     type = models.CharField(_("type"), max_length=8, choices=Application.Type.choices)
@@ -55,9 +65,6 @@ class Certificate(models.Model):
         ordering = ["-issued_at", "-id"]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
-        constraints = [
-            models.UniqueConstraint(fields=["year", "type", "sequence"], name="certificate_unique_sequence"),
-        ]
         indexes = [models.Index(fields=["status"], name="certificate_status")]
 
     def __str__(self) -> str:
@@ -101,8 +108,9 @@ class IssuanceOrder(models.Model):
 
 
 class NumberSequence(models.Model):
-    """Last certificate number used per year and type; locked while a number is taken (gapless)."""
+    """Last certificate number used per body (its prefix), year and type; locked while one is taken."""
 
+    prefix = models.CharField(_("prefix"), max_length=8)
     year = models.SmallIntegerField(_("year"))
     type = models.CharField(_("type"), max_length=8, choices=Application.Type.choices)
     last = models.IntegerField(_("last"), default=0)
@@ -110,7 +118,9 @@ class NumberSequence(models.Model):
     class Meta:
         verbose_name = _("number sequence")
         verbose_name_plural = _("number sequences")
-        constraints = [models.UniqueConstraint(fields=["year", "type"], name="number_sequence_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year", "type"], name="number_sequence_unique_per_body")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.year}/{self.type}: {self.last}"
+        return f"{self.prefix} {self.year}/{self.type}: {self.last}"

@@ -12,7 +12,7 @@ from certificates.accounts.models import User
 from certificates.applications.models import Application
 from certificates.applications.services import application_replacement_create
 from certificates.issuance.errors import CertificateError
-from certificates.issuance.history import certificate_decider_require
+from certificates.issuance.history import certificate_body_country, certificate_decider_require
 from certificates.issuance.models import Certificate
 
 # A replacement that ended in one of these no longer stands in the way of another.
@@ -31,7 +31,7 @@ def certificate_replace(
     The copy is approved at once (the officer is the reviewer) and its issuance queued;
     when it is issued the old certificate becomes ``superseded``.
     """
-    certificate_decider_require(actor)
+    certificate_decider_require(actor, country=certificate_body_country(certificate))
     if "replaces" in fields:
         raise CertificateError(
             "invalid_field", _("The certificate to replace is the one in the address."), status_code=400

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from certificates.accounts.models import User
 from certificates.issuance.errors import CertificateError, IssuanceFailure
 from certificates.issuance.history import (
+    certificate_body_country,
     certificate_decider_require,
     certificate_event_record,
     certificate_log_event_append,
@@ -22,7 +23,7 @@ Status = Certificate.Status
 
 def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) -> Certificate:
     """Issued → revoked, with a reason; logged in the transparency log and notified. 409 otherwise."""
-    certificate_decider_require(actor)
+    certificate_decider_require(actor, country=certificate_body_country(certificate))
     reason = _required_reason(reason)
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=certificate.pk)

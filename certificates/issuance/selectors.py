@@ -12,13 +12,16 @@ from certificates.issuance.models import Certificate, CertificateEvent
 
 
 def certificate_list_for(*, user: User) -> QuerySet[Certificate]:
-    """Exporters see their organization's certificates; officers and customs see all of them."""
+    """Exporters see their organization's certificates, officers their body's; customs and staff all."""
     queryset = Certificate.objects.select_related("application__exporter", "replaces", "superseded_by").defer(
         "canonical", "credential"
     )
     if roles.is_exporter(user):
         return queryset.filter(application__exporter_id=user.organization_id)
-    if roles.is_officer(user) or roles.is_customs(user) or roles.is_administrator(user):
+    if roles.is_officer(user):
+        body = roles.issuing_body_country(user)
+        return queryset.filter(document__issuer__country=body) if body else queryset.none()
+    if roles.is_customs(user) or roles.is_administrator(user):
         return queryset
     return queryset.none()
 

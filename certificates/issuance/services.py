@@ -24,7 +24,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates import outbox
+from certificates import outbox, roles
+from certificates.accounts.bodies import issuing_body_of
 from certificates.accounts.models import Organization, User
 from certificates.applications.models import Application
 from certificates.applications.services import application_mark_issued
@@ -123,7 +124,7 @@ def issuance_orders_requeue() -> int:
 
 def issuance_order_retry(*, order: IssuanceOrder, actor: User) -> IssuanceOrder:
     """A failed order becomes pending again (after an officer or admin fixed its cause) and is queued."""
-    certificate_decider_require(actor)
+    certificate_decider_require(actor, country=str(order.application.exporter.country))
     with transaction.atomic():
         locked = IssuanceOrder.objects.select_for_update().get(pk=order.pk)
         if locked.state != State.FAILED:
@@ -208,10 +209,11 @@ def _numbered_document(application: Application) -> dict[str, object]:
     issued_at = timezone.now().replace(microsecond=0)
     valid_from = issued_at.date()
     valid_until = valid_from + timedelta(days=settings.CERTIFICATE_VALIDITY_DAYS)
-    sequence, number = certificate_number_allocate(year=issued_at.year, type=application.type)
+    issuer = _issuer_for(application)
+    sequence, number = certificate_number_allocate(issuer=issuer, year=issued_at.year, type=application.type)
     document = certificate_document_build(
         application=application,
-        issuer=_issuer_for(application),
+        issuer=issuer,
         number=number,
         issued_at=issued_at,
         valid_from=valid_from,
@@ -219,6 +221,7 @@ def _numbered_document(application: Application) -> dict[str, object]:
         replaces=application.replaces.number if application.replaces else None,
     )
     return {
+        "issuer": issuer,
         "number": number,
         "type": application.type,
         "year": issued_at.year,
@@ -236,8 +239,9 @@ def _numbered_document(application: Application) -> dict[str, object]:
 
 
 def _sign(certificate: Certificate) -> None:
-    """Sign the canonical document with the active key and append the JWS to the transparency log."""
-    signed = jws_sign(payload=bytes(certificate.canonical), typ=CERTIFICATE_TYP)
+    """Sign the canonical document with its body's active key; append the JWS to the transparency log."""
+    country = str(certificate.document["issuer"]["country"])
+    signed = jws_sign(payload=bytes(certificate.canonical), typ=CERTIFICATE_TYP, issuer_country=country)
     certificate.jws, certificate.kid = signed.compact, signed.kid
     certificate.jws_sha256 = hashlib.sha256(signed.compact.encode("ascii")).hexdigest()
     certificate.log_index = log_append(entry=signed.compact.encode("ascii")).index
@@ -245,14 +249,17 @@ def _sign(certificate: Certificate) -> None:
 
 
 def _issuer_for(application: Application) -> Organization:
-    """The approving officer's issuing body, else the first one configured."""
+    """The issuing body of the exporter's country (the approving officer's, who must belong to it)."""
+    country = str(application.exporter.country)
     approval = application.events.filter(action="approved").select_related("actor__organization").last()
-    organization = approval.actor.organization if approval and approval.actor else None
-    if organization is not None and organization.kind == Organization.Kind.ISSUER:
-        return organization
-    issuer = Organization.objects.filter(kind=Organization.Kind.ISSUER).order_by("id").first()
+    approver = approval.actor if approval else None
+    if approver is not None and approver.organization and roles.is_officer_of_issuing_body(approver, country):
+        return approver.organization
+    issuer = issuing_body_of(country)
     if issuer is None:
-        raise IssuanceFailure("no_issuer", _("No issuer organization is configured."))
+        raise IssuanceFailure(
+            "no_issuer", _("No issuing body of %(country)s is configured.") % {"country": country}
+        )
     return issuer
 
 

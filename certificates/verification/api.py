@@ -159,16 +159,16 @@ class VerifyOutputSerializer(serializers.Serializer[Any]):
 
 
 VERIFY_EXAMPLES = [
-    OpenApiExample("By number", value={"number": "UZBY-2026-EX-000001"}, request_only=True),
+    OpenApiExample("By number", value={"number": "UZ-2026-EX-000001"}, request_only=True),
     OpenApiExample(
         "By number with the access code printed beside it",
-        value={"number": "UZBY-2026-EX-000001", "access_code": "K7QM-2XJD-4RWA-5TPZ"},
+        value={"number": "UZ-2026-EX-000001", "access_code": "K7QM-2XJD-4RWA-5TPZ"},
         request_only=True,
         description="The summary then also names the exporter, the consignee and the goods.",
     ),
     OpenApiExample(
         "By number at the declaration date with a nonce",
-        value={"number": "UZBY-2026-EX-000001", "at": "2026-11-20T09:00:00Z", "nonce": "decl-10702010-0042"},
+        value={"number": "UZ-2026-EX-000001", "at": "2026-11-20T09:00:00Z", "nonce": "decl-10702010-0042"},
         request_only=True,
     ),
     OpenApiExample(
@@ -180,7 +180,7 @@ VERIFY_EXAMPLES = [
     OpenApiExample(
         "By number with a declaration to check (customs)",
         value={
-            "number": "UZBY-2026-EX-000001",
+            "number": "UZ-2026-EX-000001",
             "declaration": {
                 "lines": [
                     {"item_line": 1, "hs_code": "520100", "quantity": "5000.000", "unit": "KGM"},
@@ -196,10 +196,10 @@ VERIFY_EXAMPLES = [
         value={
             "valid": True,
             "status": "valid",
-            "number": "UZBY-2026-EX-000001",
+            "number": "UZ-2026-EX-000001",
             "checked_at": "2026-12-01T09:30:00Z",
             "checks": [{"name": "status", "ok": True}],
-            "certificate": {"schema": "certsvc.certificate.v1", "number": "UZBY-2026-EX-000001"},
+            "certificate": {"schema": "certsvc.certificate.v1", "number": "UZ-2026-EX-000001"},
             "usage": [
                 {"item_line": 1, "quantity": "20000.000", "used": "0.000", "remaining": "20000.000"},
                 {"item_line": 2, "quantity": "20000.000", "used": "0.000", "remaining": "20000.000"},

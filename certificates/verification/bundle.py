@@ -123,11 +123,11 @@ def _certificate_states() -> str:
 
 
 def _key_states() -> str:
-    """The active key and the number of revoked ones (revocation is for good), in one query."""
+    """The active keys (the registry's and each body's) and how many are revoked (for good), in one query."""
     rows = SigningKey.objects.filter(status__in=[SigningKey.Status.ACTIVE, SigningKey.Status.REVOKED])
     states = list(rows.values_list("status", "kid"))
-    active = next((kid for status, kid in states if status == SigningKey.Status.ACTIVE), None)
-    return f"{active}:{len(states) - (active is not None)}"
+    active = sorted(kid for status, kid in states if status == SigningKey.Status.ACTIVE)
+    return f"{','.join(active)}:{len(states) - len(active)}"
 
 
 def status_bundle_sign(now: datetime) -> str:

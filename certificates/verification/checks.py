@@ -128,7 +128,27 @@ def key_known(case: Case) -> Check:
         case.key = signing_key_get_for_verification(kid=kid)
     if case.key is None:
         return Check("key_known", False, _("no published key has kid %(kid)s") % {"kid": kid}, UNKNOWN_KEY)
-    return Check("key_known", True, None, UNKNOWN_KEY)
+    wrong_owner = _key_of_another_body(case.key, _issuer_country(case))
+    return Check("key_known", wrong_owner is None, wrong_owner, UNKNOWN_KEY)
+
+
+def _issuer_country(case: Case) -> str:
+    issuer = case.document.get("issuer")
+    return str(issuer.get("country", "")) if isinstance(issuer, dict) else ""
+
+
+def _key_of_another_body(key: SigningKey, country: str) -> str | None:
+    """Why the key may not sign this certificate (CONTRACT §3 v1.1); ``None`` when it may.
+
+    A certificate verifies only with a key of the body of its ``issuer.country``: matched on the
+    country, never on the body's name.
+    """
+    if key.issuer_country == country:
+        return None
+    if key.is_registry_key:
+        return _("key %(kid)s is a registry key; it signs no certificate") % {"kid": key.kid}
+    names = {"kid": key.kid, "owner": key.issuer_country, "country": country or "?"}
+    return _("key %(kid)s belongs to the issuing body of %(owner)s, not of %(country)s") % names
 
 
 def signature(case: Case) -> Check:

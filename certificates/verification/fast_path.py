@@ -28,6 +28,7 @@ from certificates.verification.on_record import OnRecord, RecordKey
 from certificates.verification.outcome import Outcome
 from certsvc.problems import ServiceUnavailable
 from signing.models import SigningKey
+from signing.selectors import signing_keys_await_registry
 
 # The checks that depend only on what never changes: a record that passes them is sound.
 _SOUND = ("well_formed", "algorithm", "key_known", "signature", "registry", "transparency_log")
@@ -60,7 +61,7 @@ def verification_answer_by_number(
     summary is shaped there, from the access code read with the certificate's changing parts.
     """
     row = _row_read(number)
-    if row.active is None:
+    if row.active is None and not signing_keys_await_registry():
         raise ServiceUnavailable("signing_unavailable", "No signing key can sign the answer now.")
     outcome = _outcome(row, number, checked_at)
     answer = verification_answer(
@@ -153,12 +154,12 @@ def _row_sql() -> str:
         "SELECT c.id, c.status, c.type, c.issued_at, c.valid_from, c.valid_until, c.revoked_at, "  # noqa: S608  # nosec B608 - model tables, bound values
         "c.revocation_reason, c.jws_sha256, c.kid, c.log_index, s.number, s.issued_at, "
         "k.public_x, k.compromised_at, a.kid, a.backend, a.key_ref, a.public_x, c.exhausted_at, "
-        "c.access_code "
+        "c.access_code, k.issuer_country "
         "FROM (SELECT 1 AS one) q "
         f"LEFT JOIN {certificate} c ON c.number = %s "
         f"LEFT JOIN {certificate} s ON s.id = c.superseded_by_id "
         f"LEFT JOIN {key} k ON k.kid = c.kid AND k.activated_at IS NOT NULL "
-        f"LEFT JOIN {key} a ON a.status = %s"
+        f"LEFT JOIN {key} a ON a.status = %s AND a.issuer_country = ''"
     )
 
 
@@ -176,9 +177,15 @@ def _row_read(number: str) -> _Row:
         kid=r[9],
         log_index=r[10],
         key_public_x=r[13],
-        key=SigningKey(kid=r[9], public_x=r[13], compromised_at=_moment(r[14])) if r[13] else None,
+        key=_certificate_key(r),
         active=SigningKey(kid=r[15], backend=r[16], key_ref=r[17], public_x=r[18]) if r[15] else None,
     )
+
+
+def _certificate_key(r: tuple[Any, ...]) -> SigningKey | None:
+    if not r[13]:
+        return None
+    return SigningKey(kid=r[9], public_x=r[13], compromised_at=_moment(r[14]), issuer_country=r[21])
 
 
 def _entry(number: str, r: tuple[Any, ...]) -> RegistryEntry:

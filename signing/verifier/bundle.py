@@ -140,6 +140,7 @@ def _read_signed(token: str, keys: PublicKeys, *, delta: bool) -> _Signed:
         body = canonical_parse(signed.payload)
         next_update = _next_update(body)
         _check_shape(body, delta=delta)
+        _require_registry(keys, signed.kid, body, what)
     except JWSError as exc:
         raise BundleError(f"the {what} does not verify: {exc}") from exc
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -198,6 +199,14 @@ def _signed_bundle(token: str, keys: PublicKeys) -> ParsedJWS:
         raise BundleError(f"the bundle is signed with an unknown key {parsed.kid}")
     verify_ed25519(parsed, key)
     return parsed
+
+
+def _require_registry(keys: PublicKeys, kid: str, body: dict[str, Any], what: str) -> None:
+    """Only the registry signs bundles and deltas (CONTRACT §3 v1.1): never a body's key."""
+    try:
+        keys.require_registry_key(kid, rfc3339_or_date_parse(body["issued_at"]), f"the {what}")
+    except VerifierError as exc:
+        raise BundleError(str(exc)) from exc
 
 
 def _refuse_revoked_signer(compromised: Compromises, kid: str) -> None:

@@ -68,7 +68,7 @@ class Verifier:
         certificate = parse_certificate(token, self._headers, checks)
         if certificate is None:
             return checks.result(None)
-        if check_signature(certificate.jws, self.keys, checks):
+        if check_signature(certificate.jws, self.keys, checks, certificate.issuer_country):
             if judge_key:
                 check_key_not_revoked(
                     self.compromised, certificate.jws.kid, checks, listed=self._list_key_check

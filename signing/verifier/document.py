@@ -50,6 +50,7 @@ class SignedCertificate(NamedTuple):
     jws: ParsedJWS
     dates: CertificateDates
     number: str
+    issuer_country: object = None
 
 
 def parse_certificate(token: str, headers: Headers, checks: Checks) -> SignedCertificate | None:
@@ -66,7 +67,10 @@ def parse_certificate(token: str, headers: Headers, checks: Checks) -> SignedCer
         checks.add("well_formed", False, "malformed", "not a certificate document: %(reason)s", reason=reason)
         return None
     checks.add("well_formed", True, "malformed")
-    return SignedCertificate(parsed, dates, document["number"])
+    issuer = document.get("issuer")
+    return SignedCertificate(
+        parsed, dates, document["number"], issuer.get("country") if isinstance(issuer, dict) else None
+    )
 
 
 def json_document(payload: bytes) -> Any:
@@ -138,18 +142,23 @@ def document_dates(document: Any) -> CertificateDates:
     )
 
 
-def check_signature(parsed: ParsedJWS, keys: PublicKeys, checks: Checks) -> bool:
-    """``algorithm``, ``key_known`` and ``signature``; true when all three pass."""
+def check_signature(parsed: ParsedJWS, keys: PublicKeys, checks: Checks, country: object = None) -> bool:
+    """``algorithm``, ``key_known`` and ``signature``; true when all three pass.
+
+    ``key_known`` also asks that the key belongs to the body of the document's ``issuer.country``.
+    """
     alg_ok = parsed.alg in ACCEPTED_ED25519_ALGS
     refused = None if alg_ok else "alg %(alg)s refused"
     checks.add("algorithm", alg_ok, "bad_signature", refused, alg=repr(parsed.alg))
     if not alg_ok:
         return False
     key = keys.get(parsed.kid)
-    unknown = None if key is not None else "kid %(kid)s is not in the JWKS"
-    checks.add("key_known", key is not None, "unknown_key", unknown, kid=parsed.kid)
     if key is None:
-        return False
+        return checks.add("key_known", False, "unknown_key", "kid %(kid)s is not in the JWKS", kid=parsed.kid)
+    refusal = keys.certificate_key_refusal(parsed.kid, country) if isinstance(keys, PublicKeys) else None
+    if refusal is not None:
+        return checks.add("key_known", False, "unknown_key", refusal[0], **refusal[1])
+    checks.add("key_known", True, "unknown_key")
     verified = _ed25519_verifies(parsed, key)
     return checks.add(
         "signature", verified, "bad_signature", None if verified else "the signature does not verify"

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from signing.canonical import canonicalize
 from signing.jws import TYP_CHECKPOINT, JWSError, parse_compact, verify_ed25519
+from signing.times import rfc3339_or_date_parse
 from signing.transparency import merkle
 from signing.verifier.errors import VerifierError
 from signing.verifier.keys import Compromises, PublicKeys, refuse_revoked_signer
@@ -39,6 +40,7 @@ def verify_checkpoint(
     try:
         kid = _check_checkpoint_signature(keys, checkpoint["signature"], body)
         refuse_revoked_signer(compromised, kid, "the checkpoint")
+        keys.require_registry_key(kid, rfc3339_or_date_parse(str(body["timestamp"])), "the checkpoint")
         return Checkpoint(int(body["tree_size"]), _hash_decode(body["root_hash"]), str(body["timestamp"]))
     except (JWSError, KeyError, TypeError, ValueError) as exc:
         raise VerifierError(f"the checkpoint does not verify: {exc}") from exc

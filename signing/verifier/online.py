@@ -122,8 +122,16 @@ def _check_receipt(answer: dict[str, Any], keys: PublicKeys, compromised: Compro
     except (JWSError, KeyError, TypeError) as exc:
         raise VerifierError(f"the answer's receipt does not verify: {exc}") from exc
     refuse_revoked_signer(compromised, parsed.kid, "the answer's receipt")
+    keys.require_registry_key(parsed.kid, _signed_time(answer), "the answer's receipt")
     if parsed.payload != canonicalize({k: v for k, v in answer.items() if k != "receipt"}):
         raise VerifierError("the answer's receipt does not sign this answer")
+
+
+def _signed_time(answer: dict[str, Any]) -> datetime | None:
+    try:
+        return rfc3339_or_date_parse(str(answer["checked_at"]))
+    except (KeyError, ValueError):
+        return None
 
 
 def _check_bound(answer: dict[str, Any], question: dict[str, Any], number: str | None) -> None:

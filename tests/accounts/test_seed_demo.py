@@ -31,18 +31,31 @@ def test_seed_demo_creates_the_demo_world(var_dir, monkeypatch, capsys):
         ("consignee", "BY"),
         ("customs", "BY"),
         ("customs", "UZ"),
+        ("exporter", "BY"),
         ("exporter", "UZ"),
+        ("issuer", "BY"),
         ("issuer", "UZ"),
     ]
-    for username, role in [("exporter", "exporter"), ("officer", "officer"), ("customs", "customs")]:
+    demo_users = [
+        ("exporter", "exporter", "exporter", "UZ"),
+        ("exporter_by", "exporter", "exporter", "BY"),
+        ("officer", "officer", "issuer", "UZ"),
+        ("officer_by", "officer", "issuer", "BY"),
+        ("customs", "customs", "customs", "UZ"),
+        ("customs_by", "customs", "customs", "BY"),
+    ]
+    for username, role, kind, country in demo_users:
         user = authenticate(username=username, password="demo-Password-2026")
         assert user is not None
-        assert user.role == role
+        assert (user.role, user.organization.kind, user.organization.country) == (role, kind, country)
+    prefixes = dict(Organization.objects.filter(kind="issuer").values_list("country", "number_prefix"))
+    assert prefixes == {"UZ": "UZ", "BY": "BY"}
     admin = User.objects.get(username="admin")
     assert admin.is_superuser
     assert admin.is_staff
     assert User.objects.get(username="exporter").is_exporter
-    assert SigningKey.objects.filter(status="active").count() == 1
+    active = sorted(SigningKey.objects.filter(status="active").values_list("issuer_country", flat=True))
+    assert active == ["", "BY", "UZ"]  # the registry and each body
 
 
 def test_seed_demo_is_idempotent(var_dir, capsys):

@@ -14,8 +14,10 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def signing_key(db):
-    return signing_key_ensure_active()
+def signing_key(issuer):
+    """The Uzbek body's active key (its certificates), beside the registry's (everything else)."""
+    signing_key_ensure_active()
+    return signing_key_ensure_active(issuer_country="UZ")
 
 
 @pytest.fixture

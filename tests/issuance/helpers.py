@@ -24,3 +24,26 @@ def issue(application: Application, officer) -> Certificate:
 def independent_verify(token: str, jwks: dict) -> bytes:
     """Verify with joserfc, which certsvc itself does not use, against the published JWKS."""
     return jose_jws.deserialize_compact(token, KeySet.import_key_set(jwks), algorithms=["EdDSA"]).payload
+
+
+def belarusian_body(**fields):
+    """The Belarusian issuing body (prefix ``BY``), with an officer and an active key of its own."""
+    from certificates.accounts.models import Organization, User
+    from signing.services import signing_key_ensure_active
+    from tests.applications.factories import IssuerFactory, UserFactory
+
+    body = IssuerFactory(country="BY", number_prefix="BY", name="Belarusian certification body", tax_id="")
+    officer = UserFactory(role=User.Role.OFFICER, organization=body, **fields)
+    exporter_org = Organization.objects.create(
+        kind=Organization.Kind.EXPORTER, name="Minsk Tractor Works", country="BY", tax_id="100582333"
+    )
+    exporter = UserFactory(role=User.Role.EXPORTER, organization=exporter_org)
+    return body, officer, exporter, signing_key_ensure_active(issuer_country="BY")
+
+
+def forged_with(key, certificate: Certificate) -> str:
+    """The certificate's very document signed with ``key`` (another body's, in the tests)."""
+    from signing.jws import TYP_CERTIFICATE
+    from signing.services import jws_sign
+
+    return jws_sign(payload=bytes(certificate.canonical), typ=TYP_CERTIFICATE, key=key).compact

@@ -22,12 +22,12 @@ from django.utils import timezone
 
 from certificates.issuance.revocation import certificate_revoke
 from certificates.verification.bundle import status_bundle_sign
-from signing.jws import MalformedJWS, b64url_decode, b64url_encode
+from signing.jws import TYP_STATUS, MalformedJWS, b64url_decode, b64url_encode, parse_compact
 from signing.paper import jws_compress, jws_inflate
 from signing.selectors import jwks_document
-from signing.services import signing_key_revoke, signing_key_rotate
+from signing.services import jws_sign, signing_key_revoke, signing_key_rotate
 from signing.verifier import Verifier
-from tests.issuance.helpers import issue
+from tests.issuance.helpers import belarusian_body, forged_with, issue
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_TEST = Path(__file__).with_name("verify.test.js")
@@ -139,6 +139,25 @@ def examples(officer, signing_key, make_submitted):
         }
         for name, compressed, number, keys, bundle, moment in cases
     ]
+    # Another body's key on an Uzbek certificate; a status bundle signed by a body key, not the registry's.
+    _, _, _, belarusian_key = belarusian_body()
+    jwks["two bodies"] = jwks_document()
+    z_forged = jws_compress(forged_with(belarusian_key, good))
+    papers.append(
+        {
+            "name": "signed by another body's key",
+            "compressed": z_forged,
+            "number": good.number,
+            "jwks": "two bodies",
+            "bundle": "now",
+            "now": _ms(now),
+            "expected": expected(z_forged, good.number, jwks["two bodies"], bundles["now"], now),
+        }
+    )
+    assert papers[-1]["expected"] == "unknown_key"
+    body_signed_bundle = jws_sign(
+        payload=parse_compact(bundles["now"]).payload, typ=TYP_STATUS, key=signing_key
+    ).compact
     # Last: the key that signed them revoked as compromised, the bundle signed by its successor.
     signing_key_revoke(kid=good.kid, compromised_at=good.issued_at, reason="HSM stolen")
     signing_key_rotate()
@@ -158,6 +177,7 @@ def examples(officer, signing_key, make_submitted):
     refused = [
         {"name": "past next_update", "token": bundles["earlier"], "now": _ms(now), "stale": True},
         {"name": "bad signature", "token": tampered(bundles["now"], -5), "now": _ms(now), "stale": False},
+        {"name": "signed by a body key", "token": body_signed_bundle, "now": _ms(now), "stale": False},
     ]
     return {"jwks": jwks, "bundles": bundles, "papers": papers, "bundles_refused": refused}
 

@@ -42,7 +42,9 @@ def test_readyz_is_green_with_database_broker_and_an_active_key(client, signing_
         "broker": "ok",
         "signing_key": "ok",
     }
-    assert body["checks"]["signing_key"]["kid"] == signing_key.kid
+    registry = SigningKey.objects.get(status=SigningKey.Status.ACTIVE, issuer_country="")
+    assert body["checks"]["signing_key"]["kid"] == registry.kid  # the registry's, beside each body's
+    assert body["checks"]["signing_key"]["bodies"] == [signing_key.issuer_country]
     assert response.status_code == 200
 
 
@@ -79,8 +81,8 @@ def test_readyz_fails_naming_the_broker_when_it_is_unreachable(client, signing_k
     assert "127.0.0.1:1" not in response.content.decode()
 
 
-def test_readyz_fails_naming_the_signing_key_when_none_is_active(client, signing_key):
-    SigningKey.objects.filter(pk=signing_key.pk).update(status=SigningKey.Status.RETIRED)
+def test_readyz_fails_naming_the_signing_key_when_no_registry_key_is_active(client, signing_key):
+    SigningKey.objects.filter(issuer_country="").update(status=SigningKey.Status.RETIRED)
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["signing_key"] == {

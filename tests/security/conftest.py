@@ -66,10 +66,18 @@ def _applications(exporter: User) -> dict[str, Application]:
     }
 
 
+def _belarusian_officer() -> User:
+    """An officer of the Belarusian body, which certifies the Belarusian exporter's goods."""
+    body = IssuerFactory(country="BY", tax_id="", number_prefix="BY")
+    signing_key_ensure_active(issuer_country="BY")
+    return UserFactory(role=User.Role.OFFICER, organization=body)
+
+
 @pytest.fixture
 def world(db) -> World:
-    signing_key_ensure_active()
+    signing_key_ensure_active()  # the registry's
     officer = UserFactory(role=User.Role.OFFICER, organization=IssuerFactory(country="UZ", tax_id=""))
+    signing_key_ensure_active(issuer_country="UZ")  # the Uzbek body's
     exporter_a = UserFactory(role=User.Role.EXPORTER)
     exporter_b = UserFactory(
         role=User.Role.EXPORTER, organization=OrganizationFactory(country="BY", tax_id="100582333")
@@ -86,7 +94,7 @@ def world(db) -> World:
     certificate = certificate_credential_sign(number=issue(issued, officer).number)
     issue(
         ApplicationFactory(exporter=exporter_b.organization, created_by=exporter_b, status="submitted"),
-        officer,
+        _belarusian_officer(),
     )
     applications = {**_applications(exporter_a), "issued": issued}
     applications_b = _applications(exporter_b)

@@ -318,7 +318,7 @@ def test_issuance_with_a_wrong_pin_fails_on_the_order_and_signs_nothing(token, s
     from signing.transparency.models import LogLeaf
 
     officer = UserFactory(role=User.Role.OFFICER, organization=IssuerFactory(country="UZ", tax_id=""))
-    signing_key_create(activate=True)
+    signing_key_create(activate=True, issuer_country="UZ")
     settings.PKCS11_PIN = "0000-wrong"
     token_sessions_reset()
     application = ApplicationFactory(status="submitted")
@@ -488,13 +488,14 @@ def test_a_real_worker_issues_with_the_token_key_through_rotation_revocation_and
     env = token.env(PKCS11_PIN="", PKCS11_PIN_FILE=str(pin_file))
     officer = UserFactory(role=User.Role.OFFICER, organization=IssuerFactory(country="UZ", tax_id=""))
     exporter = UserFactory(role=User.Role.EXPORTER)
-    first_key = signing_key_create(activate=True)
+    first_key = signing_key_create(activate=True, issuer_country="UZ")
+    signing_key_create(activate=True)  # the registry's: revocations are logged events it signs
     purge_broker()
     worker = WorkerProcess(concurrency=2, env=env).start()
     workers = [worker]
     try:
         first = _approved(officer, exporter)
-        second_key = signing_key_rotate()
+        second_key = signing_key_rotate(issuer_country="UZ")
         second = _approved(officer, exporter)
         certificate_revoke(certificate=first, actor=officer, reason="issued in error")
         signing_key_revoke(kid=first_key.kid, compromised_at=timezone.now(), reason="ceremony drill")
@@ -506,7 +507,7 @@ def test_a_real_worker_issues_with_the_token_key_through_rotation_revocation_and
         worker.stop()
 
     assert (first.kid, second.kid, third.kid) == (first_key.kid, second_key.kid, second_key.kid)
-    assert SigningKey.objects.filter(backend="pkcs11").count() == 2
+    assert SigningKey.objects.filter(backend="pkcs11").count() == 3
     assert not SoftwareKeyMaterial.objects.exists()
     jwks = client.get("/.well-known/jwks.json").json()
     for certificate in (first, second, third):

@@ -36,6 +36,7 @@ def test_jwks_lists_every_key_that_has_ever_been_active_but_no_pending_key(clien
         "kid": first.kid,
         "use": "sig",
         "alg": "EdDSA",
+        "issuer": None,
     }
     assert len(KeySet.import_key_set(body).keys) == 3
 
@@ -64,7 +65,7 @@ def test_key_list_shows_status_and_dates(client, three_keys):
     assert rows[third.kid]["compromised_at"] is None
     assert set(rows[first.kid]) == {
         "kty", "crv", "x", "kid", "use", "alg", "status", "activated_at", "retired_at", "revoked_at",
-        "compromised_at",
+        "compromised_at", "issuer", "registry_until",
     }  # fmt: skip
 
 

@@ -53,5 +53,6 @@ def signed_by_unknown_key(document: dict[str, Any]) -> str:
 
 
 def signed_by_service(document: dict[str, Any]) -> str:
-    """Correctly signed with the active key, but not what the registry issued."""
-    return jws_sign(payload=canonicalize(document), typ=TYP_CERTIFICATE).compact
+    """Correctly signed with its body's active key, but not what the registry issued."""
+    country = document["issuer"]["country"]
+    return jws_sign(payload=canonicalize(document), typ=TYP_CERTIFICATE, issuer_country=country).compact

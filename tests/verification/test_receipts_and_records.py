@@ -51,9 +51,10 @@ def test_receipt_verifies_with_joserfc_and_signs_the_response_without_it(
     assert verified.headers()["typ"] == "certsvc-receipt+jws"
 
 
-def test_receipt_cannot_be_made_without_an_active_key_so_the_answer_is_503(anon_client, certificate):
-    signing_key_revoke(kid=certificate.kid, compromised_at=timezone.now(), reason="lost")
-    assert not SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).exists()
+def test_receipt_cannot_be_made_without_an_active_registry_key_so_the_answer_is_503(anon_client, certificate):
+    registry = SigningKey.objects.get(status=SigningKey.Status.ACTIVE, issuer_country="")
+    signing_key_revoke(kid=registry.kid, compromised_at=timezone.now(), reason="lost")
+    assert SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).get().issuer_country == "UZ"
     response = anon_client.post(VERIFY_URL, {"number": certificate.number}, format="json")
     assert response.status_code == 503
     assert response["Content-Type"].startswith("application/problem+json")
@@ -161,6 +162,8 @@ def test_staff_see_every_verification_and_others_are_refused(certificate, custom
     assert api_client_for(None).get("/api/v1/verifications/").status_code == 401
 
 
-def test_receipt_header_names_the_active_key(anon_client, certificate, signing_key):
+def test_receipt_header_names_the_active_registry_key_not_the_bodys(anon_client, certificate, signing_key):
     header, _, _ = parts(post(anon_client, number=certificate.number)["receipt"])
-    assert header == {"alg": "EdDSA", "kid": signing_key.kid, "typ": "certsvc-receipt+jws"}
+    registry = SigningKey.objects.get(status=SigningKey.Status.ACTIVE, issuer_country="")
+    assert header == {"alg": "EdDSA", "kid": registry.kid, "typ": "certsvc-receipt+jws"}
+    assert registry.kid != signing_key.kid

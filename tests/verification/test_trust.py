@@ -35,6 +35,7 @@ from signing.jws import (
     public_jwk,
     sign_compact,
 )
+from signing.selectors import signing_key_get_active
 from signing.services import jws_sign, signing_key_revoke, signing_key_rotate
 from signing.transparency import merkle
 from signing.verifier import Verifier, VerifierError
@@ -49,21 +50,25 @@ def offline(client, tmp_path):
     return Offline(client, tmp_path)
 
 
-def signed(payload: bytes, typ: str) -> str:
-    """Signed now with the active key: what a thief of that key can sign at any time."""
-    return jws_sign(payload=payload, typ=typ).compact
+def signed(payload: bytes, typ: str, *, issuer_country: str = "") -> str:
+    """Signed now with the active key (the registry's, or a body's): what its thief can sign any time."""
+    return jws_sign(payload=payload, typ=typ, issuer_country=issuer_country).compact
+
+
+def registry_kid() -> str:
+    return signing_key_get_active().kid
 
 
 def compromise(kid: str, *, since: datetime) -> None:
-    """The key is revoked as compromised since ``since``, and a new key takes over."""
-    signing_key_revoke(kid=kid, compromised_at=since, reason="key material leaked")
-    signing_key_rotate()
+    """The key is revoked as compromised since ``since``, and a new key of its owner takes over."""
+    revoked = signing_key_revoke(kid=kid, compromised_at=since, reason="key material leaked")
+    signing_key_rotate(issuer_country=revoked.issuer_country)
 
 
 def backdated_copy(certificate, *, issued_at: datetime) -> str:
     """A certificate that claims to have been issued at ``issued_at``, signed with the active key."""
     document = {**certificate.document, "number": certificate.number + "-F", "issued_at": rfc3339(issued_at)}
-    return signed(canonicalize(document), TYP_CERTIFICATE)
+    return signed(canonicalize(document), TYP_CERTIFICATE, issuer_country="UZ")
 
 
 # --- item 4: a key revoked as compromised ---------------------------------------------------
@@ -113,12 +118,12 @@ def forged_bundle(*, kid: str, issued_at: datetime, next_update: str) -> str:
 class TestBundleForgedWithACompromisedKey:
     def test_a_long_lived_backdated_bundle_is_refused(self, offline, certificate, officer):
         forged = forged_bundle(
-            kid=certificate.kid,
+            kid=registry_kid(),
             issued_at=timezone.now() - timedelta(days=2),
             next_update="2099-01-01T00:00:00Z",
         )
         certificate_revoke(certificate=certificate, actor=officer, reason="wrong HS code")
-        compromise(certificate.kid, since=timezone.now() - timedelta(hours=1))
+        compromise(registry_kid(), since=timezone.now() - timedelta(hours=1))
         jwks, _ = offline.fetch()
         done = offline.run(
             offline.write("c.jws", certificate.jws),
@@ -135,9 +140,9 @@ class TestBundleForgedWithACompromisedKey:
     ):
         issued_at = timezone.now() - timedelta(hours=2)
         forged = forged_bundle(
-            kid=certificate.kid, issued_at=issued_at, next_update=rfc3339(issued_at + timedelta(hours=23))
+            kid=registry_kid(), issued_at=issued_at, next_update=rfc3339(issued_at + timedelta(hours=23))
         )
-        compromise(certificate.kid, since=timezone.now() - timedelta(hours=1))
+        compromise(registry_kid(), since=timezone.now() - timedelta(hours=1))
         jwks, _ = offline.fetch()
         keys = offline.write("keys.json", client.get("/api/v1/keys/").content.decode())
         cert = offline.write("c.jws", certificate.jws)
@@ -150,9 +155,7 @@ class TestBundleForgedWithACompromisedKey:
             "issued_at": rfc3339(timezone.now()),
             "next_update": rfc3339(timezone.now() + timedelta(hours=1)),
             "entries": [],
-            "keys": [
-                {"kid": certificate.kid, "status": "revoked", "compromised_at": rfc3339(timezone.now())}
-            ],
+            "keys": [{"kid": registry_kid(), "status": "revoked", "compromised_at": rfc3339(timezone.now())}],
         }
         bundle = signed(canonicalize(body), TYP_STATUS)
         jwks = client.get("/.well-known/jwks.json").json()
@@ -175,7 +178,7 @@ class TestCheckpointForgedWithACompromisedKey:
 
     def test_is_refused_by_the_cli(self, offline, certificate):
         checkpoint = self.forge(certificate)
-        compromise(certificate.kid, since=timezone.now() - timedelta(hours=1))
+        compromise(registry_kid(), since=timezone.now() - timedelta(hours=1))
         jwks, bundle = offline.fetch()
         done = offline.run(
             offline.write("c.jws", certificate.jws),
@@ -188,7 +191,7 @@ class TestCheckpointForgedWithACompromisedKey:
 
     def test_is_refused_by_the_library(self, client, certificate):
         checkpoint = self.forge(certificate)
-        compromise(certificate.kid, since=timezone.now() - timedelta(hours=1))
+        compromise(registry_kid(), since=timezone.now() - timedelta(hours=1))
         jwks = client.get("/.well-known/jwks.json").json()
         verifier = Verifier(jwks, client.get("/api/v1/status/bundle").content.decode())
         with pytest.raises(VerifierError, match="revoked"):
@@ -209,9 +212,17 @@ def test_the_bundle_carries_the_state_of_every_published_key(client, certificate
     keys = bundle_body(client)["keys"]
     published = [jwk["kid"] for jwk in client.get("/.well-known/jwks.json").json()["keys"]]
     assert [key["kid"] for key in keys] == published
-    assert keys[0] == {"kid": certificate.kid, "status": "revoked", "compromised_at": rfc3339(since)}
-    assert keys[1]["status"] == "active"
-    assert keys[1]["compromised_at"] is None
+    states = {key["kid"]: key for key in keys}
+    assert states.pop(certificate.kid) == {
+        "kid": certificate.kid,
+        "status": "revoked",
+        "compromised_at": rfc3339(since),
+    }
+    assert [key["status"] for key in states.values()] == [
+        "active",
+        "active",
+    ]  # the registry's, the new body key
+    assert all(key["compromised_at"] is None for key in states.values())
 
 
 def test_the_bundle_is_never_valid_for_more_than_a_day(client, certificate, settings):

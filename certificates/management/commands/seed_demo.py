@@ -1,6 +1,7 @@
-"""Demo data for a local run: the issuer, an Uzbek exporter, a Belarusian consignee, customs of both
-countries, users ``exporter``, ``officer``, ``customs`` (Uzbekistan), ``customs_by`` (Belarus) and
-``admin``, and an active signing key.
+"""Demo data for a local run (CONTRACT §6 v1.1): the Uzbek and the Belarusian issuing bodies, an
+exporter of each country, a Belarusian consignee, customs of both countries, users ``officer``
+(Uzbek body), ``officer_by`` (Belarusian body), ``exporter``, ``exporter_by``, ``customs``
+(Uzbekistan), ``customs_by`` (Belarus) and ``admin``, and an active key for each body and the registry.
 
 Safe to run again: everything is looked up before it is created. The password comes from
 ``DEMO_PASSWORD``; without it one is generated once, kept in ``VAR_DIR/demo_password`` and printed.
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from certificates.accounts.bodies import issuing_body_key_ensure
 from certificates.accounts.models import Organization, User
 from signing.services import signing_key_ensure_active
 
@@ -25,11 +27,16 @@ Role = User.Role
 
 ORGANIZATIONS = {
     "issuer": dict(kind=Kind.ISSUER, name="UzBel Certification Centre", country="UZ", tax_id="302456781",
-                   address="12 Navoi Street, Tashkent 100011, Uzbekistan"),
+                   address="12 Navoi Street, Tashkent 100011, Uzbekistan", number_prefix="UZ"),
+    "issuer_by": dict(kind=Kind.ISSUER, name="Belarusian Chamber of Commerce and Industry", country="BY",
+                      tax_id="100582305", address="14 Starovilensky Trakt, Minsk 220029, Belarus",
+                      number_prefix="BY"),
     "exporter": dict(kind=Kind.EXPORTER, name="Tashkent Textile Export LLC", country="UZ", tax_id="305123456",
                      address="45 Amir Temur Avenue, Tashkent 100084, Uzbekistan"),
     "consignee": dict(kind=Kind.CONSIGNEE, name="Minsk Trading JSC", country="BY", tax_id="100582333",
                       address="10 Nezavisimosti Avenue, Minsk 220030, Belarus"),
+    "exporter_by": dict(kind=Kind.EXPORTER, name="Minsk Tractor Works OJSC", country="BY", tax_id="100582318",
+                        address="29 Dolgobrodskaya Street, Minsk 220070, Belarus"),
     "customs_uz": dict(kind=Kind.CUSTOMS, name="State Customs Committee of Uzbekistan", country="UZ",
                        tax_id="", address="7 Abdulla Kodiriy Street, Tashkent, Uzbekistan"),
     "customs_by": dict(kind=Kind.CUSTOMS, name="State Customs Committee of the Republic of Belarus",
@@ -38,6 +45,8 @@ ORGANIZATIONS = {
 USERS = {
     "exporter": ("exporter", Role.EXPORTER),
     "officer": ("issuer", Role.OFFICER),
+    "officer_by": ("issuer_by", Role.OFFICER),
+    "exporter_by": ("exporter_by", Role.EXPORTER),
     "customs": ("customs_uz", Role.CUSTOMS),
     "customs_by": ("customs_by", Role.CUSTOMS),  # CONTRACT §6 (v1.1): the demo certificate's destination
 }
@@ -45,25 +54,26 @@ PASSWORD_FILE = "demo_password"  # noqa: S105 - a file name, not a password
 
 
 class Command(BaseCommand):
-    help = "Create demo organizations, users (exporter, officer, customs, admin) and an active signing key."
+    help = "Create demo bodies, organizations, users and an active key for each body and the registry."
 
     def handle(self, *args: Any, **options: Any) -> None:
         password, generated = self._password()
-        self._people(password)
-        key = signing_key_ensure_active()  # the signing app owns keys
-        self.stdout.write(
-            self.style.SUCCESS("Demo data ready: users exporter, officer, customs, customs_by, admin.")
-        )
-        self.stdout.write(f"Active signing key: {key.kid}")
+        bodies = self._people(password)
+        keys = [signing_key_ensure_active(), *map(issuing_body_key_ensure, bodies)]  # signing owns keys
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: users {', '.join(USERS)}, admin."))
+        for key in keys:
+            self.stdout.write(f"Active signing key of {key.scope_label}: {key.kid}")
         if generated:
             self.stdout.write(f"Demo password (generated, kept in {self._password_path()}): {password}")
 
     @transaction.atomic
-    def _people(self, password: str) -> None:
+    def _people(self, password: str) -> list[Organization]:
+        """The organizations and users; the issuing bodies."""
         organizations = {label: self._organization(**fields) for label, fields in ORGANIZATIONS.items()}
         for username, (organization, role) in USERS.items():
             self._user(username, password, organization=organizations[organization], role=role)
         self._user("admin", password, organization=None, role="", is_staff=True, is_superuser=True)
+        return [organizations["issuer"], organizations["issuer_by"]]
 
     def _password(self) -> tuple[str, bool]:
         """``(password, newly generated)``: from ``DEMO_PASSWORD``, else the kept file, else a new one."""

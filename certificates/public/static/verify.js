@@ -174,7 +174,8 @@
     };
   }
 
-  /* kid → {key, country}; keys WebCrypto cannot import are skipped (as certsvc-verify skips them). */
+  /* kid → {key, issuer, registryUntil}; keys WebCrypto cannot import are skipped (as certsvc-verify
+   * skips them). registryUntil: a key of before owners also signed for the registry until then. */
   async function importKeys(jwks) {
     if (!jwks || !Array.isArray(jwks.keys)) throw new Refused("the JWKS is not {keys: [...]}");
     var keys = {};
@@ -184,9 +185,20 @@
       var key = await crypto.subtle.importKey(
         "jwk", { kty: "OKP", crv: "Ed25519", x: jwk.x }, { name: "Ed25519" }, false, ["verify"]
       );
-      keys[jwk.kid] = { key: key, issuer: "issuer" in jwk ? jwk.issuer : undefined };
+      keys[jwk.kid] = {
+        key: key,
+        issuer: "issuer" in jwk ? jwk.issuer : undefined,
+        registryUntil: typeof jwk.registry_until === "string" ? moment(jwk.registry_until) : null,
+      };
     }
     return keys;
+  }
+
+  /* A registry key, a key of a JWKS of before owners, or a body key of before owners for what it
+   * signed before its cut-over (signing/verifier/keys.py's rule). */
+  function registryKeyAt(key, signedAt) {
+    if (key.issuer === undefined || key.issuer === null) return true;
+    return key.registryUntil !== null && signedAt < key.registryUntil;
   }
 
   async function signatureVerifies(parsed, key) {
@@ -200,11 +212,12 @@
     var parsed = parseCompact(token.trim());
     var key = keys[parsed.header.kid];
     if (parsed.header.typ !== TYP_STATUS || ALGS.indexOf(parsed.header.alg) < 0) throw new Refused("typ");
-    if (!key || (key.issuer !== undefined && key.issuer !== null)) throw new Refused("not a registry key");
+    if (!key) throw new Refused("not a registry key");
     if (!(await signatureVerifies(parsed, key))) throw new Refused("the bundle does not verify");
     var text = UTF8.decode(parsed.payload);
     var body = JSON.parse(text);
     if (body === null || typeof body !== "object" || canonical(body) !== text) throw new Refused("not RFC 8785");
+    if (!registryKeyAt(key, moment(body.issued_at))) throw new Refused("not a registry key");
     if (moment(body.next_update) - moment(body.issued_at) > MAX_VALIDITY_MS) throw new Refused("valid for more than 24 hours");
     if (!Array.isArray(body.entries) || !Array.isArray(body.keys)) throw new Refused("no entries or keys");
     if (("since" in body) !== delta) throw new Refused(delta ? "not a status delta: no since" : "a status delta, not a full bundle");
