@@ -20,6 +20,14 @@ ATTACHMENT_MAX_PER_APPLICATION = env_int("ATTACHMENT_MAX_PER_APPLICATION", 20)
 # An image with more pixels is refused before it is decoded (a decompression bomb).
 ATTACHMENT_MAX_PIXELS = env_int("ATTACHMENT_MAX_PIXELS", 50_000_000)
 GOODS_IMPORT_MAX_BYTES = env_int("GOODS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# Request bodies on these paths may carry a file: they are bounded by the upload cap (and the views
+# check the file's own size), every other body by MAX_REQUEST_BYTES.
+UPLOAD_PATHS = (
+    r"^/api/v1/applications/\d+/documents/$",
+    r"^/api/v1/applications/\d+/items/import$",
+    r"^/portal/",
+)
+UPLOAD_MAX_REQUEST_BYTES = max(ATTACHMENT_MAX_BYTES, GOODS_IMPORT_MAX_BYTES) + 256 * 1024
 
 _FILESYSTEM = "django.core.files.storage.FileSystemStorage"
 _S3 = "storages.backends.s3.S3Storage"
