@@ -141,7 +141,7 @@ def spreadsheet_check(uploaded_file: Any) -> tuple[bytes, str]:
         if not _is_workbook(data):
             raise upload_refused(_("The file is not an XLSX workbook."), "unsupported_file_type")
         return data, XLSX
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data[:4096] or any(data.startswith(magic) for magic, _kind in _MAGIC):
         raise upload_refused(_("Only XLSX and CSV files are accepted."), "unsupported_file_type")
     return data, CSV
 
