@@ -23,9 +23,11 @@ def staff(db):
 def test_an_officer_takes_a_submitted_application_and_it_is_audited(officer, submitted):
     assign_to_me(officer, submitted)
     submitted.refresh_from_db()
-    assert submitted.assigned_to == officer and submitted.assigned_at is not None
+    assert submitted.assigned_to == officer
+    assert submitted.assigned_at is not None
     event = ApplicationEvent.objects.get(application=submitted, action="assigned")
-    assert event.actor == officer and event.to_status == "submitted"
+    assert event.actor == officer
+    assert event.to_status == "submitted"
     assign_to_me(officer, submitted)  # again: nothing changes
     assert ApplicationEvent.objects.filter(application=submitted, action="assigned").count() == 1
 
@@ -72,10 +74,16 @@ def test_reassigning_needs_staff_a_reason_and_an_officer(staff, officer, exporte
 
 def test_the_queue_lists_submitted_applications_oldest_first_with_age_and_assignee(officer, exporter):
     now = timezone.now()
-    older = ApplicationFactory(exporter=exporter.organization, status="submitted", submitted_at=now - timedelta(days=3))
-    newer = ApplicationFactory(exporter=exporter.organization, status="submitted", submitted_at=now - timedelta(hours=2))
+    older = ApplicationFactory(
+        exporter=exporter.organization, status="submitted", submitted_at=now - timedelta(days=3)
+    )
+    newer = ApplicationFactory(
+        exporter=exporter.organization, status="submitted", submitted_at=now - timedelta(hours=2)
+    )
     ApplicationFactory(exporter=exporter.organization, status="draft")
-    ApplicationFactory(exporter=exporter.organization, status="approved", submitted_at=now - timedelta(days=9))
+    ApplicationFactory(
+        exporter=exporter.organization, status="approved", submitted_at=now - timedelta(days=9)
+    )
     assign_to_me(officer, newer)
     queue = list(review_queue_for(user=officer))
     assert queue == [older, newer]
@@ -98,7 +106,8 @@ def test_the_admin_action_reassigns_with_a_reason(client, staff, officer, submit
     url = "/admin/certificates/application/"
     form = {"action": "reassign", "_selected_action": [submitted.pk]}
     page = client.post(url, form)
-    assert page.status_code == 200 and b"reason" in page.content
+    assert page.status_code == 200
+    assert b"reason" in page.content
     response = client.post(url, {**form, "apply": "1", "officer": officer.pk, "reason": "Leave"})
     assert response.status_code == 302
     submitted.refresh_from_db()

@@ -30,9 +30,20 @@ def url(application, suffix: str = "") -> str:
     return f"/api/v1/applications/{application.pk}/documents/{suffix}"
 
 
-def post(user, application, name: str, data: bytes, *, kind: str = "invoice", content_type="application/pdf", **extra):
+def post(
+    user,
+    application,
+    name: str,
+    data: bytes,
+    *,
+    kind: str = "invoice",
+    content_type="application/pdf",
+    **extra,
+):
     file = upload(name, data, content_type)
-    return api_client_for(user).post(url(application), {"kind": kind, "file": file}, format="multipart", **extra)
+    return api_client_for(user).post(
+        url(application), {"kind": kind, "file": file}, format="multipart", **extra
+    )
 
 
 def file_errors(response) -> list[tuple[str, str]]:
@@ -52,7 +63,8 @@ def test_exporter_attaches_a_pdf_stored_under_a_generated_name(exporter, draft, 
     assert body["name"] == "Счёт _2026.pdf"
     document = SupportingDocument.objects.get()
     assert document.file.name.startswith(f"applications/{draft.pk}/")
-    assert "Счёт" not in document.file.name and ".." not in document.file.name
+    assert "Счёт" not in document.file.name
+    assert ".." not in document.file.name
     assert storage.open(document.file.name).read() == data
     assert ApplicationEvent.objects.filter(application=draft, action="document_attached").count() == 1
 
@@ -103,12 +115,17 @@ def test_the_number_of_documents_is_capped(exporter, draft, settings):
 
 
 def test_an_unknown_kind_is_a_field_error(exporter, draft):
-    assert file_errors(post(exporter, draft, "a.pdf", pdf_bytes(), kind="selfie")) == [("kind", "invalid_choice")]
+    assert file_errors(post(exporter, draft, "a.pdf", pdf_bytes(), kind="selfie")) == [
+        ("kind", "invalid_choice")
+    ]
 
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("ru", "Принимаются только файлы PDF, JPEG и PNG."), ("uz", "Faqat PDF, JPEG va PNG fayllari qabul qilinadi.")],
+    [
+        ("ru", "Принимаются только файлы PDF, JPEG и PNG."),
+        ("uz", "Faqat PDF, JPEG va PNG fayllari qabul qilinadi."),
+    ],
 )
 def test_refusals_speak_the_callers_language(exporter, draft, language, expected):
     response = post(exporter, draft, "x.pdf", b"<html>", HTTP_ACCEPT_LANGUAGE=language)
@@ -125,8 +142,11 @@ def test_download_is_an_attachment_in_the_detected_type(exporter, draft):
     assert response["X-Content-Type-Options"] == "nosniff"
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment; filename=")
-    assert "\r" not in disposition and "\n" not in disposition and "X-Injected:" not in disposition.split(";")[0]
-    assert '"' not in document["name"] and "\n" not in document["name"]
+    assert "\r" not in disposition
+    assert "\n" not in disposition
+    assert "X-Injected:" not in disposition.split(";")[0]
+    assert '"' not in document["name"]
+    assert "\n" not in document["name"]
     assert document["name"].endswith(".pdf")
 
 
@@ -173,7 +193,9 @@ def test_documents_change_only_while_editable(exporter, submitted):
     assert post(exporter, submitted, "a.pdf", pdf_bytes()).json()["code"] == "not_editable"
 
 
-def test_services_refuse_other_organizations_and_keep_no_file_behind(exporter, other_exporter, draft, storage):
+def test_services_refuse_other_organizations_and_keep_no_file_behind(
+    exporter, other_exporter, draft, storage
+):
     with pytest.raises(ApplicationError) as refused:
         attach_document(other_exporter, draft, "invoice", upload("a.pdf", pdf_bytes()))
     assert refused.value.status_code == 404
@@ -198,9 +220,11 @@ def test_officers_see_documents_inline_in_the_admin_with_a_download_link(client,
     client.force_login(staff)
     page = client.get(f"/admin/certificates/application/{submitted.pk}/change/").content.decode()
     link = f"/admin/certificates/application/{submitted.pk}/documents/{document.pk}/"
-    assert link in page and "a.pdf" in page
+    assert link in page
+    assert "a.pdf" in page
     response = client.get(link)
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
 
 

@@ -52,7 +52,9 @@ def post(user, application, data: bytes, name="goods.xlsx", **extra):
     payload = {"file": upload(name, data)}
     if "mode" in extra:
         payload["mode"] = extra.pop("mode")
-    return client.post(f"/api/v1/applications/{application.pk}/items/import", payload, format="multipart", **extra)
+    return client.post(
+        f"/api/v1/applications/{application.pk}/items/import", payload, format="multipart", **extra
+    )
 
 
 def lines(application) -> list[str]:
@@ -76,7 +78,9 @@ def test_forty_lines_from_xlsx_replace_the_goods_lines_and_are_audited(exporter,
 
 @pytest.mark.parametrize(("delimiter", "bom"), [(",", True), (";", True), (";", False), (",", False)])
 def test_csv_in_utf8_with_or_without_bom_and_either_separator(exporter, draft, delimiter, bom):
-    data = csv_bytes(forty_lines({0: {"description": "Хлопковая пряжа, «лот» 1"}}), delimiter=delimiter, bom=bom)
+    data = csv_bytes(
+        forty_lines({0: {"description": "Хлопковая пряжа, «лот» 1"}}), delimiter=delimiter, bom=bom
+    )
     assert post(exporter, draft, data, name="goods.csv").status_code == 200
     assert lines(draft)[0] == "Хлопковая пряжа, «лот» 1"
     assert len(lines(draft)) == 40
@@ -140,7 +144,8 @@ def test_numbers_typed_as_numbers_in_the_sheet_are_read_exactly(exporter, draft)
 def test_append_mode_keeps_the_existing_lines(exporter, draft):
     existing = lines(draft)
     assert post(exporter, draft, xlsx(forty_lines()[:3]), mode="append").status_code == 200
-    assert lines(draft)[:2] == existing and len(lines(draft)) == 5
+    assert lines(draft)[:2] == existing
+    assert len(lines(draft)) == 5
 
 
 def test_more_lines_than_an_application_holds_are_refused(exporter, draft):
@@ -174,7 +179,9 @@ def test_a_file_over_the_size_cap_is_refused(exporter, draft, settings):
     assert response.json()["errors"][0]["code"] == "file_too_large"
 
 
-def test_only_the_owner_imports_into_an_editable_application(exporter, other_exporter, draft, submitted, officer):
+def test_only_the_owner_imports_into_an_editable_application(
+    exporter, other_exporter, draft, submitted, officer
+):
     data = xlsx(forty_lines()[:1])
     assert post(other_exporter, draft, data).status_code == 404
     assert post(officer, submitted, data).status_code == 403

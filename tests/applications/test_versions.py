@@ -21,7 +21,8 @@ def submit(application, exporter):
 def test_every_submission_is_kept_with_its_fields_and_lines(draft, exporter):
     submit(draft, exporter)
     version = ApplicationVersion.objects.get(application=draft)
-    assert version.number == 1 and version.returned_at is None
+    assert version.number == 1
+    assert version.returned_at is None
     assert version.fields["consignee_name"] == "Minsk Trading JSC"
     assert version.fields["consignee_country"] == "BY"
     assert version.fields["invoice_date"] == draft.invoice_date.isoformat()
@@ -34,7 +35,8 @@ def test_the_diff_shows_changed_fields_and_lines_added_removed_and_changed(draft
     submit(draft, exporter)
     application_return(application=draft, actor=officer, reason="The invoice number is wrong.")
     returned = ApplicationVersion.objects.get(application=draft)
-    assert returned.returned_at is not None and returned.return_reason == "The invoice number is wrong."
+    assert returned.returned_at is not None
+    assert returned.return_reason == "The invoice number is wrong."
     items = _copied_items(draft)
     items[0]["quantity"] = Decimal("1000.000")
     items.append({**items[1], "description": "Cotton yarn, carded"})
@@ -46,7 +48,8 @@ def test_the_diff_shows_changed_fields_and_lines_added_removed_and_changed(draft
     )
     submit(draft, exporter)
     diff = resubmission_diff(draft)
-    assert diff is not None and diff.changed
+    assert diff is not None
+    assert diff.changed
     assert (diff.returned.number, diff.current.number) == (1, 2)
     fields = {(change.field, change.group): (change.old, change.new) for change in diff.fields}
     assert fields == {
@@ -56,7 +59,8 @@ def test_the_diff_shows_changed_fields_and_lines_added_removed_and_changed(draft
     assert [(line.line, line.change) for line in diff.lines] == [(1, "changed"), (3, "added")]
     changed = diff.lines[0]
     assert [(c.field, c.old, c.new) for c in changed.columns] == [("quantity", "1200.500", "1000.000")]
-    assert diff.lines[1].old is None and diff.lines[1].new["description"] == "Cotton yarn, carded"
+    assert diff.lines[1].old is None
+    assert diff.lines[1].new["description"] == "Cotton yarn, carded"
 
 
 def test_a_removed_line_is_shown_with_its_old_values(draft, exporter, officer):
@@ -75,7 +79,8 @@ def test_an_unchanged_resubmission_has_an_empty_diff(draft, exporter, officer):
     application_return(application=draft, actor=officer, reason="Check the weights.")
     submit(draft, exporter)
     diff = resubmission_diff(draft)
-    assert diff is not None and not diff.changed
+    assert diff is not None
+    assert not diff.changed
 
 
 def test_the_diff_compares_with_the_last_return(draft, exporter, officer):
