@@ -82,7 +82,7 @@ def remove_document(user: User, document: SupportingDocument) -> None:
             to_status=locked.status,
             reason=f"{found.kind}: {found.display_name} ({found.sha256})",
         )
-        name, storage = found.file.name, found.file.storage
+        name, storage = str(found.file.name), found.file.storage
         found.delete()
         transaction.on_commit(lambda: storage.delete(name))
 
@@ -122,7 +122,7 @@ def may_read_documents(user: object, application: Application) -> bool:
 
 def document_open(document: SupportingDocument) -> Any:
     """The stored file, opened for reading (file system or S3)."""
-    return document.file.storage.open(document.file.name, "rb")
+    return document.file.storage.open(str(document.file.name), "rb")
 
 
 # --- helpers ---------------------------------------------------------------------

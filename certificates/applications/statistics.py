@@ -48,7 +48,7 @@ def dashboard_statistics(*, user: User, days: int = 30, now: datetime | None = N
     return DashboardStatistics(
         counts_by_status=_counts(visible),
         per_day=_per_day(in_window, first_day=first_day, days=days),
-        median_time_to_decision=statistics.median(durations) if durations else None,
+        median_time_to_decision=_median(durations),
         decisions_measured=len(durations),
     )
 
@@ -77,9 +77,16 @@ def _per_day(events: list[tuple[int, str, datetime]], *, first_day: date, days: 
     return [DayCount(day, submissions.get(day, 0), decisions.get(day, 0)) for day in days_list]
 
 
+def _median(durations: list[timedelta]) -> timedelta | None:
+    if not durations:
+        return None
+    return timedelta(seconds=statistics.median(d.total_seconds() for d in durations))
+
+
 def _times_to_decision(events: list[tuple[int, str, datetime]], *, since: date) -> list[timedelta]:
     """Each decision in the window against the submission it decided (the latest before it)."""
-    durations, submitted = [], {}
+    durations: list[timedelta] = []
+    submitted: dict[int, datetime] = {}
     for ref, action, at in events:
         if action == "submitted":
             submitted[ref] = at

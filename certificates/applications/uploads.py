@@ -54,7 +54,7 @@ def read_capped(uploaded_file: Any, *, limit: int) -> bytes:
     """The whole upload, refused when it is larger than ``limit`` bytes (or empty)."""
     if uploaded_file is None:
         raise upload_refused(_("Choose a file to upload."), "required")
-    data = uploaded_file.read(limit + 1)
+    data: bytes = uploaded_file.read(limit + 1)
     if len(data) > limit:
         raise upload_refused(
             _("The file is larger than %(limit)d MB.") % {"limit": max(1, limit // (1024 * 1024))},

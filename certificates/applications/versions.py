@@ -101,7 +101,7 @@ def resubmission_diff(application: Application) -> ResubmissionDiff | None:
 
 def _fields_of(application: Application) -> dict[str, Any]:
     values = {name: _plain(getattr(application, name)) for name in VERSION_FIELDS if name != "replaces"}
-    values["replaces"] = application.replaces.number if application.replaces_id else None
+    values["replaces"] = application.replaces.number if application.replaces is not None else None
     return values
 
 
