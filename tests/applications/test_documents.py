@@ -14,7 +14,7 @@ from certificates.applications.documents import attach_document, document_list_f
 from certificates.applications.models import ApplicationEvent, SupportingDocument
 from certificates.applications.services import ApplicationError
 from tests.applications.factories import ApplicationFactory, UserFactory, api_client_for
-from tests.applications.uploads import bomb_png, image_bytes, pdf_bytes, upload
+from tests.applications.uploads import bomb_png, image_bytes, noise_png, pdf_bytes, upload
 
 
 @pytest.fixture(autouse=True)
@@ -234,3 +234,16 @@ def test_display_names_keep_no_path_quote_or_control_character():
     assert display_name('C:\\Users\\me\\evil"\r\n; x=1.png', PDF) == "evil_ x_1.pdf"
     assert display_name("", PDF) == "document.pdf"
     assert display_name("...", PDF) == "document.pdf"
+
+
+def test_uploads_may_exceed_the_json_body_limit_on_upload_paths_only(exporter, draft, settings):
+    settings.MAX_REQUEST_BYTES = 4096
+    big_png = noise_png()
+    assert len(big_png) > 4096
+    assert post(exporter, draft, "big.png", big_png).status_code == 201
+    response = api_client_for(exporter).patch(
+        f"/api/v1/applications/{draft.pk}/",
+        {"transport": {"mode": "rail", "details": "x" * 5000}},
+        format="json",
+    )
+    assert response.status_code == 413
