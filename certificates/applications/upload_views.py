@@ -88,6 +88,7 @@ _UPLOAD_EXAMPLE = [
         "Attach the invoice",
         value={"kind": "invoice", "file": "invoice-2026-0042.pdf"},
         request_only=True,
+        media_type="multipart/form-data",
         description="multipart/form-data: `kind` and the file's bytes in `file`.",
     )
 ]
@@ -96,6 +97,7 @@ _IMPORT_EXAMPLE = [
         "Replace the goods lines from a workbook",
         value={"file": "goods.xlsx", "mode": "replace"},
         request_only=True,
+        media_type="multipart/form-data",
         description="multipart/form-data; `mode=append` adds the lines after the existing ones.",
     )
 ]
