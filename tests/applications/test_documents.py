@@ -88,6 +88,7 @@ def test_the_type_is_read_from_the_content_never_the_name(exporter, draft, name,
     [
         ("invoice.pdf", b"<!doctype html><html><script>alert(1)</script></html>", "unsupported_file_type"),
         ("invoice.pdf", pdf_bytes()[:200], "file_damaged"),  # truncated
+        ("invoice.pdf", pdf_bytes()[:-40], "file_damaged"),  # its end cut off: pypdf alone would recover it
         ("invoice.pdf", b"%PDF-1.7\n garbage that is no PDF at all\n%%EOF\n", "file_damaged"),
         ("scan.png", image_bytes("PNG")[:60], "file_damaged"),
         ("scan.jpg", image_bytes("JPEG")[:300], "file_damaged"),
@@ -98,6 +99,13 @@ def test_the_type_is_read_from_the_content_never_the_name(exporter, draft, name,
 def test_files_that_are_not_what_they_claim_are_refused(exporter, draft, name, data, code):
     assert file_errors(post(exporter, draft, name, data)) == [("file", code)]
     assert not SupportingDocument.objects.exists()
+
+
+def test_an_image_over_the_pixel_cap_is_refused_before_it_is_decoded(exporter, draft, settings):
+    settings.ATTACHMENT_MAX_PIXELS = 40 * 30 - 1
+    assert file_errors(post(exporter, draft, "scan.png", image_bytes("PNG", (40, 30)))) == [
+        ("file", "image_too_large")
+    ]
 
 
 def test_a_file_over_the_size_cap_is_refused(exporter, draft, settings):
