@@ -255,3 +255,14 @@ def test_uploads_may_exceed_the_json_body_limit_on_upload_paths_only(exporter, d
         format="json",
     )
     assert response.status_code == 413
+
+
+def test_deleting_a_draft_removes_its_documents_files(
+    exporter, draft, storage, django_capture_on_commit_callbacks
+):
+    from certificates.applications.services import application_delete
+
+    document = attach_document(exporter, draft, "invoice", upload("a.pdf", pdf_bytes()))
+    with django_capture_on_commit_callbacks(execute=True):
+        application_delete(application=draft, actor=exporter)
+    assert not storage.exists(document.file.name)
