@@ -63,7 +63,8 @@ def test_the_diff_shows_changed_fields_and_lines_added_removed_and_changed(draft
     assert [(c.field, c.old, c.new) for c in changed.columns] == [("quantity", "1200.500", "1000.000")]
     assert changed.columns[0].label == "quantity"
     with translation.override("ru"):
-        assert diff.fields[0].label == "номер счёта-фактуры"
+        labels = {change.field: change.label for change in diff.fields}
+    assert labels["invoice_number"] == "номер счёта-фактуры"
     assert diff.lines[1].old is None
     assert diff.lines[1].new["description"] == "Cotton yarn, carded"
 
