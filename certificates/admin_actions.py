@@ -95,6 +95,11 @@ AUDIT_ACTION_TITLES = {
         "reissued",
         "declaration",
         "declaration_annulled",
+        "document_attached",
+        "document_removed",
+        "items_imported",
+        "assigned",
+        "reassigned",
     )
 }
 

@@ -14,6 +14,7 @@ class CertificatesConfig(AppConfig):
         from certificates import observability
         from certificates.accounts.bodies import issuing_body_renamed, signing_scope_resolve
         from certificates.accounts.models import Organization
+        from certificates.applications import signal_handlers as application_handlers
         from certificates.credentials import signal_handlers as credential_handlers
         from certificates.customs import signal_handlers as customs_handlers
         from certificates.customs.declaration_check import DECLARATION_CHECKER
@@ -24,6 +25,7 @@ class CertificatesConfig(AppConfig):
         from certificates.verification.usage import usage_reader_register
         from signing.scopes import scope_resolver_register
 
+        application_handlers.connect()
         issuance_handlers.connect()
         verification_handlers.connect()
         customs_handlers.connect()

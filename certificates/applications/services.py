@@ -18,8 +18,15 @@ from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.relations import SlugRelatedField
 
-from certificates import roles
 from certificates.accounts.models import User
+from certificates.applications.guards import (
+    ApplicationError,
+    exporting_organization_id,
+    reason_given,
+    require_body_officer,
+    require_editable,
+    require_own_exporter,
+)
 from certificates.applications.models import (
     APPLICATION_TRANSITIONS,
     GOODS_ITEM_COLUMNS,
@@ -28,9 +35,9 @@ from certificates.applications.models import (
     GoodsItem,
 )
 from certificates.applications.signals import application_approved
+from certificates.applications.versions import version_mark_returned, version_record
 from certificates.audit import DELETED, Stream, audit_record
 from certificates.notifications.services import event_emit
-from certsvc.problems import ProblemError
 
 Status = Application.Status
 APPLICATION_STREAM = Stream(ApplicationEvent, "application", owner_column="application_ref")
@@ -58,17 +65,11 @@ ITEM_FIELDS = frozenset(GOODS_ITEM_COLUMNS) - {"line"}
 MAX_ITEMS = 500
 
 
-class ApplicationError(ProblemError):
-    """A workflow rule was broken; ``code`` names which one."""
-
-    default_title = _("The application cannot be changed this way")
-
-
 def application_create(
     *, actor: User, fields: Mapping[str, Any], items: Sequence[Mapping[str, Any]]
 ) -> Application:
     """Create a draft for the actor's organization with goods items numbered 1..n in the given order."""
-    organization_id = _exporting_organization_id(actor)
+    organization_id = exporting_organization_id(actor)
     with transaction.atomic():
         application = Application(exporter_id=organization_id, created_by=actor, **_only(fields, actor=actor))
         application.save()
@@ -87,8 +88,8 @@ def application_update(
     """Change a draft or returned application; ``items``, when given, replace the whole list."""
     with transaction.atomic():
         locked = _lock(application)
-        _require_own_exporter(actor, locked)
-        _require_editable(locked)
+        require_own_exporter(actor, locked)
+        require_editable(locked)
         for name, value in _only(fields, actor=actor).items():
             setattr(locked, name, value)
         locked.save()
@@ -102,8 +103,8 @@ def application_delete(*, application: Application, actor: User) -> None:
     """Delete a draft or returned application with its items; its history stays, ending in ``deleted``."""
     with transaction.atomic():
         locked = _lock(application)
-        _require_own_exporter(actor, locked)
-        _require_editable(locked)
+        require_own_exporter(actor, locked)
+        require_editable(locked)
         _record(locked, actor=actor, action=DELETED, from_status=locked.status, to_status="")
         locked.delete()
 
@@ -112,18 +113,20 @@ def application_submit(*, application: Application, actor: User) -> Application:
     """Send a draft (or a corrected returned application) to the officers' queue."""
     with transaction.atomic():
         locked = _lock(application)
-        _require_own_exporter(actor, locked)
+        require_own_exporter(actor, locked)
         if not locked.items.exists():
             raise ApplicationError("no_items", str(_("An application needs at least one goods item.")))
         locked.submitted_at = timezone.now()
-        return _move(locked, to=Status.SUBMITTED, actor=actor, action="submitted")
+        _move(locked, to=Status.SUBMITTED, actor=actor, action="submitted")
+        version_record(locked)  # what this submission said, for the diff after a return
+        return locked
 
 
 def application_withdraw(*, application: Application, actor: User) -> Application:
     """The exporter takes the application back before a decision."""
     with transaction.atomic():
         locked = _lock(application)
-        _require_own_exporter(actor, locked)
+        require_own_exporter(actor, locked)
         return _move(locked, to=Status.WITHDRAWN, actor=actor, action="withdrawn")
 
 
@@ -131,7 +134,7 @@ def application_approve(*, application: Application, actor: User) -> Application
     """Approve and announce it: issuance opens its order in this transaction, so both commit or neither."""
     with transaction.atomic():
         locked = _lock(application)
-        _require_body_officer(actor, locked)
+        require_body_officer(actor, locked)
         _move(locked, to=Status.APPROVED, actor=actor, action="approved")
         application_approved.send(sender=Application, application=locked)
     return locked
@@ -141,16 +144,19 @@ def application_reject(*, application: Application, actor: User, reason: str) ->
     """Refuse the application for good; the reason is shown to the exporter."""
     with transaction.atomic():
         locked = _lock(application)
-        _require_body_officer(actor, locked)
-        return _move(locked, to=Status.REJECTED, actor=actor, action="rejected", reason=_reason(reason))
+        require_body_officer(actor, locked)
+        return _move(locked, to=Status.REJECTED, actor=actor, action="rejected", reason=reason_given(reason))
 
 
 def application_return(*, application: Application, actor: User, reason: str) -> Application:
     """Send the application back to the exporter for corrections, saying what to correct."""
     with transaction.atomic():
         locked = _lock(application)
-        _require_body_officer(actor, locked)
-        return _move(locked, to=Status.RETURNED, actor=actor, action="returned", reason=_reason(reason))
+        require_body_officer(actor, locked)
+        cleaned = reason_given(reason)
+        _move(locked, to=Status.RETURNED, actor=actor, action="returned", reason=cleaned)
+        version_mark_returned(locked, reason=cleaned)
+        return locked
 
 
 def application_mark_issued(*, application: Application, actor: User | None = None) -> Application:
@@ -173,7 +179,7 @@ def application_replacement_create(
     certificate's lock. The approval is announced like any other, so its issuance is queued with it.
     """
     original = replaces.application
-    _require_body_officer(actor, original)
+    require_body_officer(actor, original)
     with transaction.atomic():
         replacement = Application.objects.create(
             exporter_id=original.exporter_id,
@@ -337,64 +343,3 @@ def _issued_certificates() -> Any:
     # Issuance sits above this room: its model is reached through the relation, never imported.
     model: Any = Application._meta.get_field("replaces").related_model
     return model._default_manager.filter(status=model.Status.ISSUED)
-
-
-def _reason(reason: str) -> str:
-    cleaned = (reason or "").strip()
-    if not cleaned:
-        raise ApplicationError(
-            "reason_required",
-            str(_("A reason is required.")),
-            status_code=status.HTTP_400_BAD_REQUEST,
-        )
-    return cleaned
-
-
-def _require_exporter(actor: User) -> None:
-    _exporting_organization_id(actor)
-
-
-def _exporting_organization_id(actor: User) -> int:
-    """The organization an exporter acts for (``roles.is_exporter`` promises it has one)."""
-    if not roles.is_exporter(actor) or actor.organization_id is None:
-        raise ApplicationError(
-            "not_exporter",
-            str(_("Only exporters can do this.")),
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
-    return actor.organization_id
-
-
-def _require_own_exporter(actor: User, application: Application) -> None:
-    _require_exporter(actor)
-    if actor.organization_id != application.exporter_id:
-        # Another organization's application does not exist as far as this caller knows.
-        raise ApplicationError(
-            "not_found", str(_("The application does not exist.")), status_code=status.HTTP_404_NOT_FOUND
-        )
-
-
-def _require_officer(actor: User) -> None:
-    if not roles.may_decide(actor):
-        raise ApplicationError(
-            "not_officer",
-            str(_("Only certification officers can do this.")),
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
-
-
-def _require_body_officer(actor: User, application: Application) -> None:
-    """Only officers of the body of the exporter's country decide; for others it does not exist."""
-    _require_officer(actor)
-    if not roles.is_officer_of_issuing_body(actor, str(application.exporter.country)):
-        raise ApplicationError(
-            "not_found", str(_("The application does not exist.")), status_code=status.HTTP_404_NOT_FOUND
-        )
-
-
-def _require_editable(application: Application) -> None:
-    if not application.is_editable:
-        raise ApplicationError(
-            "not_editable",
-            str(_("Only draft or returned applications can be changed or deleted.")),
-        )
