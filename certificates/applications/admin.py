@@ -25,6 +25,7 @@ from certificates.admin_actions import (
 )
 from certificates.applications import services
 from certificates.applications.admin_review import ReviewAdminMixin, SupportingDocumentInline
+from certificates.applications.guards import ApplicationError
 from certificates.applications.models import (
     APPLICATION_TRANSITIONS,
     GOODS_ITEM_COLUMNS,
@@ -147,7 +148,7 @@ class ApplicationAdmin(ReviewAdminMixin, DecisionActionsMixin, ReadOnlyAdmin):
     ) -> None:
         try:
             decision.service(application=application, actor=request.user, **reason)
-        except services.ApplicationError as error:
+        except ApplicationError as error:
             self.message_user(request, f"{application}: {error.detail}", messages.ERROR)
             return
         application.refresh_from_db()

@@ -19,8 +19,8 @@ from rest_framework.exceptions import ValidationError
 from certificates import roles
 from certificates.accounts.models import User
 from certificates.applications import assignment, documents
+from certificates.applications.guards import ApplicationError
 from certificates.applications.models import Application, SupportingDocument
-from certificates.applications.services import ApplicationError
 from certsvc.admin_base import ReadOnlyInline
 
 if TYPE_CHECKING:
