@@ -25,6 +25,8 @@ from signing.canonical import canonicalize
 from signing.jws import TYP_STATUS
 from signing.models import SigningKey
 from signing.selectors import signing_key_list_published
+from signing.transparency.models import Witness
+from signing.transparency.witnesses import witnesses_jwks
 
 BUNDLE_CACHE_KEY = "certsvc:verification:status-bundle"
 MAX_BUNDLE_TTL_SECONDS = 24 * 3600
@@ -85,7 +87,7 @@ def status_bundle_current(*, now: datetime | None = None) -> dict[str, str]:
 
 def status_bundle_cache_key() -> str:
     """Names the bundle of the registry's present state (certificates and keys)."""
-    return f"{BUNDLE_CACHE_KEY}:{_certificate_states()}:{_key_states()}"
+    return f"{BUNDLE_CACHE_KEY}:{_certificate_states()}:{_key_states()}:{_witness_states()}"
 
 
 def status_delta_signed(*, since: str, now: datetime | None = None) -> str:
@@ -130,6 +132,16 @@ def _key_states() -> str:
     return f"{active}:{len(states) - (active is not None)}"
 
 
+def _witnesses() -> list[dict[str, str]]:
+    """The witnesses whose cosignatures offline verifiers count (CONTRACT §4 v1.1, §11)."""
+    return witnesses_jwks()["keys"]
+
+
+def _witness_states() -> str:
+    """The active witnesses' ids: registering or deactivating one changes the bundle."""
+    return ",".join(str(pk) for pk in Witness.objects.filter(active=True).values_list("id", flat=True))
+
+
 def status_bundle_sign(now: datetime) -> str:
     """A bundle issued at ``now`` (or the next free second), signed now (uncached), and recorded."""
     return status_bundle_issue(now)["token"]
@@ -146,7 +158,7 @@ def status_bundle_issue(now: datetime) -> dict[str, str]:
             "issued_at": rfc3339(issued_at),
             "next_update": rfc3339(issued_at + timedelta(seconds=status_bundle_ttl_seconds())),
         }
-        body = {**times, "entries": entries, "keys": status_bundle_keys()}
+        body = {**times, "entries": entries, "keys": status_bundle_keys(), "witnesses": _witnesses()}
         token = jws_sign_or_unavailable(payload=canonicalize(body), typ=TYP_STATUS)
     return {"token": token, **times}
 
