@@ -18,7 +18,7 @@ from tests.applications.factories import UserFactory
 
 
 @dataclass
-class TestWitness:
+class CustomsWitness:
     witness: Witness
     user: User
     key: Ed25519PrivateKey
@@ -43,9 +43,9 @@ def customs_user(country: str) -> User:
     return UserFactory(role=User.Role.CUSTOMS, organization=organization)
 
 
-def register_witness(country: str, *, key: Ed25519PrivateKey | None = None) -> TestWitness:
+def register_witness(country: str, *, key: Ed25519PrivateKey | None = None) -> CustomsWitness:
     key = key or Ed25519PrivateKey.generate()
     user = customs_user(country)
     witness = witness_register(name=f"Customs {country}", user=user, public_key=b64url_encode(public_x(key)))
     assert witness.kid == jwk_thumbprint(public_x(key))
-    return TestWitness(witness=witness, user=user, key=key)
+    return CustomsWitness(witness=witness, user=user, key=key)
