@@ -93,6 +93,11 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("api/v1/log/checkpoint", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("api/v1/log/inclusion", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("api/v1/log/consistency", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/v1/log/witnesses", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    # Entries are whole certificates: customs and witnesses' users (customs) only.
+    ("api/v1/log/entries", "GET"): (401, 403, 403, 403, 200, 401, 401),
+    # Any signed-in user may post; only a witness's own user gets a cosignature stored (else 400).
+    ("api/v1/log/cosignatures/", "POST"): (401, 400, 400, 400, 400, 401, 401),
     ("api/v1/status/bundle", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("api/v1/status/revocation-list", "GET"): (200, 200, 200, 200, 200, 200, 200),
     (".well-known/did.json", "GET"): (200, 200, 200, 200, 200, 200, 200),
@@ -205,6 +210,7 @@ def _target(world: World, route: str, method: str) -> tuple[str, dict | None]:
     url += {
         "api/v1/log/inclusion": f"?number={world.certificate.number}&tree_size={tree_size}",
         "api/v1/log/consistency": f"?first=1&second={tree_size}",
+        "api/v1/log/entries": f"?start=0&end={tree_size}",
     }.get(route, "")
     return url, _body(world, route, method)
 
@@ -253,6 +259,7 @@ def _body(world: World, route: str, method: str) -> dict | None:
             "event_types": ["certificate.issued"],
         },
         (W, "PATCH"): {"description": "ERP"},
+        ("api/v1/log/cosignatures/", "POST"): {"signature": "e30.e30.AAAA"},
         ("api/v1/me/notification-preferences/", "PATCH"): {"email_optional": False},
     }
     return bodies.get((route, method))
