@@ -1,4 +1,4 @@
-"""Signal receivers: signing-key changes become events for customs organizations, checkpoints for witnesses."""
+"""Signal receivers: key changes become events for customs organizations, checkpoints for witnesses."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The problem pages of the witnessed log: cosignatures, kept checkpoints, entries (``problem_texts`` takes them in)."""
+"""The problem pages of the witnessed log (``problem_texts`` takes them in)."""
 
 from __future__ import annotations
 

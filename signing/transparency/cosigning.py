@@ -1,8 +1,9 @@
-"""Cosignatures of checkpoints (CONTRACT §11), without Django: the service, witnesses and verifiers share it.
+"""Cosignatures of checkpoints (CONTRACT §11), without Django: service, witnesses and verifiers share it.
 
-A cosignature is a compact JWS, header ``{"alg":"EdDSA","kid":<witness kid>,"typ":"certsvc-cosignature+jws"}``,
-over the RFC 8785 bytes of ``{"tree_size", "root_hash", "timestamp", "cosigned_at"}``: the first three
-as in the checkpoint, ``cosigned_at`` the witness's own clock.
+A cosignature is a compact JWS, header
+``{"alg":"EdDSA","kid":<witness kid>,"typ":"certsvc-cosignature+jws"}``, over the RFC 8785 bytes
+of ``{"tree_size", "root_hash", "timestamp", "cosigned_at"}``: the first three as in the checkpoint,
+``cosigned_at`` the witness's own clock.
 """
 
 from __future__ import annotations
@@ -89,4 +90,3 @@ def covers(cosigned: Cosigned, checkpoint: dict[str, Any]) -> bool:
         return all(cosigned.checkpoint[member] == checkpoint[member] for member in CHECKPOINT_MEMBERS)
     except (KeyError, TypeError):
         return False
-

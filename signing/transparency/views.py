@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from signing.transparency import services
-from signing.transparency.witnesses import checkpoint_cosignatures
 from signing.transparency.serializers import (
     CheckpointOutputSerializer,
     CheckpointQuerySerializer,
@@ -20,6 +19,7 @@ from signing.transparency.serializers import (
     InclusionQuerySerializer,
     ProblemSerializer,
 )
+from signing.transparency.witnesses import checkpoint_cosignatures
 
 _BAD_REQUEST = OpenApiResponse(ProblemSerializer, description="Invalid parameters (problem+json).")
 

@@ -45,7 +45,10 @@ class WitnessAddForm(forms.ModelForm):  # type: ignore[type-arg]
             return cleaned
         try:
             self.instance = witness_register(
-                name=cleaned["name"], user=cleaned["user"], public_key=cleaned["public_key"], actor=self._actor
+                name=cleaned["name"],
+                user=cleaned["user"],
+                public_key=cleaned["public_key"],
+                actor=self._actor,
             )
         except WitnessError as exc:
             raise ValidationError(exc.detail) from exc

@@ -95,7 +95,9 @@ class CosignatureView(APIView):
     def post(self, request: Request) -> Response:
         body = CosignatureInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        row, created = witnesses.cosignature_submit(user=request.user, signature=body.validated_data["signature"])
+        row, created = witnesses.cosignature_submit(
+            user=request.user, signature=body.validated_data["signature"]
+        )
         answer = {
             "name": row.witness.name,
             "kid": row.witness.kid,
@@ -107,7 +109,7 @@ class CosignatureView(APIView):
 
 
 class MayReadEntries(IsAuthenticated):
-    """Customs (``settings.TRANSPARENCY_MONITOR_CHECK``) and witnesses' users: entries are whole certificates."""
+    """Customs (``TRANSPARENCY_MONITOR_CHECK``) and witnesses' users: entries are whole certificates."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not super().has_permission(request, view):

@@ -52,9 +52,14 @@ def witness_register(*, name: str, user: Any, public_key: str, actor: str = "") 
     if not name:
         raise WitnessError("witness_key_invalid", _("A witness needs a name."))
     with transaction.atomic():
-        if Witness.objects.filter(kid=jwk_thumbprint(x)).exists() or Witness.objects.filter(name=name).exists():
+        if (
+            Witness.objects.filter(kid=jwk_thumbprint(x)).exists()
+            or Witness.objects.filter(name=name).exists()
+        ):
             raise WitnessError("witness_exists", _("A witness with this name or key is already registered."))
-        witness = Witness.objects.create(name=name, kid=jwk_thumbprint(x), public_x=b64url_encode(x), user=user)
+        witness = Witness.objects.create(
+            name=name, kid=jwk_thumbprint(x), public_x=b64url_encode(x), user=user
+        )
         _record(witness, "registered", actor=actor, detail=f"user {user}")
     logger.info("witness %s registered with key %s", name, witness.kid)
     return witness
@@ -136,13 +141,17 @@ def _parsed(signature: str) -> Cosigned:
     try:
         return cosignature_parse(signature)
     except JWSError as exc:
-        raise WitnessError("cosignature_bad_signature", _("Not a cosignature: %(error)s") % {"error": exc}) from exc
+        raise WitnessError(
+            "cosignature_bad_signature", _("Not a cosignature: %(error)s") % {"error": exc}
+        ) from exc
 
 
 def _witness_of(user: Any, kid: str) -> Witness:
     witness = Witness.objects.filter(kid=kid, active=True, user_id=getattr(user, "pk", None)).first()
     if witness is None:
-        raise WitnessError("witness_unknown", _("No active witness of this user has key %(kid)s.") % {"kid": kid})
+        raise WitnessError(
+            "witness_unknown", _("No active witness of this user has key %(kid)s.") % {"kid": kid}
+        )
     return witness
 
 
@@ -159,11 +168,18 @@ def _issued_checkpoint(cosigned: Cosigned) -> Checkpoint:
     body = cosigned.checkpoint
     size = body.get("tree_size")
     checkpoint = Checkpoint.objects.filter(tree_size=size).first() if type(size) is int else None
-    if checkpoint is None or checkpoint_body(
-        tree_size=checkpoint.tree_size, root_hash=bytes(checkpoint.root_hash), timestamp=checkpoint.timestamp
-    ) != body:
+    if (
+        checkpoint is None
+        or checkpoint_body(
+            tree_size=checkpoint.tree_size,
+            root_hash=bytes(checkpoint.root_hash),
+            timestamp=checkpoint.timestamp,
+        )
+        != body
+    ):
         raise WitnessError(
-            "checkpoint_not_issued", _("The service never issued a checkpoint with this size, root and timestamp.")
+            "checkpoint_not_issued",
+            _("The service never issued a checkpoint with this size, root and timestamp."),
         )
     return checkpoint
 
@@ -172,7 +188,10 @@ def _check_clocks(cosigned_at: datetime, timestamp: datetime, now: datetime) -> 
     if abs(cosigned_at - timestamp) > MAX_CLOCK_SKEW or abs(cosigned_at - now) > MAX_CLOCK_SKEW:
         raise WitnessError(
             "cosignature_clock_skew",
-            _("cosigned_at is more than 10 minutes from the checkpoint's timestamp or from the service's clock."),
+            _(
+                "cosigned_at is more than 10 minutes from the checkpoint's timestamp or from the service's "
+                "clock."
+            ),
         )
 
 

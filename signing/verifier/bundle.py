@@ -128,7 +128,9 @@ def bundle_delta_applied(bundle: LoadedBundle, token: str, keys: PublicKeys) -> 
             entries.pop(entry["number"], None)
         else:
             entries[entry["number"]] = entry
-    status = StatusBundle(entries, {**bundle.status.compromised, **_key_states(body)}, bundle.status.witnesses)
+    status = StatusBundle(
+        entries, {**bundle.status.compromised, **_key_states(body)}, bundle.status.witnesses
+    )
     kids = bundle.kids | {delta.kid}
     return LoadedBundle(
         status, delta.next_update, body["next_update"], body["issued_at"], kids, bundle.deltas + 1

@@ -16,7 +16,7 @@ from signing.verifier.log import Checkpoint, LogProof, check_logged, checkpoint_
 from signing.verifier.online import ask_service, merged
 from signing.verifier.results import Checks, Result
 from signing.verifier.texts import language_chosen
-from signing.verifier.witnessed import check_witnessed, witnessed_before, with_cosigned
+from signing.verifier.witnessed import check_witnessed, with_cosigned, witnessed_before
 
 __all__ = ["Verifier", "log_consistency", "verify_certificate"]
 
@@ -104,10 +104,12 @@ class Verifier:
         check_validity(certificate.dates, moment, checks)
 
     def _check_key(self, token: str, kid: str, log_proof: LogProof | None, checks: Checks) -> None:
-        """``key_not_revoked``; a revoked key passes again only for a JWS the witnesses saw before the theft."""
+        """``key_not_revoked``; a revoked key passes again only for a JWS witnesses saw before the theft."""
         since = (self.compromised or {}).get(kid)
         if since is not None and witnessed_before(token, log_proof, self.min_witnesses, since):
-            detail = "key %(kid)s revoked since %(since)s, but the log held this before, as witnesses cosigned"
+            detail = (
+                "key %(kid)s revoked since %(since)s, but the log held this before, as witnesses cosigned"
+            )
             checks.add("key_not_revoked", True, "key_revoked", detail, kid=kid, since=since.isoformat())
             return
         check_key_not_revoked(self.compromised, kid, checks, listed=self._list_key_check)

@@ -25,7 +25,8 @@ __all__ = ["fetch_proof", "fetch_proof_main"]
 def fetch_proof_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="certsvc-verify fetch-proof",
-        description="Print a proof file: the newest cosigned checkpoint and the certificate's inclusion proof.",
+        description="Print a proof file: the newest checkpoint with its cosignatures and the certificate's "
+        "inclusion proof under it.",
     )
     parser.add_argument("number", help="the certificate's number")
     parser.add_argument("--url", required=True, help="the service, e.g. https://certs.example")

@@ -37,9 +37,11 @@ def cosigned_times(raw: dict[str, Any], witnesses: PublicKeys) -> tuple[datetime
 
 
 def check_witnessed(token: str, log_proof: LogProof | None, minimum: int, checks: Checks) -> None:
-    """``transparency_log`` with ``--min-witnesses``: included, under a checkpoint ``minimum`` witnesses cosigned."""
+    """``transparency_log`` with ``--min-witnesses``: in the log under a checkpoint ``minimum`` cosigned."""
     if log_proof is None:
-        checks.add("transparency_log", False, "registry_mismatch", "no inclusion proof under a witnessed checkpoint")
+        checks.add(
+            "transparency_log", False, "registry_mismatch", "no inclusion proof under a witnessed checkpoint"
+        )
         return
     count = len(log_proof.checkpoint.cosigned)
     if count < minimum:
@@ -59,4 +61,3 @@ def witnessed_before(token: str, log_proof: LogProof | None, minimum: int, momen
 
 def with_cosigned(checkpoint: Checkpoint, raw: dict[str, Any], witnesses: PublicKeys) -> Checkpoint:
     return checkpoint._replace(cosigned=cosigned_times(raw, witnesses))
-

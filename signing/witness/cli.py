@@ -54,7 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--url", required=True, help="the service, e.g. https://certs.example")
     parser.add_argument("--token-file", required=True, help="file with the witness user's API token")
     parser.add_argument("--key-file", required=True, help="file with the witness's key (from keygen)")
-    parser.add_argument("--state", required=True, help="state file: the last cosigned checkpoint, pinned keys")
+    parser.add_argument(
+        "--state", required=True, help="state file: the last cosigned checkpoint, pinned keys"
+    )
     parser.add_argument("--jwks", help="the service's keys to trust (default: pinned on first use)")
     parser.add_argument("--monitor", action="store_true", help="also read new log entries")
     parser.add_argument("--country", help="with --monitor: report certificates of this country (UZ, BY)")

@@ -20,9 +20,7 @@ __all__ = ["monitor_round"]
 BATCH = 1000
 
 
-def monitor_round(
-    service: Service, state: dict[str, Any], *, country: str, out: TextIO
-) -> dict[str, Any]:
+def monitor_round(service: Service, state: dict[str, Any], *, country: str, out: TextIO) -> dict[str, Any]:
     """Read entries up to the cosigned tree size; ``Inconsistent`` when they do not hash to its root."""
     checkpoint = state["checkpoint"]
     seen = state.get("monitor", {"next": 0, "edge": []})
@@ -36,7 +34,8 @@ def monitor_round(
             index += 1
     if _edge_root(edge) != base64.b64decode(checkpoint["root_hash"]):
         raise Inconsistent(
-            f"FORK: the log's entries 0..{index} do not hash to the root of the checkpoint this witness cosigned"
+            f"FORK: the log's entries 0..{index} do not hash to the root of the checkpoint "
+            "this witness cosigned"
         )
     edge_text = [[level, base64.b64encode(node).decode("ascii")] for level, node in edge]
     return {**state, "monitor": {"next": index, "edge": edge_text}}

@@ -25,7 +25,12 @@ class Inconsistent(Exception):
 
 
 def witness_round(
-    service: Service, key: Ed25519PrivateKey, state: dict[str, Any], *, jwks: dict[str, Any] | None, log: TextIO
+    service: Service,
+    key: Ed25519PrivateKey,
+    state: dict[str, Any],
+    *,
+    jwks: dict[str, Any] | None,
+    log: TextIO,
 ) -> dict[str, Any]:
     """The new state after cosigning the newest checkpoint; ``Inconsistent`` or ``WitnessFailure`` if not."""
     state = {**state, "jwks": jwks or state.get("jwks") or _first_jwks(service, log)}
@@ -46,9 +51,7 @@ def _first_jwks(service: Service, log: TextIO) -> dict[str, Any]:
     return {"keys": list(jwks.get("keys", []))}
 
 
-def _verified(
-    service: Service, state: dict[str, Any], raw: Any, *, pinned: bool, log: TextIO
-) -> Checkpoint:
+def _verified(service: Service, state: dict[str, Any], raw: Any, *, pinned: bool, log: TextIO) -> Checkpoint:
     """The checkpoint, signed with a pinned key; a key added since (rotation) is learned unless ``pinned``."""
     try:
         return verify_checkpoint(load_keys(state["jwks"]), raw)
@@ -56,7 +59,9 @@ def _verified(
         if pinned or "unknown key" not in str(first):
             raise Inconsistent(f"the checkpoint's signature does not verify: {first}") from first
     known = {jwk.get("kid") for jwk in state["jwks"]["keys"]}
-    added = [jwk for jwk in service.get("/.well-known/jwks.json").get("keys", []) if jwk.get("kid") not in known]
+    added = [
+        jwk for jwk in service.get("/.well-known/jwks.json").get("keys", []) if jwk.get("kid") not in known
+    ]
     state["jwks"] = {"keys": state["jwks"]["keys"] + added}
     print(f"certsvc-witness: learned {len(added)} new service key(s)", file=log)
     try:

@@ -1,4 +1,4 @@
-"""A rewritten log, as a thief of the registry key would show it: built in memory, signed as the issuer signs."""
+"""A rewritten log, as a thief of the registry key would show it: in memory, signed as the issuer signs."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def serving_fork(upstream: str, fork: ForkedLog, checkpoint: dict) -> Iterator[s
     """A server that answers the fork's checkpoint and consistency proofs and passes the rest upstream."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server name
+        def do_GET(self) -> None:
             parts = urlsplit(self.path)
             query = {name: values[0] for name, values in parse_qs(parts.query).items()}
             if parts.path == "/api/v1/log/checkpoint":
@@ -72,14 +72,15 @@ def serving_fork(upstream: str, fork: ForkedLog, checkpoint: dict) -> Iterator[s
             else:
                 self._forward(None)
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self._forward(self.rfile.read(int(self.headers.get("Content-Length", 0))))
 
         def _forward(self, body: bytes | None) -> None:
             headers = {name: value for name, value in self.headers.items() if name.lower() != "host"}
-            request = urllib.request.Request(upstream + self.path, data=body, headers=headers)
+            # Plain http to the test's own live server.
+            request = urllib.request.Request(upstream + self.path, data=body, headers=headers)  # noqa: S310
             try:
-                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - the test's server
+                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
                     self._raw(response.status, response.read())
             except urllib.error.HTTPError as exc:
                 self._raw(exc.code, exc.read())

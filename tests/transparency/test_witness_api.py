@@ -97,7 +97,8 @@ def refusals(witness: CustomsWitness, checkpoint: dict) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    "code", ["cosignature_bad_signature", "witness_unknown", "checkpoint_not_issued", "cosignature_clock_skew"]
+    "code",
+    ["cosignature_bad_signature", "witness_unknown", "checkpoint_not_issued", "cosignature_clock_skew"],
 )
 def test_each_refused_cosignature_is_a_400_problem_with_its_code(client, witness, code):
     signature = refusals(witness, checkpoint_now(client))[code]
@@ -161,7 +162,8 @@ def test_a_witness_user_reads_entries(witness):
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "code"), [(0, 1001, "log_range_too_large"), (0, 6, "log_bad_range"), (3, 2, "log_bad_range")]
+    ("start", "end", "code"),
+    [(0, 1001, "log_range_too_large"), (0, 6, "log_bad_range"), (3, 2, "log_bad_range")],
 )
 def test_too_many_entries_or_past_the_tree_is_a_400(active_key, start, end, code):
     append_entries([entry_for(i) for i in range(5)])
@@ -213,7 +215,7 @@ def test_the_admin_shows_up_to_which_size_each_witness_cosigned(client, admin_cl
     post(witness, witness.cosign(checkpoint_now(client)))
     page = admin_client.get("/admin/transparency/witness/").content.decode()
     assert "Customs UZ" in page
-    assert "<td class=\"field-cosigned_size\">5</td>" in page
+    assert '<td class="field-cosigned_size">5</td>' in page
 
 
 def test_a_cosigned_at_in_the_service_clock_window_is_accepted(client, witness):

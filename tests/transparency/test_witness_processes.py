@@ -19,7 +19,6 @@ from signing.canonical import canonical_parse, canonicalize
 from signing.jws import TYP_CERTIFICATE, parse_compact
 from signing.services import jws_sign
 from signing.transparency.models import Checkpoint, Cosignature, LogLeaf
-from tests.issuance.conftest import exporter, issuer, make_submitted, officer, signing_key  # noqa: F401
 from tests.issuance.helpers import issue
 from tests.transparency.forks import ForkedLog, serving_fork
 from tests.transparency.witnessing import customs_user
@@ -27,7 +26,11 @@ from tests.transparency.witnessing import customs_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BIN = Path(sys.executable).parent
-WITNESS = [str(BIN / "certsvc-witness")] if (BIN / "certsvc-witness").exists() else [sys.executable, "-m", "signing.witness"]
+WITNESS = (
+    [str(BIN / "certsvc-witness")]
+    if (BIN / "certsvc-witness").exists()
+    else [sys.executable, "-m", "signing.witness"]
+)
 VERIFY = [str(BIN / "certsvc-verify")]
 REFUSED = 3
 
@@ -38,13 +41,20 @@ class WitnessProcess:
     def __init__(self, folder: Path, country: str) -> None:
         folder.mkdir()
         self.folder, self.country = folder, country
-        self.key_file, self.token_file, self.state = folder / "witness.key", folder / "token", folder / "state.json"
+        self.key_file, self.token_file, self.state = (
+            folder / "witness.key",
+            folder / "token",
+            folder / "state.json",
+        )
         made = subprocess.run(
             [*WITNESS, "keygen", "--key-file", str(self.key_file)], capture_output=True, text=True, check=True
         )
         self.user = customs_user(country)
         call_command(
-            "witness_register", name=f"Customs {country}", user=self.user.username, public_key=made.stdout.strip()
+            "witness_register",
+            name=f"Customs {country}",
+            user=self.user.username,
+            public_key=made.stdout.strip(),
         )
         from knox.models import AuthToken
 
@@ -71,7 +81,9 @@ def run_all(witnesses: list[WitnessProcess], url: str, *extra: str) -> list[tupl
 
 
 def verify(*arguments: str) -> tuple[int, dict]:
-    done = subprocess.run([*VERIFY, *arguments, "--json"], capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [*VERIFY, *arguments, "--json"], capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode in (0, 1), done.stderr
     return done.returncode, json.loads(done.stdout)
 
@@ -105,7 +117,10 @@ def test_two_customs_witnesses_cosign_refuse_a_fork_and_the_verifier_counts_them
     # The offline verifier: the bundle names both witnesses; the proof file carries their cosignatures.
     files = _offline_files(client, tmp_path)
     proof = subprocess.run(
-        [*VERIFY, "fetch-proof", first.number, "--url", live_server.url], capture_output=True, text=True, check=True
+        [*VERIFY, "fetch-proof", first.number, "--url", live_server.url],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     (tmp_path / "proof.json").write_text(proof.stdout)
     (tmp_path / "first.jws").write_text(first.jws)
@@ -130,10 +145,17 @@ def test_two_customs_witnesses_cosign_refuse_a_fork_and_the_verifier_counts_them
     forked_checkpoint = fork.checkpoint()
     honest = json.loads(proof.stdout)["checkpoint"]["cosignatures"]
     (tmp_path / "forked-proof.json").write_text(
-        json.dumps({"checkpoint": {**forked_checkpoint, "cosignatures": honest}, "inclusion": fork.inclusion(size - 1)})
+        json.dumps(
+            {
+                "checkpoint": {**forked_checkpoint, "cosignatures": honest},
+                "inclusion": fork.inclusion(size - 1),
+            }
+        )
     )
     (tmp_path / "forged.jws").write_text(forged)
-    code, result = verify(str(tmp_path / "forged.jws"), *files, "--log-proof", str(tmp_path / "forked-proof.json"))
+    code, result = verify(
+        str(tmp_path / "forged.jws"), *files, "--log-proof", str(tmp_path / "forked-proof.json")
+    )
     assert code == 1
     assert {"name": "transparency_log", "ok": False} == {
         key: value for key, value in _check(result, "transparency_log").items() if key != "detail"
@@ -145,7 +167,14 @@ def _offline_files(client, folder: Path) -> list[str]:
     bundle = client.get("/api/v1/status/bundle").content.decode()
     (folder / "bundle.jws").write_text(bundle)
     assert len(canonical_parse(parse_compact(bundle.strip()).payload)["witnesses"]) == 2
-    return ["--jwks", str(folder / "jwks.json"), "--bundle", str(folder / "bundle.jws"), "--min-witnesses", "2"]
+    return [
+        "--jwks",
+        str(folder / "jwks.json"),
+        "--bundle",
+        str(folder / "bundle.jws"),
+        "--min-witnesses",
+        "2",
+    ]
 
 
 def _check(result: dict, name: str) -> dict:

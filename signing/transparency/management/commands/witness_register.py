@@ -11,9 +11,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", required=True, help='e.g. "Customs of Belarus"')
-        parser.add_argument("--user", required=True, help="username of the customs user that posts cosignatures")
         parser.add_argument(
-            "--public-key", required=True, help="the witness's x (base64url), as certsvc-witness keygen prints"
+            "--user", required=True, help="username of the customs user that posts cosignatures"
+        )
+        parser.add_argument(
+            "--public-key",
+            required=True,
+            help="the witness's x (base64url), as certsvc-witness keygen prints",
         )
 
     def handle(self, *args: Any, name: str, user: str, public_key: str, **options: Any) -> None:
