@@ -37,7 +37,7 @@ def _witness_lag(size: int) -> Metric:
         labels=["witness"],
     )
     for witness in witnesses_cosigned_sizes().filter(active=True):
-        lag.add_metric([witness.name], size - (witness.cosigned_size or 0))
+        lag.add_metric([witness.name], size - (getattr(witness, "cosigned_size", None) or 0))
     return lag
 
 

@@ -114,8 +114,8 @@ class WitnessAdmin(_WitnessAdminBase):
 class CosignatureAdmin(_CosignatureAdminBase):
     list_display = ["checkpoint", "witness", "cosigned_at", "received_at"]
     list_filter = ["witness"]
-    fields = ["checkpoint", "witness", "cosigned_at", "received_at", "signature"]
-    readonly_fields = fields
+    fields = ("checkpoint", "witness", "cosigned_at", "received_at", "signature")
+    readonly_fields = ("checkpoint", "witness", "cosigned_at", "received_at", "signature")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

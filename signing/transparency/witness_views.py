@@ -117,7 +117,7 @@ class MayReadEntries(IsAuthenticated):
         check_path = getattr(settings, "TRANSPARENCY_MONITOR_CHECK", "")
         if check_path and import_string(check_path)(request.user):
             return True
-        return Witness.objects.filter(user_id=request.user.pk, active=True).exists()
+        return Witness.objects.filter(user_id=request.user.pk or 0, active=True).exists()
 
 
 class EntriesView(APIView):

@@ -147,7 +147,7 @@ def _parsed(signature: str) -> Cosigned:
 
 
 def _witness_of(user: Any, kid: str) -> Witness:
-    witness = Witness.objects.filter(kid=kid, active=True, user_id=getattr(user, "pk", None)).first()
+    witness = Witness.objects.filter(kid=kid, active=True, user_id=getattr(user, "pk", 0) or 0).first()
     if witness is None:
         raise WitnessError(
             "witness_unknown", _("No active witness of this user has key %(kid)s.") % {"kid": kid}

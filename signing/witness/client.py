@@ -39,7 +39,8 @@ class Service:
             headers={**self._headers(), "Content-Type": "application/json"},
             method="POST",
         )
-        return self._send(request, with_status=True)
+        status, answer = self._send(request, with_status=True)
+        return int(status), answer
 
     def _headers(self) -> dict[str, str]:
         headers = {"Accept": "application/json"}
