@@ -7,6 +7,8 @@ accepts a certificate under their cosignatures and refuses one that only the rew
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import subprocess
 import sys
@@ -18,7 +20,11 @@ from django.core.management import call_command
 from signing.canonical import canonical_parse, canonicalize
 from signing.jws import TYP_CERTIFICATE, parse_compact
 from signing.services import jws_sign
+from signing.transparency import merkle
 from signing.transparency.models import Checkpoint, Cosignature, LogLeaf
+from signing.witness.client import Service
+from signing.witness.monitor import monitor_round
+from signing.witness.witnessing import Inconsistent
 from tests.issuance.helpers import issue
 from tests.transparency.forks import ForkedLog, serving_fork
 from tests.transparency.witnessing import customs_user
@@ -132,11 +138,17 @@ def test_two_customs_witnesses_cosign_refuse_a_fork_and_the_verifier_counts_them
     real = [bytes(entry) for entry in LogLeaf.objects.order_by("index").values_list("entry", flat=True)]
     fork = ForkedLog([*real[:-1], forged.encode(), b"padding"])
     states = [witness.state.read_text() for witness in witnesses]
-    for shown in (fork.checkpoint(), ForkedLog([*real[:-1], forged.encode()]).checkpoint()):
-        with serving_fork(live_server.url, fork, shown) as forked_url:
+    rollback = client.get("/api/v1/log/checkpoint", {"tree_size": 1}).json()
+    shown = {
+        "FORK": fork.checkpoint(),
+        "FORK: tree size": ForkedLog([*real[:-1], forged.encode()]).checkpoint(),
+        "ROLLBACK": rollback,
+    }
+    for said, checkpoint in shown.items():
+        with serving_fork(live_server.url, fork, checkpoint) as forked_url:
             refused = run_all(witnesses, forked_url)
         assert [code for code, _, _ in refused] == [REFUSED, REFUSED]
-        assert all("REFUSED, NOT COSIGNED" in err for _, _, err in refused)
+        assert all(f"REFUSED, NOT COSIGNED: {said}" in err for _, _, err in refused), refused
     assert [witness.state.read_text() for witness in witnesses] == states
     assert not Checkpoint.objects.filter(tree_size__gt=size).exists()
     assert Cosignature.objects.count() == 4
@@ -179,3 +191,23 @@ def _offline_files(client, folder: Path) -> list[str]:
 
 def _check(result: dict, name: str) -> dict:
     return next(check for check in result["checks"] if check["name"] == name)
+
+
+def test_the_monitor_refuses_entries_that_do_not_make_up_the_cosigned_root(
+    live_server, witnesses, officer, make_submitted
+):
+    certificate = issue(make_submitted(), officer)
+    honest = {
+        "tree_size": 1,
+        "root_hash": base64.b64encode(merkle.leaf_hash(certificate.jws.encode())).decode(),
+    }
+    service = Service(live_server.url, witnesses[0].token_file.read_text())
+    seen = monitor_round(service, {"checkpoint": honest}, country="UZ", out=io.StringIO())
+    assert seen["monitor"]["next"] == 1
+    with pytest.raises(Inconsistent, match="do not hash to the root"):
+        monitor_round(
+            service,
+            {"checkpoint": {**honest, "root_hash": base64.b64encode(b"\0" * 32).decode()}},
+            country="UZ",
+            out=io.StringIO(),
+        )
