@@ -80,12 +80,20 @@ class WitnessAdmin(_WitnessAdminBase):
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if obj is not None:
-            return super().get_form(request, obj, change=change, fields=["active"], **kwargs)
+            return super().get_form(request, obj, change=change, **kwargs)
         # A class per request: the actor must not be shared between requests.
         return type("WitnessAddForm", (WitnessAddForm,), {"_actor": str(request.user)})
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+    def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        # A witness has no history before it is registered.
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Once registered, only "active" may change; the rest is the witness's identity.
+        return [*self.readonly_fields, "active"] if obj is not None else ["name", "user", "public_key"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return list(self.readonly_fields) if obj is not None else []

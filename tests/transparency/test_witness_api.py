@@ -18,6 +18,7 @@ from signing.jws import TYP_CHECKPOINT, b64url_encode
 from signing.services import jws_sign
 from signing.transparency.models import Checkpoint, Cosignature, WitnessEvent
 from signing.transparency.services import checkpoint_body, log_root
+from signing.transparency.tasks import checkpoint_publish
 from signing.verifier.keys import load_keys
 from signing.verifier.log import verify_checkpoint
 from signing.witness.state import public_x
@@ -190,6 +191,7 @@ def test_a_new_checkpoint_asks_the_witnesses_organizations_by_webhook(client, wi
     endpoint = WebhookEndpointFactory(
         organization=witness.user.organization, event_types=["log.checkpoint_published"]
     )
+    assert checkpoint_publish() == 5  # the beat's task signs the checkpoint of the new size
     checkpoint = checkpoint_now(client)
     event = Event.objects.get(type="log.checkpoint_published")
     assert event.data == {key: checkpoint[key] for key in ("tree_size", "root_hash", "timestamp")}
@@ -222,3 +224,31 @@ def test_a_cosigned_at_in_the_service_clock_window_is_accepted(client, witness):
     checkpoint = checkpoint_now(client)
     moment = datetime.now(UTC) + timedelta(minutes=9)
     assert post(witness, witness.cosign(checkpoint, cosigned_at=moment)).status_code == 201
+
+
+def test_an_administrator_registers_a_witness_in_the_admin(admin_client, admin_user, logged):
+    customs = customs_user("BY")
+    x = b64url_encode(public_x(Ed25519PrivateKey.generate()))
+    form = {"name": "Customs of Belarus", "user": customs.pk, "public_key": x}
+    response = admin_client.post("/admin/transparency/witness/add/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = WitnessEvent.objects.get(witness__name="Customs of Belarus")
+    assert (event.action, event.actor) == ("registered", str(admin_user))
+
+    refused = admin_client.post(
+        "/admin/transparency/witness/add/", {**form, "name": "Exporter", "user": UserFactory().pk}
+    )
+    assert "must be an active customs user" in refused.content.decode()
+
+
+def test_the_admin_stops_a_witness_through_the_service(client, admin_client, witness):
+    url = f"/admin/transparency/witness/{witness.witness.pk}/change/"
+    assert admin_client.get(url).status_code == 200
+    management = {f"events-{name}": value for name, value in (("TOTAL_FORMS", "1"), ("INITIAL_FORMS", "1"))}
+    response = admin_client.post(url, {**management, "events-0-id": witness.witness.events.get().pk})
+    assert response.status_code == 302
+    witness.witness.refresh_from_db()
+    assert not witness.witness.active
+    assert witness.witness.events.last().action == "deactivated"
+    assert client.get("/api/v1/log/witnesses").json() == {"keys": []}
+    assert post(witness, witness.cosign(checkpoint_now(client))).json()["code"] == "witness_unknown"
