@@ -9,6 +9,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from signing.canonical import canonical_parse
+from signing.jws import parse_compact
 from signing.services import signing_key_revoke, signing_key_rotate
 from signing.transparency.witnesses import cosignature_submit
 from signing.verifier import LogProof, Verifier
@@ -94,3 +96,13 @@ def test_a_revoked_keys_certificate_witnessed_only_after_the_compromise_stays_re
     signing_key_revoke(kid=certificate.kid, compromised_at=compromised_at, reason="HSM stolen")
     verifier, proof = offline(client, certificate)
     assert verifier.verify(certificate.jws, log_proof=proof).status == "key_revoked"
+
+
+def test_the_bundle_names_the_active_witnesses_and_a_new_one_changes_it(client, signing_key):
+    def named() -> list[str]:
+        token = client.get("/api/v1/status/bundle").content.decode()
+        return [jwk["name"] for jwk in canonical_parse(parse_compact(token).payload)["witnesses"]]
+
+    assert named() == []
+    register_witness("UZ")
+    assert named() == ["Customs UZ"]
