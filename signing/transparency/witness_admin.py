@@ -91,7 +91,7 @@ class WitnessAdmin(_WitnessAdminBase):
         # A witness has no history before it is registered.
         return super().get_inline_instances(request, obj) if obj is not None else []
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Once registered, only "active" may change; the rest is the witness's identity.
         return [*self.readonly_fields, "active"] if obj is not None else ["name", "user", "public_key"]
 
