@@ -57,7 +57,8 @@ it names (a ``#z=`` that does not inflate, no document with the hash, another nu
 The modules: ``core`` (the ``Verifier``), ``document`` (parsing and checking one certificate),
 ``keys`` (the JWKS and revoked keys), ``bundle`` (the status bundle and its key states), ``log``
 (checkpoints and proofs), ``witnessed`` (cosignatures of checkpoints), ``fetch_proof`` (saving a
-proof file), ``online`` (asking the service), ``results`` and ``errors`` (what comes back), ``compact`` (fast JWS parsing for batches), ``paper`` and ``media`` (paper certificates and the
+proof file), ``online`` (asking the service), ``results`` and ``errors`` (what comes back),
+``compact`` (fast JWS parsing for batches), ``paper`` and ``media`` (paper certificates and the
 files they come as) and ``cli`` (the command).
 """
 
