@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from signing.times import rfc3339
 from signing.transparency import services, witnesses
 from signing.transparency.models import Witness
 from signing.transparency.serializers import ProblemSerializer
@@ -103,7 +104,7 @@ class CosignatureView(APIView):
             "kid": row.witness.kid,
             "signature": row.signature,
             "tree_size": row.checkpoint.tree_size,
-            "cosigned_at": row.cosigned_at.isoformat().replace("+00:00", "Z"),
+            "cosigned_at": rfc3339(row.cosigned_at),
         }
         return Response(answer, status=201 if created else 200)
 

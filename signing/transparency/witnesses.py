@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -51,16 +51,16 @@ def witness_register(*, name: str, user: Any, public_key: str, actor: str = "") 
     name = name.strip()
     if not name:
         raise WitnessError("witness_key_invalid", _("A witness needs a name."))
-    with transaction.atomic():
-        if (
-            Witness.objects.filter(kid=jwk_thumbprint(x)).exists()
-            or Witness.objects.filter(name=name).exists()
-        ):
-            raise WitnessError("witness_exists", _("A witness with this name or key is already registered."))
-        witness = Witness.objects.create(
-            name=name, kid=jwk_thumbprint(x), public_x=b64url_encode(x), user=user
-        )
-        _record(witness, "registered", actor=actor, detail=f"user {user}")
+    try:
+        with transaction.atomic():
+            witness = Witness.objects.create(
+                name=name, kid=jwk_thumbprint(x), public_x=b64url_encode(x), user=user
+            )
+            _record(witness, "registered", actor=actor, detail=f"user {user}")
+    except IntegrityError as exc:  # the name and the key are each unique
+        raise WitnessError(
+            "witness_exists", _("A witness with this name or key is already registered.")
+        ) from exc
     logger.info("witness %s registered with key %s", name, witness.kid)
     return witness
 
