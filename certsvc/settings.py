@@ -314,7 +314,8 @@ ISSUANCE_STALE_SECONDS = env_int("ISSUANCE_STALE_SECONDS", 120)
 ISSUANCE_SWEEP_BATCH = env_int("ISSUANCE_SWEEP_BATCH", 500)
 # An order that keeps failing unexpectedly is marked failed (with its error) after this many attempts.
 ISSUANCE_MAX_ATTEMPTS = env_int("ISSUANCE_MAX_ATTEMPTS", 8)
-TRANSPARENCY_NUMBER_RESOLVER = "certificates.issuance.selectors.certificate_log_index"
+from certsvc.settings_log import *  # noqa: E402, F403
+
 STATUS_BUNDLE_TTL_SECONDS = env_int("STATUS_BUNDLE_TTL_SECONDS", 3600)
 if not 0 < STATUS_BUNDLE_TTL_SECONDS <= 86400:
     # Offline verifiers refuse a bundle valid for more than a day (CONTRACT §4).

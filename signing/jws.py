@@ -27,6 +27,7 @@ __all__ = [
     "ALG_EDDSA",
     "TYP_CERTIFICATE",
     "TYP_CHECKPOINT",
+    "TYP_COSIGNATURE",
     "TYP_RECEIPT",
     "TYP_STATUS",
     "BadSignature",
@@ -50,6 +51,7 @@ ALG_EDDSA = "EdDSA"
 ACCEPTED_ED25519_ALGS = frozenset({"EdDSA", "Ed25519"})
 TYP_CERTIFICATE = "certsvc-certificate+jws"
 TYP_CHECKPOINT = "certsvc-checkpoint+jws"
+TYP_COSIGNATURE = "certsvc-cosignature+jws"
 TYP_RECEIPT = "certsvc-receipt+jws"
 TYP_STATUS = "certsvc-status+jws"
 

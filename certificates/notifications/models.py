@@ -32,6 +32,7 @@ class EventType(models.TextChoices):
     INQUIRY_OVERDUE = "inquiry.overdue", _("Inquiry overdue")
     SIGNING_KEY_ROTATED = "signing_key.rotated", _("Signing key rotated")
     SIGNING_KEY_REVOKED = "signing_key.revoked", _("Signing key revoked")
+    LOG_CHECKPOINT_PUBLISHED = "log.checkpoint_published", _("Log checkpoint published")
 
 
 # Mail that a user cannot switch off: losing it could let an invalid certificate pass.

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from certificates.public.problem_texts_bundle import BUNDLE_PAGES
 from certificates.public.problem_texts_customs import CUSTOMS_PAGES
+from certificates.public.problem_texts_witness import WITNESS_PAGES
 
 # The msgctxt of these pages' strings: "Not found" here is a page title, not an API title.
 PAGE_CONTEXT = "problem page"
@@ -364,4 +365,5 @@ PROBLEM_PAGES: dict[str, tuple[Promise, Promise]] = {
     ),
     **CUSTOMS_PAGES,
     **BUNDLE_PAGES,
+    **WITNESS_PAGES,
 }

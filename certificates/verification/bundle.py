@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import CharField, Count, Max, Q, Value
 from django.utils import timezone
 
 from certificates.issuance.models import Certificate
@@ -25,9 +25,13 @@ from signing.canonical import canonicalize
 from signing.jws import TYP_STATUS
 from signing.models import SigningKey
 from signing.selectors import signing_key_list_published
+from signing.transparency.models import Witness
+from signing.transparency.witnesses import witnesses_jwks
 
 BUNDLE_CACHE_KEY = "certsvc:verification:status-bundle"
 MAX_BUNDLE_TTL_SECONDS = 24 * 3600
+# Not a key status: marks the witnesses' rows among the keys' in the cache key's query.
+WITNESS_STATE = "witness"
 
 
 def status_bundle_entries() -> list[dict[str, str]]:
@@ -123,11 +127,25 @@ def _certificate_states() -> str:
 
 
 def _key_states() -> str:
-    """The active keys (the registry's and each body's) and how many are revoked (for good), in one query."""
+    """The active keys (the registry's and each body's), the number of revoked ones (revocation is
+    for good) and the active witnesses' keys, in one query: the bundle names the witnesses too."""
     rows = SigningKey.objects.filter(status__in=[SigningKey.Status.ACTIVE, SigningKey.Status.REVOKED])
-    states = list(rows.values_list("status", "kid"))
+    witnesses = Witness.objects.filter(active=True).annotate(
+        state=Value(WITNESS_STATE, output_field=CharField())
+    )
+    # No ordering inside a UNION (SQLite refuses it; the models order by default).
+    states = list(
+        rows.order_by().values_list("status", "kid").union(witnesses.order_by().values_list("state", "kid"))
+    )
     active = sorted(kid for status, kid in states if status == SigningKey.Status.ACTIVE)
-    return f"{','.join(active)}:{len(states) - len(active)}"
+    revoked = sum(status == SigningKey.Status.REVOKED for status, _ in states)
+    witnessing = sorted(kid for status, kid in states if status == WITNESS_STATE)
+    return f"{','.join(active)}:{revoked}:{','.join(witnessing)}"
+
+
+def _witnesses() -> list[dict[str, str]]:
+    """The witnesses whose cosignatures offline verifiers count (CONTRACT §4 v1.1, §11)."""
+    return witnesses_jwks()["keys"]
 
 
 def status_bundle_sign(now: datetime) -> str:
@@ -146,7 +164,7 @@ def status_bundle_issue(now: datetime) -> dict[str, str]:
             "issued_at": rfc3339(issued_at),
             "next_update": rfc3339(issued_at + timedelta(seconds=status_bundle_ttl_seconds())),
         }
-        body = {**times, "entries": entries, "keys": status_bundle_keys()}
+        body = {**times, "entries": entries, "keys": status_bundle_keys(), "witnesses": _witnesses()}
         token = jws_sign_or_unavailable(payload=canonicalize(body), typ=TYP_STATUS)
     return {"token": token, **times}
 

@@ -55,3 +55,6 @@ class CheckpointAdmin(_ReadOnlyAdmin, _CheckpointAdminBase):
     @admin.display(description="root hash")
     def root_hash_base64(self, checkpoint: Checkpoint) -> str:
         return base64.b64encode(bytes(checkpoint.root_hash)).decode("ascii")
+
+
+from signing.transparency import witness_admin  # noqa: E402, F401 - registers the witnesses' admin

@@ -7,9 +7,12 @@ appended, so that any root or proof is composed of O(log n) stored hashes.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from signing.jws import b64url_decode
 
 
 class LogHead(models.Model):
@@ -87,3 +90,69 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint at size {self.tree_size}"
+
+
+class Witness(models.Model):
+    """Another party (a customs service) that cosigns checkpoints it found consistent (CONTRACT §11)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kid = models.CharField(_("key id"), max_length=64, unique=True, help_text=_("RFC 7638 thumbprint"))
+    public_x = models.CharField(_("public key (base64url)"), max_length=64)
+    # The account that posts this witness's cosignatures (a customs user: the registration checks it).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="witnesses", verbose_name=_("user")
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("witness")
+        verbose_name_plural = _("witnesses")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def public_key_bytes(self) -> bytes:
+        return b64url_decode(self.public_x)
+
+
+class Cosignature(models.Model):
+    """A witness's signature over a checkpoint the service issued, with the witness's own clock."""
+
+    witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="cosignatures")
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="cosignatures")
+    signature = models.TextField(help_text=_("JWS compact (typ certsvc-cosignature+jws)."))
+    cosigned_at = models.DateTimeField(_("cosigned at"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cosignature")
+        verbose_name_plural = _("cosignatures")
+        ordering = ["-checkpoint__tree_size", "witness__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["witness", "checkpoint"], name="transparency_cosignature_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.witness_id} cosigned checkpoint {self.checkpoint_id}"
+
+
+class WitnessEvent(models.Model):
+    """Audit row of a witness: registered, activated, deactivated, cosigned — by whom."""
+
+    witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=16)
+    # Stored as text, as for key events: a user of the admin, or "manage.py <command>".
+    actor = models.CharField(max_length=150, blank=True)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("witness event")
+        verbose_name_plural = _("witness events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.witness_id} {self.action}"

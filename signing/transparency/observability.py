@@ -8,6 +8,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 
 from certsvc.metrics import age_seconds, collector_register
 from signing.transparency.models import Checkpoint, LogHead
+from signing.transparency.witnesses import witnesses_cosigned_sizes
 
 
 def transparency_gauges() -> Iterator[Metric]:
@@ -25,6 +26,19 @@ def transparency_gauges() -> Iterator[Metric]:
         "Age of the latest signed checkpoint (0 when there is none).",
         value=age_seconds(latest.timestamp if latest else None),
     )
+    yield _witness_lag(size)
+
+
+def _witness_lag(size: int) -> Metric:
+    """Per active witness: leaves it has not cosigned yet (the whole tree when it never cosigned)."""
+    lag = GaugeMetricFamily(
+        "certsvc_transparency_witness_lag",
+        "Tree size minus the largest tree size the witness cosigned.",
+        labels=["witness"],
+    )
+    for witness in witnesses_cosigned_sizes().filter(active=True):
+        lag.add_metric([witness.name], size - (getattr(witness, "cosigned_size", None) or 0))
+    return lag
 
 
 def register() -> None:

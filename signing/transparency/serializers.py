@@ -11,6 +11,12 @@ from rest_framework import serializers
 JSONObject = dict[str, Any]
 
 
+class CheckpointCosignatureSerializer(serializers.Serializer[JSONObject]):
+    name = serializers.CharField()
+    kid = serializers.CharField()
+    signature = serializers.CharField(help_text="JWS compact (typ certsvc-cosignature+jws).")
+
+
 class CheckpointOutputSerializer(serializers.Serializer[JSONObject]):
     tree_size = serializers.IntegerField()
     root_hash = serializers.CharField(help_text="Standard base64 with padding.")
@@ -18,6 +24,11 @@ class CheckpointOutputSerializer(serializers.Serializer[JSONObject]):
     signature = serializers.CharField(
         help_text="JWS compact (typ certsvc-checkpoint+jws) over the RFC 8785 form of the other members."
     )
+    cosignatures = CheckpointCosignatureSerializer(many=True)
+
+
+class CheckpointQuerySerializer(serializers.Serializer[JSONObject]):
+    tree_size = serializers.IntegerField(required=False, min_value=0)
 
 
 class InclusionQuerySerializer(serializers.Serializer[JSONObject]):

@@ -34,6 +34,7 @@ from signing.canonical import canonicalize
 from signing.errors import NoActiveKey
 from signing.jws import TYP_CHECKPOINT
 from signing.services import jws_sign
+from signing.signals import checkpoint_signed
 from signing.times import rfc3339
 from signing.transparency import merkle
 from signing.transparency.models import Checkpoint, LogHead, LogLeaf, LogNode
@@ -44,11 +45,13 @@ __all__ = [
     "LogCorrupted",
     "LogError",
     "checkpoint_body",
+    "checkpoint_kept",
     "checkpoint_latest",
     "checkpoint_published",
     "encode_hash",
     "log_append",
     "log_consistency_proof",
+    "log_entries",
     "log_inclusion",
     "log_inclusion_proof",
     "log_index_for_number",
@@ -198,6 +201,20 @@ def log_consistency_proof(*, first: int, second: int) -> list[bytes]:
     return _compose(lambda subtree: merkle.consistency_proof(first, second, subtree))
 
 
+MAX_ENTRIES = 1000
+
+
+def log_entries(*, start: int, end: int) -> list[bytes]:
+    """The entries of leaves ``start <= index < end``: at most ``MAX_ENTRIES``, none past the tree."""
+    size = log_size()
+    if not 0 <= start <= end <= size:
+        raise LogError("log_bad_range", f"start and end must satisfy 0 <= start <= end <= {size}")
+    if end - start > MAX_ENTRIES:
+        raise LogError("log_range_too_large", f"at most {MAX_ENTRIES} entries at once")
+    leaves = LogLeaf.objects.filter(index__gte=start, index__lt=end).order_by("index")
+    return [bytes(entry) for entry in leaves.values_list("entry", flat=True)]
+
+
 def _require(condition: bool, code: str, detail: str) -> None:
     if not condition:
         raise LogError(code, detail)
@@ -326,6 +343,7 @@ def _checkpoint_create(*, tree_size: int) -> Checkpoint:
                 signature=signed.compact,
                 kid=signed.kid,
             )
+            checkpoint_signed.send(sender=Checkpoint, checkpoint=checkpoint)
     except IntegrityError:
         # Another worker signed this size first; its checkpoint is as good as ours.
         return Checkpoint.objects.get(tree_size=tree_size)
@@ -342,3 +360,13 @@ def checkpoint_published() -> Checkpoint:
         if checkpoint is None:
             raise ServiceUnavailable("log_unsigned", "no checkpoint has been signed yet") from None
         return checkpoint
+
+
+def checkpoint_kept(*, tree_size: int) -> Checkpoint:
+    """The checkpoint issued for ``tree_size``, or a 404 problem when none was."""
+    checkpoint = Checkpoint.objects.filter(tree_size=tree_size).first()
+    if checkpoint is None:
+        raise ProblemError(
+            "checkpoint_not_kept", f"no checkpoint was issued at tree size {tree_size}", status_code=404
+        )
+    return checkpoint

@@ -12,12 +12,14 @@ from rest_framework.views import APIView
 from signing.transparency import services
 from signing.transparency.serializers import (
     CheckpointOutputSerializer,
+    CheckpointQuerySerializer,
     ConsistencyOutputSerializer,
     ConsistencyQuerySerializer,
     InclusionOutputSerializer,
     InclusionQuerySerializer,
     ProblemSerializer,
 )
+from signing.transparency.witnesses import checkpoint_cosignatures
 
 _BAD_REQUEST = OpenApiResponse(ProblemSerializer, description="Invalid parameters (problem+json).")
 
@@ -35,22 +37,34 @@ class _PublicLogView(APIView):
 class CheckpointView(_PublicLogView):
     @extend_schema(
         operation_id="log_checkpoint",
-        summary="Latest signed checkpoint of the transparency log",
+        summary="Latest signed checkpoint of the transparency log, or the one kept of a tree size",
+        parameters=[_int_parameter("tree_size", "The kept checkpoint of this size.", required=False)],
         responses={
             200: CheckpointOutputSerializer,
+            (400, "application/problem+json"): _BAD_REQUEST,
+            (404, "application/problem+json"): OpenApiResponse(
+                ProblemSerializer, description="No checkpoint was kept of that size."
+            ),
             503: OpenApiResponse(ProblemSerializer, description="No checkpoint can be signed yet."),
         },
         auth=[],
         tags=["log"],
     )
     def get(self, request: Request) -> Response:
-        checkpoint = services.checkpoint_published()
+        query = CheckpointQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        size = query.validated_data.get("tree_size")
+        if size is None:
+            checkpoint = services.checkpoint_published()
+        else:
+            checkpoint = services.checkpoint_kept(tree_size=size)
         body = services.checkpoint_body(
             tree_size=checkpoint.tree_size,
             root_hash=bytes(checkpoint.root_hash),
             timestamp=checkpoint.timestamp,
         )
-        return Response({**body, "signature": checkpoint.signature})
+        cosignatures = checkpoint_cosignatures(checkpoint=checkpoint)
+        return Response({**body, "signature": checkpoint.signature, "cosignatures": cosignatures})
 
 
 class InclusionView(_PublicLogView):

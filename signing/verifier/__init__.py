@@ -38,6 +38,11 @@ the registry decides whether the key was compromised when the certificate was is
 ``registry_mismatch`` and (with ``--number``) ``not_found`` are seen. The final status is the
 earliest in the precedence of the offline and the online one.
 
+``--min-witnesses N`` (with the bundle, which names the witnesses) accepts a certificate only with an
+inclusion proof (``--log-proof`` from ``certsvc-verify fetch-proof NUMBER --url URL``, or ``--proof`` and
+``--checkpoint``) under a checkpoint that N of those witnesses cosigned (``witnessed``); a certificate of
+a key revoked as compromised is ``valid`` again only when N of them cosigned before the compromise.
+
 ``certsvc-verify log-consistency OLD NEW --proof P --jwks J`` checks that checkpoint NEW
 extends checkpoint OLD (RFC 9162 §2.1.4.2) with a proof from ``/api/v1/log/consistency``,
 so a kept checkpoint shows that the issuer never rewrote what it had logged.
@@ -51,8 +56,9 @@ it names (a ``#z=`` that does not inflate, no document with the hash, another nu
 
 The modules: ``core`` (the ``Verifier``), ``document`` (parsing and checking one certificate),
 ``keys`` (the JWKS and revoked keys), ``bundle`` (the status bundle and its key states), ``log``
-(checkpoints and proofs), ``online`` (asking the service), ``results`` and ``errors`` (what comes
-back), ``compact`` (fast JWS parsing for batches), ``paper`` and ``media`` (paper certificates and the
+(checkpoints and proofs), ``witnessed`` (cosignatures of checkpoints), ``fetch_proof`` (saving a
+proof file), ``online`` (asking the service), ``results`` and ``errors`` (what comes back),
+``compact`` (fast JWS parsing for batches), ``paper`` and ``media`` (paper certificates and the
 files they come as) and ``cli`` (the command).
 """
 

@@ -44,6 +44,8 @@ class StatusBundle(NamedTuple):
 
     entries: BundleEntries
     compromised: Compromises
+    # The JWKS entries (with name) of the witnesses whose cosignatures count (CONTRACT §11).
+    witnesses: tuple[dict[str, Any], ...] = ()
 
 
 class LoadedBundle(NamedTuple):
@@ -126,7 +128,9 @@ def bundle_delta_applied(bundle: LoadedBundle, token: str, keys: PublicKeys) -> 
             entries.pop(entry["number"], None)
         else:
             entries[entry["number"]] = entry
-    status = StatusBundle(entries, {**bundle.status.compromised, **_key_states(body)})
+    status = StatusBundle(
+        entries, {**bundle.status.compromised, **_key_states(body)}, bundle.status.witnesses
+    )
     kids = bundle.kids | {delta.kid}
     return LoadedBundle(
         status, delta.next_update, body["next_update"], body["issued_at"], kids, bundle.deltas + 1
@@ -163,9 +167,16 @@ def _check_shape(body: dict[str, Any], *, delta: bool) -> None:
 def _first(signed: _Signed) -> LoadedBundle:
     body = signed.body
     entries: BundleEntries = {entry["number"]: entry for entry in body["entries"]}
-    status = StatusBundle(entries, _key_states(body))
+    status = StatusBundle(entries, _key_states(body), _witnesses(body))
     kids = frozenset({signed.kid})
     return LoadedBundle(status, signed.next_update, body["next_update"], body["issued_at"], kids, 0)
+
+
+def _witnesses(body: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    witnesses = body.get("witnesses") or []
+    if not isinstance(witnesses, list) or not all(isinstance(jwk, dict) for jwk in witnesses):
+        raise TypeError("witnesses is not a list of keys")
+    return tuple(witnesses)
 
 
 def _next_update(body: dict[str, Any]) -> datetime:

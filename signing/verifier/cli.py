@@ -13,6 +13,7 @@ from signing.times import rfc3339, rfc3339_or_date_parse
 from signing.verifier.bundle_update import bundle_update_main
 from signing.verifier.core import Verifier, log_consistency
 from signing.verifier.errors import VerifierError
+from signing.verifier.fetch_proof import fetch_proof_main
 from signing.verifier.log import LogProof
 from signing.verifier.paper import is_qr_text, read_documents, read_paper, verify_paper
 from signing.verifier.results import Result
@@ -29,6 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _log_consistency_main(argv[1:])
     if argv[:1] == ["bundle-update"]:
         return bundle_update_main(argv[1:])
+    if argv[:1] == ["fetch-proof"]:
+        return fetch_proof_main(argv[1:])
     args = _arguments(argv)
     try:
         results = _verify_all(args)
@@ -103,13 +106,28 @@ def _add_log_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--checkpoint", help="the log checkpoint the proof is for, from /api/v1/log/checkpoint"
     )
+    parser.add_argument(
+        "--log-proof",
+        help="a proof file from 'certsvc-verify fetch-proof NUMBER' (the cosigned checkpoint and the proof)",
+    )
+    parser.add_argument(
+        "--min-witnesses",
+        type=int,
+        default=0,
+        metavar="N",
+        help="accept only under a checkpoint cosigned by N of the witnesses the bundle names",
+    )
 
 
 def _refuse_bad_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if bool(args.proof) != bool(args.checkpoint):
         parser.error("--proof and --checkpoint go together")
-    if args.proof and len(args.certificates) != 1:
+    if args.log_proof and args.proof:
+        parser.error("give --log-proof or --proof with --checkpoint, not both")
+    if (args.proof or args.log_proof) and len(args.certificates) != 1:
         parser.error("--proof checks one certificate file")
+    if args.min_witnesses < 0 or (args.min_witnesses and not args.bundle):
+        parser.error("--min-witnesses N needs N >= 0 and --bundle (it names the witnesses)")
     if not args.certificates and not args.number:
         parser.error("name at least one certificate file (or --number with --online)")
     if args.number and not args.online:
@@ -137,6 +155,7 @@ def _build(args: argparse.Namespace) -> tuple[Verifier, datetime | None]:
         keys=keys,
         allow_stale_bundle=args.allow_stale_bundle,
         language=args.lang,
+        min_witnesses=args.min_witnesses,
     )
     return verifier, at
 
@@ -169,9 +188,7 @@ def _verify_file(
     verifier: Verifier, path: str, at: datetime | None, args: argparse.Namespace, documents: list[str]
 ) -> Result:
     """A certificate file, QR text, photo or PDF (``paper``), checked offline or also online."""
-    log_proof = None
-    if args.proof:
-        log_proof = LogProof(_read_json(args.proof), verifier.checkpoint(_read_json(args.checkpoint)))
+    log_proof = _log_proof(verifier, args)
 
     def verify(token: str) -> Result:
         if args.online:
@@ -179,6 +196,17 @@ def _verify_file(
         return verifier.verify(token, at=at, log_proof=log_proof)
 
     return verify_paper(lambda: read_paper(path, documents), verify, verifier.language)
+
+
+def _log_proof(verifier: Verifier, args: argparse.Namespace) -> LogProof | None:
+    if args.log_proof:
+        saved = _read_json(args.log_proof)
+        if not isinstance(saved, dict) or not {"checkpoint", "inclusion"} <= set(saved):
+            raise VerifierError(f"{args.log_proof} is not a proof file (checkpoint and inclusion)")
+        return LogProof(saved["inclusion"], verifier.checkpoint(saved["checkpoint"]))
+    if args.proof:
+        return LogProof(_read_json(args.proof), verifier.checkpoint(_read_json(args.checkpoint)))
+    return None
 
 
 def _verify_number(verifier: Verifier, number: str, at: datetime | None, online: str) -> Result:

@@ -10,11 +10,13 @@ from signing.times import rfc3339
 from signing.verifier.bundle import BundleEntries, check_status, load_bundle
 from signing.verifier.compact import Headers
 from signing.verifier.document import SignedCertificate, check_signature, check_validity, parse_certificate
-from signing.verifier.keys import check_key_not_revoked, load_compromises, load_keys
+from signing.verifier.errors import VerifierError
+from signing.verifier.keys import PublicKeys, check_key_not_revoked, load_compromises, load_keys
 from signing.verifier.log import Checkpoint, LogProof, check_logged, checkpoint_extends, verify_checkpoint
 from signing.verifier.online import ask_service, merged
 from signing.verifier.results import Checks, Result
 from signing.verifier.texts import language_chosen
+from signing.verifier.witnessed import check_witnessed, with_cosigned, witnessed_before
 
 __all__ = ["Verifier", "log_consistency", "verify_certificate"]
 
@@ -34,8 +36,13 @@ class Verifier:
         now: datetime | None = None,
         allow_stale_bundle: bool = False,
         language: str | None = None,
+        min_witnesses: int = 0,
     ) -> None:
-        """``language``: of the checks' details (``texts.language_chosen``: default, the environment's)."""
+        """``language``: of the checks' details (``texts.language_chosen``: default, the environment's).
+
+        ``min_witnesses``: accept a certificate only under a checkpoint that many of the bundle's
+        witnesses cosigned (``witnessed``); needs the bundle.
+        """
         self.language = language_chosen(language)
         self.keys = load_keys(jwks)
         self.now = now
@@ -44,8 +51,12 @@ class Verifier:
         self._list_key_check = keys is not None
         self.compromised = load_compromises(keys) if keys is not None else None
         self.bundle_entries: BundleEntries | None = None
+        self.witnesses: PublicKeys = {}
+        self.min_witnesses = min_witnesses
         if bundle is not None:
             self._load_bundle(bundle, allow_stale=allow_stale_bundle)
+        elif min_witnesses:
+            raise VerifierError("--min-witnesses needs the status bundle that names the witnesses")
 
     def _load_bundle(self, bundle: str, *, allow_stale: bool) -> None:
         """The bundle's entries, and its revoked keys added to those of the key list."""
@@ -53,6 +64,7 @@ class Verifier:
             bundle, keys=self.keys, compromised=self.compromised, now=self.now, allow_stale=allow_stale
         )
         self.bundle_entries = status.entries
+        self.witnesses = load_keys({"keys": list(status.witnesses)})
         self.compromised = {**status.compromised, **(self.compromised or {})}
 
     def verify(self, token: str, *, at: datetime | None = None, log_proof: LogProof | None = None) -> Result:
@@ -70,9 +82,7 @@ class Verifier:
             return checks.result(None)
         if check_signature(certificate.jws, self.keys, checks, certificate.issuer_country):
             if judge_key:
-                check_key_not_revoked(
-                    self.compromised, certificate.jws.kid, checks, listed=self._list_key_check
-                )
+                self._check_key(token, certificate.jws.kid, log_proof, checks)
             moment = at or self.now or datetime.now(UTC)
             self._check_standing(token, certificate, moment, log_proof, checks)
         return checks.result(certificate.number)
@@ -86,14 +96,31 @@ class Verifier:
         checks: Checks,
     ) -> None:
         """What a good signature and its key do not settle: the log, the status and the dates."""
-        if log_proof is not None:
+        if self.min_witnesses:
+            check_witnessed(token, log_proof, self.min_witnesses, checks)
+        elif log_proof is not None:
             check_logged(token, log_proof, checks)
         check_status(self.bundle_entries, certificate.number, moment, checks)
         check_validity(certificate.dates, moment, checks)
 
+    def _check_key(self, token: str, kid: str, log_proof: LogProof | None, checks: Checks) -> None:
+        """``key_not_revoked``; a revoked key passes again only for a JWS witnesses saw before the theft."""
+        since = (self.compromised or {}).get(kid)
+        if since is not None and witnessed_before(token, log_proof, self.min_witnesses, since):
+            detail = (
+                "key %(kid)s revoked since %(since)s, but the log held this before, as witnesses cosigned"
+            )
+            checks.add("key_not_revoked", True, "key_revoked", detail, kid=kid, since=since.isoformat())
+            return
+        check_key_not_revoked(self.compromised, kid, checks, listed=self._list_key_check)
+
     def checkpoint(self, checkpoint: dict[str, Any]) -> Checkpoint:
-        """A log checkpoint signed with a published key not known revoked; ``VerifierError`` if not."""
-        return verify_checkpoint(self.keys, checkpoint, self.compromised)
+        """A log checkpoint signed with a published key not known revoked; ``VerifierError`` if not.
+
+        Its ``cosigned`` holds when each of the bundle's witnesses that cosigned it did so.
+        """
+        verified = verify_checkpoint(self.keys, checkpoint, self.compromised)
+        return with_cosigned(verified, checkpoint, self.witnesses) if self.witnesses else verified
 
     def ask_online(self, base_url: str, body: dict[str, Any], *, number: str | None = None) -> Result:
         """The service's answer to ``body`` (``number`` or ``document``), once bound to it (``online``).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from signing.canonical import canonicalize
@@ -14,13 +15,22 @@ from signing.verifier.errors import VerifierError
 from signing.verifier.keys import Compromises, PublicKeys, refuse_revoked_signer
 from signing.verifier.results import Checks
 
-__all__ = ["Checkpoint", "LogProof", "check_logged", "checkpoint_extends", "verify_checkpoint"]
+__all__ = [
+    "Checkpoint",
+    "LogProof",
+    "check_logged",
+    "checkpoint_extends",
+    "inclusion_proven",
+    "verify_checkpoint",
+]
 
 
 class Checkpoint(NamedTuple):
     tree_size: int
     root_hash: bytes
     timestamp: str
+    # cosigned_at of each counted witness's cosignature (``witnessed``), filled when witnesses are known.
+    cosigned: tuple[datetime, ...] = ()
 
 
 class LogProof(NamedTuple):
@@ -36,7 +46,8 @@ def verify_checkpoint(
     """A log checkpoint signed with a published key that is not revoked; ``VerifierError`` if not."""
     if not isinstance(checkpoint, dict) or not isinstance(checkpoint.get("signature"), str):
         raise VerifierError("the checkpoint has no signature")
-    body = {key: value for key, value in checkpoint.items() if key != "signature"}
+    # Cosignatures are added after the signature is computed (CONTRACT §11): it covers neither.
+    body = {key: value for key, value in checkpoint.items() if key not in ("signature", "cosignatures")}
     try:
         kid = _check_checkpoint_signature(keys, checkpoint["signature"], body)
         refuse_revoked_signer(compromised, kid, "the checkpoint")
@@ -63,12 +74,14 @@ def _check_checkpoint_signature(keys: PublicKeys, signature: str, body: dict[str
 def check_logged(token: str, log_proof: LogProof, checks: Checks) -> None:
     """``transparency_log``: the JWS bytes are a leaf of the signed tree (RFC 9162 §2.1.3.2)."""
     checkpoint = log_proof.checkpoint
-    ok = _inclusion_proven(token, log_proof.inclusion, checkpoint)
+    ok = inclusion_proven(token, log_proof)
     detail = None if ok else "not proven in the log of size %(size)s"
     checks.add("transparency_log", ok, "registry_mismatch", detail, size=checkpoint.tree_size)
 
 
-def _inclusion_proven(token: str, proof: dict[str, Any], checkpoint: Checkpoint) -> bool:
+def inclusion_proven(token: str, log_proof: LogProof) -> bool:
+    """Is the JWS a leaf of the checkpoint's tree, by the proof's audit path?"""
+    proof, checkpoint = log_proof.inclusion, log_proof.checkpoint
     try:
         leaf = merkle.leaf_hash(token.encode("ascii"))
         return (

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -26,7 +27,12 @@ from certificates.customs.inquiries.services import inquiry_ask
 from certificates.customs.matching import DeclaredLine
 from certificates.customs.models import Declaration
 from certificates.customs.services import declaration_record
-from signing.transparency.models import LogLeaf
+from signing.jws import b64url_encode
+from signing.transparency.cosigning import cosignature_sign
+from signing.transparency.models import LogLeaf, Witness
+from signing.transparency.services import checkpoint_body, checkpoint_latest
+from signing.transparency.witnesses import witness_register
+from signing.witness.state import public_x
 from tests.applications.factories import (
     DEFAULT_PASSWORD,
     ApplicationFactory,
@@ -99,6 +105,11 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     ("api/v1/log/checkpoint", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("api/v1/log/inclusion", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("api/v1/log/consistency", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    ("api/v1/log/witnesses", "GET"): (200, 200, 200, 200, 200, 200, 200),
+    # Entries are whole certificates: customs and witnesses' users (customs) only.
+    ("api/v1/log/entries", "GET"): (401, 403, 403, 403, 200, 401, 401),
+    # The body is a cosignature of the world's customs user's witness: stored for it, 400 for the others.
+    ("api/v1/log/cosignatures/", "POST"): (401, 400, 400, 400, 201, 401, 401),
     ("api/v1/status/bundle", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("api/v1/status/revocation-list", "GET"): (200, 200, 200, 200, 200, 200, 200),
     (".well-known/did.json", "GET"): (200, 200, 200, 200, 200, 200, 200),
@@ -223,6 +234,7 @@ def _target(world: World, route: str, method: str) -> tuple[str, dict | None]:
     url += {
         "api/v1/log/inclusion": f"?number={world.certificate.number}&tree_size={tree_size}",
         "api/v1/log/consistency": f"?first=1&second={tree_size}",
+        "api/v1/log/entries": f"?start=0&end={tree_size}",
     }.get(route, "")
     return url, _body(world, route, method)
 
@@ -292,7 +304,27 @@ def _body(world: World, route: str, method: str) -> dict | None:
             "file": upload("goods.csv", goods_template("csv").content)
         },
     }
+    if (route, method) == ("api/v1/log/cosignatures/", "POST"):
+        return {"signature": _cosignature(world)}
     return bodies.get((route, method))
+
+
+WITNESS_KEY = Ed25519PrivateKey.from_private_bytes(b"\x07" * 32)
+
+
+def _cosignature(world: World) -> str:
+    """A cosignature of the current checkpoint by a witness whose user is the world's customs user."""
+    x = b64url_encode(public_x(WITNESS_KEY))
+    witness = Witness.objects.filter(user=world.customs).first() or witness_register(
+        name="Customs of the matrix", user=world.customs, public_key=x
+    )
+    checkpoint = checkpoint_latest()
+    body = checkpoint_body(
+        tree_size=checkpoint.tree_size, root_hash=bytes(checkpoint.root_hash), timestamp=checkpoint.timestamp
+    )
+    return cosignature_sign(
+        checkpoint=body, kid=witness.kid, cosigned_at=timezone.now(), signer=WITNESS_KEY.sign
+    )
 
 
 def test_every_route_of_the_urlconf_is_declared_in_the_matrix():

@@ -38,3 +38,7 @@ def _fresh_cache():
 @pytest.fixture
 def active_key(db):
     return signing_key_ensure_active()
+
+
+# The issuance suite's fixtures, for the tests that issue real certificates.
+from tests.issuance.conftest import exporter, issuer, make_submitted, officer, signing_key  # noqa: E402, F401

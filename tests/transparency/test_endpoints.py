@@ -45,13 +45,14 @@ def test_the_checkpoint_is_signed_json_of_size_root_and_time(client, log, active
     response = client.get("/api/v1/log/checkpoint")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"tree_size", "root_hash", "timestamp", "signature"}
-    assert body["tree_size"] == 21
+    assert set(body) == {"tree_size", "root_hash", "timestamp", "signature", "cosignatures"}
+    assert (body["tree_size"], body["cosignatures"]) == (21, [])
     assert b64(body["root_hash"]) == reference.mth(log)
     assert body["timestamp"].endswith("Z")
     verified = jws_verify(token=body["signature"], expected_typ=CHECKPOINT_TYP)
     assert verified.header["typ"] == "certsvc-checkpoint+jws"
-    unsigned = {key: value for key, value in body.items() if key != "signature"}
+    # The signature covers neither itself nor the cosignatures added after it (CONTRACT §11).
+    unsigned = {key: value for key, value in body.items() if key not in ("signature", "cosignatures")}
     assert json.loads(verified.payload) == unsigned
     assert verified.payload == rfc8785.dumps(unsigned)
 

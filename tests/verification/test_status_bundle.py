@@ -50,7 +50,9 @@ def test_bundle_is_signed_and_lists_revoked_and_superseded_certificates(
     assert "public" in response["Cache-Control"]
     assert "max-age=" in response["Cache-Control"]
     assert header["typ"] == "certsvc-status+jws"
-    assert set(body) == {"issued_at", "next_update", "entries", "keys"}  # v1.1: key states
+    # v1.1: key states, and the witnesses whose cosignatures offline verifiers count (none here)
+    assert set(body) == {"issued_at", "next_update", "entries", "keys", "witnesses"}
+    assert body["witnesses"] == []
     assert parse(body["next_update"]) - parse(body["issued_at"]) == timedelta(seconds=3600)
     assert body["entries"] == sorted(
         [

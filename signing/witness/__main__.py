@@ -1,0 +1,5 @@
+import sys
+
+from signing.witness import main
+
+sys.exit(main())
