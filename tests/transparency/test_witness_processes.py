@@ -98,7 +98,8 @@ def forged_certificate(genuine: str) -> str:
     """A certificate nobody issued, signed as certificates are (a thief holding the keys)."""
     document = canonical_parse(parse_compact(genuine).payload)
     document["number"] = document["number"][:-6] + "999999"
-    return jws_sign(payload=canonicalize(document), typ=TYP_CERTIFICATE).compact
+    country = document["issuer"]["country"]
+    return jws_sign(payload=canonicalize(document), typ=TYP_CERTIFICATE, issuer_country=country).compact
 
 
 @pytest.fixture
