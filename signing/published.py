@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db import transaction
@@ -162,4 +162,5 @@ class PublishedKeysMiddleware:
         redirect = self.security.process_request(request)
         if redirect is not None:
             return redirect
-        return self.security.process_response(request, published_response(request, name))
+        response = published_response(request, name)  # a 200 or a 304, both HttpResponse
+        return self.security.process_response(request, cast(HttpResponse, response))
