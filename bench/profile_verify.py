@@ -76,11 +76,14 @@ def main() -> None:
     )
     for number in warm:
         call(number)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for i in range(args.requests):
         call(measured[i % len(measured)])
-    elapsed = time.perf_counter() - started
-    print(f"{args.endpoint}: {args.requests} requests, {elapsed / args.requests * 1000:.3f} ms each")
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    print(
+        f"{args.endpoint}: {args.requests} requests, {elapsed / args.requests * 1000:.3f} ms each "
+        f"({cpu / args.requests * 1000:.3f} ms of this process's CPU)"
+    )
     if args.no_profile:
         return
     profiler = Profiler(interval=0.0002)

@@ -77,7 +77,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up per endpoint")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
+    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     parser.add_argument("--numbers", type=int, default=100_000, help="random numbers drawn from the registry")
     parser.add_argument("--port", type=int, default=18765)
     parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"))
@@ -124,7 +126,8 @@ def start_server(args: argparse.Namespace) -> subprocess.Popen:
         str(VENV_BIN / "gunicorn"),
         "certsvc.wsgi:application",
         f"--workers={args.workers}",
-        "--worker-class=sync",
+        f"--worker-class={getattr(args, 'worker_class', 'sync')}",
+        f"--threads={getattr(args, 'threads', 1)}",
         f"--bind=127.0.0.1:{args.port}",
         "--keep-alive=30",
         "--log-level=warning",

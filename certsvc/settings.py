@@ -88,12 +88,13 @@ MIDDLEWARE = [
     # Probes and scrapes come by internal address over HTTP: served before host checks and redirects.
     "certsvc.middleware.OpsEndpointsMiddleware",
     "certsvc.middleware.RequestIdMiddleware",
+    # The JWKS and key list, from memory, with what SecurityMiddleware adds (the redirect, headers).
+    "signing.published.PublishedKeysMiddleware",
     # Oversized bodies are refused (413) before anything reads them.
     "certsvc.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (admin, API docs) from gunicorn too: the image has no other server for them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "signing.published.PublishedKeysMiddleware",  # the JWKS and key list, from memory
     "certsvc.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -8,7 +8,8 @@ that made a change serves it at once and every other one within about a second. 
 cache does not answer, each check rebuilds from the database (slower, never stale).
 
 ``PublishedKeysMiddleware`` answers ``GET`` on both paths before the rest of the stack (as
-WhiteNoise does for static files); the views answer the same way for every other route to them.
+WhiteNoise does for static files), right after the request id and access log, with the HTTPS
+redirect and headers of ``SecurityMiddleware``; the views answer the same way otherwise.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.security import SecurityMiddleware
 from django.utils.cache import get_conditional_response
 from rest_framework.renderers import JSONRenderer
 
@@ -144,11 +147,22 @@ BUILDERS: dict[str, Callable[[], Any]] = {"jwks": jwks_document, "keys": _key_li
 
 
 class PublishedKeysMiddleware:
+    """Answers ``GET`` on both paths right after the request id, as ``SecurityMiddleware`` would see them.
+
+    The middleware between (size limit, WhiteNoise, sessions, locale, CSRF…) does nothing for a
+    ``GET`` of a public document; ``SecurityMiddleware``'s HTTPS redirect and headers are applied here.
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
+        self.security = SecurityMiddleware(get_response)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         name = PATHS.get(request.path_info)
         if name is None or request.method != "GET":
             return self.get_response(request)
-        return published_response(request, name)
+        redirect = self.security.process_request(request)
+        if redirect is not None:
+            return redirect
+        response = published_response(request, name)  # a 200 or a 304, both HttpResponse
+        return self.security.process_response(request, cast(HttpResponse, response))

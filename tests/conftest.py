@@ -39,3 +39,16 @@ def _published_keys_rebuilt():
     published_forget()
     yield
     published_forget()
+
+
+@pytest.fixture(autouse=True)
+def _verification_local_state_forgotten():
+    """Rows and throttle counts are kept per process; a rolled-back test moves no epoch when it ends."""
+    from certificates.verification.local_rows import local_rows_forget
+    from certificates.verification.throttle_counts import throttle_counts_forget
+
+    local_rows_forget()
+    throttle_counts_forget()
+    yield
+    local_rows_forget()
+    throttle_counts_forget()

@@ -24,6 +24,7 @@ from certificates.verification import on_record
 from certificates.verification.answer import verification_answer
 from certificates.verification.checks import Case, checks_run
 from certificates.verification.entry import RegistryEntry
+from certificates.verification.local_rows import local_row
 from certificates.verification.on_record import OnRecord, RecordKey
 from certificates.verification.outcome import Outcome
 from certsvc.problems import ServiceUnavailable
@@ -51,6 +52,11 @@ class _Row:
     def record_key(self) -> RecordKey:
         return (self.jws_sha256, self.kid, self.key_public_x, self.log_index)
 
+    @property
+    def keepable(self) -> bool:
+        """Whether a process may keep this row: a signed certificate, a key to answer, no access code."""
+        return bool(self.entry and self.jws_sha256 and self.active and not self.entry.access_code)
+
 
 def verification_answer_by_number(
     *, number: str, checked_at: datetime, user: Any, access_code: str | None = None
@@ -60,7 +66,7 @@ def verification_answer_by_number(
     Same answer as ``verification_answer(outcome=verification_by_number(…), access_code=…)``: the
     summary is shaped there, from the access code read with the certificate's changing parts.
     """
-    row = _row_read(number)
+    row = _row_read(number) if access_code is not None else local_row(number, _row_read_without_code)
     if row.active is None and not signing_keys_await_registry():
         raise ServiceUnavailable("signing_unavailable", "No signing key can sign the answer now.")
     outcome = _outcome(row, number, checked_at)
@@ -161,6 +167,14 @@ def _row_sql() -> str:
         f"LEFT JOIN {key} k ON k.kid = c.kid AND k.activated_at IS NOT NULL "
         f"LEFT JOIN {key} a ON a.status = %s AND a.issuer_country = ''"
     )
+
+
+def _row_read_without_code(number: str) -> _Row:
+    """``_row_read`` with the access code left out, so that the row may be kept (``local_rows``)."""
+    row = _row_read(number)
+    if row.entry is not None:
+        row.entry.access_code = ""
+    return row
 
 
 def _row_read(number: str) -> _Row:

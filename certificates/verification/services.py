@@ -41,6 +41,7 @@ from certificates.verification.fast_path import (
     verification_answer_by_number,
     verification_on_record_prepare,
 )
+from certificates.verification.local_rows import local_rows_forget
 from certificates.verification.outcome import Check, Outcome
 from certificates.verification.receipts import answer_canonical, verification_receipt_sign
 from certificates.verification.records import verification_record
@@ -122,8 +123,9 @@ def verification_verify_number_now(
 
 
 def verification_caches_clear() -> None:
-    """Forget what this process learnt about certificates on record (tests, key changes)."""
+    """Forget what this process learnt about certificates on record and kept rows (tests, key changes)."""
     on_record.forget_all()
+    local_rows_forget()
 
 
 # Older names, still used by tests of the fast path and of the offline verifier.

@@ -5,8 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from certificates.issuance.models import Certificate
 from certificates.issuance.signals import certificate_issued
+from certificates.verification.local_rows import registry_changed, registry_epoch_bump
 from certificates.verification.services import verification_on_record_prepare
+from signing import signals as signing_signals
+from signing.models import SigningKey
 
 logger = logging.getLogger(__name__)
 
@@ -19,5 +26,17 @@ def prepare_first_verification(sender: Any, *, number: str, **kwargs: Any) -> No
         logger.warning("could not prepare verification of %s", number, exc_info=True)
 
 
+def keys_changed(**_: Any) -> None:
+    """A key changed: rows kept by any process hold the certificate's key and the active key."""
+    registry_epoch_bump()
+    transaction.on_commit(registry_epoch_bump)
+
+
 def connect() -> None:
     certificate_issued.connect(prepare_first_verification, dispatch_uid="verification-prepare-first")
+    # Every save of a certificate or key, through the services or not, reaches the kept rows.
+    for model_signal in (post_save, post_delete):
+        model_signal.connect(registry_changed, sender=Certificate, dispatch_uid="verification-rows")
+        model_signal.connect(keys_changed, sender=SigningKey, dispatch_uid="verification-rows-keys")
+    for key_signal in (signing_signals.signing_key_activated, signing_signals.signing_key_revoked):
+        key_signal.connect(keys_changed, dispatch_uid="verification-rows-keys")

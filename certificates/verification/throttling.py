@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
+from certificates.verification.throttle_counts import throttle_count
 from certsvc.cache import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ class CountingThrottle(SimpleRateThrottle):
         if allowed is None or duration is None or self.key is None:
             return True
         try:
-            count = throttle_hit(self.key, duration)
+            count = throttle_count(self.key, duration)
         except CACHE_ERRORS:
             # Border posts must keep verifying through a cache outage; the registry still answers.
             logger.warning("verify throttle unavailable; request let through", exc_info=True)

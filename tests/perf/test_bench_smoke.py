@@ -85,6 +85,22 @@ def test_verify_load_benchmark_serves_and_measures_every_endpoint(postgres, benc
 
 @pytest.mark.postgres
 @pytest.mark.redis
+def test_freshness_benchmark_sees_each_revocation_on_every_process(postgres, bench_env):
+    from bench import verify_freshness
+
+    require_redis()
+    assert settings.CACHE_URL.startswith("redis://"), "the servers and this process share the epochs in Redis"
+    generate.main(["--count", "40", "--batch", "50", "--workers", "1", "--reset", "--quiet"])
+    result = verify_freshness.main(
+        ["--revocations", "2", "--servers", "2", "--port", "18830", "--cache-url", settings.CACHE_URL]
+    )
+    assert result["revocations"] == 2
+    assert 0 <= result["worst_s"] < 10
+    assert Certificate.objects.filter(status="revoked", revocation_reason="freshness").count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
 @pytest.mark.worker
 def test_issuance_benchmark_issues_every_approved_application(postgres, bench_env):
     from bench import issuance
