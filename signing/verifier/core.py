@@ -51,7 +51,7 @@ class Verifier:
         self._list_key_check = keys is not None
         self.compromised = load_compromises(keys) if keys is not None else None
         self.bundle_entries: BundleEntries | None = None
-        self.witnesses: PublicKeys = {}
+        self.witnesses: PublicKeys = PublicKeys()
         self.min_witnesses = min_witnesses
         if bundle is not None:
             self._load_bundle(bundle, allow_stale=allow_stale_bundle)

@@ -25,7 +25,7 @@ def cosigned_times(raw: dict[str, Any], witnesses: PublicKeys) -> tuple[datetime
     times: dict[str, datetime] = {}
     for entry in raw.get("cosignatures") or []:
         kid = entry.get("kid") if isinstance(entry, dict) else None
-        if kid not in witnesses or kid in times:
+        if not isinstance(kid, str) or kid not in witnesses or kid in times:
             continue
         try:
             cosigned = cosignature_verify(str(entry.get("signature")), witnesses[kid])
