@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from certsvc.env import env_bool, env_int, env_list, env_secret, env_str
 from certsvc.settings_api import SPECTACULAR_SETTINGS  # noqa: F401 - a Django setting
 from certsvc.settings_cache import caches_from_url
+from certsvc.settings_portal import LOGIN_URL, PORTAL_APPS, PORTAL_MIDDLEWARE  # noqa: F401
 from certsvc.settings_signing import PKCS11_MODULE, PKCS11_PIN, PKCS11_TOKEN_LABEL  # noqa: F401
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "signing.transparency",
     "certificates",
     "certificates.notifications",
+    *PORTAL_APPS,
     "certsvc.apps.AxesConfig",
 ]
 
@@ -100,6 +102,7 @@ MIDDLEWARE = [
     "certsvc.text_input.ProhibitedTextMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    *PORTAL_MIDDLEWARE,
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",

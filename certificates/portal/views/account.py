@@ -1,0 +1,63 @@
+"""Signing in and out, password reset by e-mail (Django's views, the portal's pages) and the language."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from certificates import roles
+from certificates.accounts.services import user_language_set
+from certificates.portal.views.base import portal_user
+
+login = auth_views.LoginView.as_view(template_name="portal/login.html", redirect_authenticated_user=True)
+logout = auth_views.LogoutView.as_view(next_page=reverse_lazy("portal:login"))
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="portal/password_reset.html",
+    email_template_name="portal/email/password_reset.txt",
+    subject_template_name="portal/email/password_reset_subject.txt",
+    success_url=reverse_lazy("portal:password-reset-done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="portal/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="portal/password_reset_confirm.html",
+    success_url=reverse_lazy("portal:password-reset-complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="portal/password_reset_complete.html"
+)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's first page: exporters their applications, officers the review queue."""
+    if roles.is_exporter(request.user):
+        return redirect("portal:applications")
+    if roles.is_officer(request.user):
+        return redirect("portal:queue")
+    if request.user.is_authenticated:
+        raise PermissionDenied  # customs and administrators have their own doors
+    return redirect(f"{reverse('portal:login')}?next={request.path}")
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """Kept on the user when signed in (and in the cookie, for the sign-in page)."""
+    code = request.POST.get("language", "")
+    if code not in dict(settings.LANGUAGES):
+        code = translation.get_language()
+    if request.user.is_authenticated:
+        user_language_set(user=portal_user(request), language=code)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("portal:home")
+    response = redirect(target)
+    response.set_cookie("django_language", code, samesite="Lax", httponly=True)
+    return response
