@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.applications.factories import application_payload
 from certificates.portal.forms import unfold
+from tests.applications.factories import application_payload
 
 
 def form_fields(**overrides) -> dict[str, str]:

@@ -14,7 +14,7 @@ register = template.Library()
 def field(
     context: template.Context, name: str, label: str, kind: str = "text", **options: Any
 ) -> dict[str, Any]:
-    """A labelled input named like the API's member; ``choices`` makes it a select, ``countries`` a country."""
+    """A labelled input named like the API's member; ``choices`` make it a select, kind country too."""
     choices = options.get("choices")
     if kind == "country":
         choices = [("", "—"), *((code, str(title)) for code, title in countries)]

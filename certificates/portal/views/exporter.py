@@ -14,8 +14,8 @@ from certificates.applications.models import Application
 from certificates.issuance.selectors import certificate_list_for
 from certificates.portal.views.base import (
     application_for,
-    detail_url,
     certificate_for,
+    detail_url,
     exporter_only,
     portal_user,
     run_service,
