@@ -16,7 +16,9 @@ from certificates import roles
 from certificates.accounts.services import user_language_set
 from certificates.portal.views.base import portal_user
 
-login = auth_views.LoginView.as_view(template_name="portal/login.html", redirect_authenticated_user=True)
+login = auth_views.LoginView.as_view(
+    template_name="portal/login.html", redirect_authenticated_user=True, next_page=reverse_lazy("portal:home")
+)
 logout = auth_views.LogoutView.as_view(next_page=reverse_lazy("portal:login"))
 password_reset = auth_views.PasswordResetView.as_view(
     template_name="portal/password_reset.html",
