@@ -94,6 +94,11 @@ AUDIT_ACTION_TITLES = {
         "superseded",
         "declaration",
         "declaration_annulled",
+        "document_attached",
+        "document_removed",
+        "items_imported",
+        "assigned",
+        "reassigned",
     )
 }
 

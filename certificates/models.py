@@ -6,7 +6,13 @@ never from here, so that the rooms' layering stays visible to import-linter.
 
 from certificates.accounts.models import Organization, User
 from certificates.api.models import IdempotencyKey
-from certificates.applications.models import Application, ApplicationEvent, GoodsItem
+from certificates.applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationVersion,
+    GoodsItem,
+    SupportingDocument,
+)
 from certificates.credentials.models import StatusList
 from certificates.customs.models import Declaration, DeclarationLine, ItemUsage
 from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder, NumberSequence
@@ -15,6 +21,7 @@ from certificates.verification.models import Verification
 __all__ = [
     "Application",
     "ApplicationEvent",
+    "ApplicationVersion",
     "Certificate",
     "CertificateEvent",
     "Declaration",
@@ -26,6 +33,7 @@ __all__ = [
     "NumberSequence",
     "Organization",
     "StatusList",
+    "SupportingDocument",
     "User",
     "Verification",
 ]

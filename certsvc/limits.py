@@ -11,6 +11,7 @@ Failed logins are limited by django-axes through ``LoginLockoutBackend``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +25,10 @@ from django.utils.translation import gettext as _
 from certsvc.problems import PROBLEM_CONTENT_TYPE, problem_type
 
 
-def max_request_bytes() -> int:
+def max_request_bytes(path: str = "") -> int:
+    """The body limit; larger on the paths that take a file upload (``settings.UPLOAD_PATHS``)."""
+    if path and any(re.match(pattern, path) for pattern in getattr(settings, "UPLOAD_PATHS", ())):
+        return int(settings.UPLOAD_MAX_REQUEST_BYTES)
     return getattr(settings, "MAX_REQUEST_BYTES", settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
@@ -51,7 +55,7 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = max_request_bytes()
+        limit = max_request_bytes(request.path_info)
         length = _declared_length(request)
         if length is not None and length > limit:
             return request_too_large_response(limit)
@@ -59,7 +63,7 @@ class RequestSizeLimitMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, RequestDataTooBig):
-            return request_too_large_response(max_request_bytes())
+            return request_too_large_response(max_request_bytes(request.path_info))
         return None
 
 

@@ -191,8 +191,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # filled by collectstatic; WhiteNoise warns when it is missing
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-MEDIA_URL = "media/"
+from certsvc.settings_attachments import *  # noqa: E402, F403 - upload limits and storages
+
+MEDIA_ROOT, MEDIA_URL, STORAGES = attachment_media(VAR_DIR)  # noqa: F405
 
 # --- API -------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from certificates.admin_actions import (
     for_each_application,
 )
 from certificates.applications import services
+from certificates.applications.admin_review import ReviewAdminMixin, SupportingDocumentInline
 from certificates.applications.models import (
     APPLICATION_TRANSITIONS,
     GOODS_ITEM_COLUMNS,
@@ -83,7 +84,7 @@ class ApplicationEventInline(AuditEventInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(DecisionActionsMixin, ReadOnlyAdmin):
+class ApplicationAdmin(ReviewAdminMixin, DecisionActionsMixin, ReadOnlyAdmin):
     list_display = [
         "id",
         "exporter",
@@ -91,14 +92,15 @@ class ApplicationAdmin(DecisionActionsMixin, ReadOnlyAdmin):
         "status",
         "invoice_number",
         "country_of_destination",
+        "assigned_to",
         "created_at",
     ]
     list_filter = ["status", "type", "country_of_destination", "country_of_export", "created_at"]
-    list_select_related = ["exporter"]
+    list_select_related = ["exporter", "assigned_to"]
     search_fields = ["exporter__name", "invoice_number", "items__hs_code", "consignee_name"]
     date_hierarchy = "created_at"
-    inlines = [GoodsItemInline, ApplicationEventInline]
-    actions = ["approve", "reject", "return_for_corrections"]
+    inlines = [GoodsItemInline, SupportingDocumentInline, ApplicationEventInline]
+    actions = ["approve", "reject", "return_for_corrections", "reassign"]
 
     def get_urls(self) -> list[URLPattern]:
         decide = self.admin_site.admin_view(require_POST(self.decide_view))

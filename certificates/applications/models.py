@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
+from django.core.files.storage import Storage, storages
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -73,6 +78,16 @@ class Application(models.Model):
         verbose_name=_("replaces certificate"),
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The officer working the application in the review queue (certificates.applications.assignment).
+    assigned_to = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_applications",
+        verbose_name=_("assigned to"),
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -185,3 +200,71 @@ class ApplicationEvent(AuditEvent):
     class Meta(AuditEvent.Meta):
         verbose_name = _("application event")
         verbose_name_plural = _("application events")
+
+
+def attachment_storage() -> Storage:
+    """The storage of supporting documents: ``STORAGES["attachments"]`` (file system or S3)."""
+    return storages["attachments"]
+
+
+def _document_name(document: SupportingDocument, filename: str) -> str:
+    # Never the client's file name: a generated one under the application's folder.
+    return f"applications/{document.application_id}/{uuid.uuid4().hex}{Path(filename).suffix}"
+
+
+class SupportingDocument(models.Model):
+    """An invoice, contract or origin evidence scan attached to an application (PDF, JPEG or PNG)."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        CONTRACT = "contract", _("Contract")
+        ORIGIN_EVIDENCE = "origin_evidence", _("Evidence of origin")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="documents", verbose_name=_("application")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    file = models.FileField(_("file"), storage=attachment_storage, upload_to=_document_name, max_length=255)
+    display_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size, bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="uploaded_documents", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "uploaded_at", "id"]
+        verbose_name = _("supporting document")
+        verbose_name_plural = _("supporting documents")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.display_name}"
+
+
+class ApplicationVersion(models.Model):
+    """What the exporter submitted, once per submission: the fields and goods lines as they were.
+
+    ``returned_at`` is set when an officer returns that submission, so the next one can be compared
+    with what was returned (``certificates.applications.versions.resubmission_diff``).
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("submission"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    fields = models.JSONField(_("fields"))
+    items = models.JSONField(_("goods items"))
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True, default="")
+
+    class Meta:
+        ordering = ["application", "number"]
+        verbose_name = _("application version")
+        verbose_name_plural = _("application versions")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="application_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.application_id} v{self.number}"

@@ -28,6 +28,7 @@ from certificates.applications.models import (
     GoodsItem,
 )
 from certificates.applications.signals import application_approved
+from certificates.applications.versions import version_mark_returned, version_record
 from certificates.audit import DELETED, Stream, audit_record
 from certificates.notifications.services import event_emit
 from certsvc.problems import ProblemError
@@ -116,7 +117,9 @@ def application_submit(*, application: Application, actor: User) -> Application:
         if not locked.items.exists():
             raise ApplicationError("no_items", str(_("An application needs at least one goods item.")))
         locked.submitted_at = timezone.now()
-        return _move(locked, to=Status.SUBMITTED, actor=actor, action="submitted")
+        _move(locked, to=Status.SUBMITTED, actor=actor, action="submitted")
+        version_record(locked)  # what this submission said, for the diff after a return
+        return locked
 
 
 def application_withdraw(*, application: Application, actor: User) -> Application:
@@ -150,7 +153,10 @@ def application_return(*, application: Application, actor: User, reason: str) ->
     with transaction.atomic():
         locked = _lock(application)
         _require_officer(actor)
-        return _move(locked, to=Status.RETURNED, actor=actor, action="returned", reason=_reason(reason))
+        cleaned = _reason(reason)
+        _move(locked, to=Status.RETURNED, actor=actor, action="returned", reason=cleaned)
+        version_mark_returned(locked, reason=cleaned)
+        return locked
 
 
 def application_mark_issued(*, application: Application, actor: User | None = None) -> Application:

@@ -193,6 +193,20 @@ PROBLEM_PAGES: dict[str, tuple[Promise, Promise]] = {
             "This action needs a reason: send it in the reason field. It is kept in the history.",
         ),
     ),
+    "not_submitted": (
+        pgettext_lazy(PAGE_CONTEXT, "Not in the review queue"),
+        pgettext_lazy(
+            PAGE_CONTEXT,
+            "Only a submitted application waiting for a decision is assigned to an officer.",
+        ),
+    ),
+    "already_assigned": (
+        pgettext_lazy(PAGE_CONTEXT, "Assigned to another officer"),
+        pgettext_lazy(
+            PAGE_CONTEXT,
+            "Another officer works on this application. An administrator can reassign it, with a reason.",
+        ),
+    ),
     "not_approved": (
         pgettext_lazy(PAGE_CONTEXT, "Application not approved"),
         pgettext_lazy(

@@ -13,12 +13,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from certificates.accounts.models import User
-from certificates.applications.models import Application
+from certificates.applications.goods_template import goods_template
+from certificates.applications.models import Application, SupportingDocument
 from certificates.customs.inquiries.models import Inquiry
 from certificates.customs.inquiries.services import inquiry_ask
 from certificates.customs.matching import DeclaredLine
@@ -31,6 +33,7 @@ from tests.applications.factories import (
     UserFactory,
     application_payload,
 )
+from tests.applications.uploads import pdf_bytes, upload
 from tests.issuance.helpers import issue
 from tests.notifications.factories import WebhookEndpointFactory
 from tests.security.conftest import World, expired_token, token_for
@@ -40,6 +43,7 @@ from tests.security.conftest import World, expired_token, token_for
 # (lockout and CSRF in tests/applications/test_browsable_api). /healthz, /readyz and /metrics are answered by
 # middleware before the URLconf (tests/ops).
 EXCLUDED_PREFIXES = ("admin/", "api-auth/", "api/schema/", "api/docs/", "api/redoc/", "static/", "media/")
+PDF = pdf_bytes()
 CALLERS = ("anonymous", "exporter_a", "exporter_b", "officer", "customs", "inactive", "expired")
 IGNORED_METHODS = {"options", "head", "trace"}
 
@@ -87,6 +91,8 @@ def routes() -> list[tuple[str, str]]:
 A = "api/v1/applications/{pk}/"
 C = "api/v1/certificates/{number}/"
 W = "api/v1/webhooks/{endpoint_id}/"
+D = "api/v1/applications/{id}/documents/"
+MULTIPART = {(D, "POST"), ("api/v1/applications/{id}/items/import", "POST")}
 MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     (".well-known/jwks.json", "GET"): (200, 200, 200, 200, 200, 200, 200),
     ("api/v1/keys/", "GET"): (200, 200, 200, 200, 200, 200, 200),
@@ -122,6 +128,14 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     (A + "approve/", "POST"): (401, 403, 403, 200, 403, 401, 401),
     (A + "reject/", "POST"): (401, 403, 403, 200, 403, 401, 401),
     (A + "return/", "POST"): (401, 403, 403, 200, 403, 401, 401),
+    (A + "assign/", "POST"): (401, 403, 403, 200, 403, 401, 401),
+    (D, "GET"): (401, 200, 404, 200, 403, 401, 401),
+    (D, "POST"): (401, 201, 404, 403, 403, 401, 401),
+    (D + "{doc_id}", "GET"): (401, 200, 404, 200, 403, 401, 401),
+    (D + "{doc_id}", "DELETE"): (401, 204, 404, 403, 403, 401, 401),
+    (D + "{doc_id}/content", "GET"): (401, 200, 404, 200, 403, 401, 401),
+    ("api/v1/applications/{id}/items/import", "POST"): (401, 200, 404, 403, 403, 401, 401),
+    ("api/v1/applications/items-template", "GET"): (401, 200, 200, 200, 403, 401, 401),
     ("api/v1/certificates/", "GET"): (401, 200, 200, 200, 200, 401, 401),
     (C, "GET"): (401, 200, 404, 200, 200, 401, 401),
     (C + "revoke/", "POST"): (401, 403, 403, 200, 403, 401, 401),
@@ -180,9 +194,11 @@ def _target(world: World, route: str, method: str) -> tuple[str, dict | None]:
     """The URL (objects of exporter A, fresh when the request changes them) and the body."""
     changes = method != "GET"
     application = world.applications["submitted"]
-    if "{pk}" in route:
-        state = "submitted" if route.endswith(("approve/", "reject/", "return/", "withdraw/")) else "draft"
+    if "{pk}" in route or "{id}" in route:
+        decided = ("approve/", "reject/", "return/", "withdraw/", "assign/")
+        state = "submitted" if route.endswith(decided) else "draft"
         application = _application(world, state) if changes else application
+    doc_id = _document(application).pk if "{doc_id}" in route else 0
     certificate = world.certificate
     if "{number}" in route and changes:
         certificate = issue(_application(world, "submitted"), world.officer)
@@ -195,6 +211,8 @@ def _target(world: World, route: str, method: str) -> tuple[str, dict | None]:
         declaration_id=declaration_id,
         inquiry_id=inquiry_id,
         pk=application.pk,
+        id=application.pk,
+        doc_id=doc_id,
         number=certificate.number,
         endpoint_id=endpoint.pk,
         delivery_id=world.delivery_a.pk,
@@ -220,6 +238,21 @@ def _declaration(world: World) -> Declaration:
         lines=[DeclaredLine(item_line=1, hs_code="520512", quantity=Decimal("1"), unit="KGM")],
     )
     return declaration
+
+
+def _document(application: Application) -> SupportingDocument:
+    """A stored PDF on the application, whatever its state (the services attach only to editable ones)."""
+    document = SupportingDocument(
+        application=application,
+        kind="invoice",
+        display_name="invoice.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+        uploaded_by=application.created_by,
+    )
+    document.file.save("invoice.pdf", ContentFile(PDF))
+    return document
 
 
 def _inquiry(world: World) -> Inquiry:
@@ -254,6 +287,10 @@ def _body(world: World, route: str, method: str) -> dict | None:
         },
         (W, "PATCH"): {"description": "ERP"},
         ("api/v1/me/notification-preferences/", "PATCH"): {"email_optional": False},
+        (D, "POST"): {"kind": "invoice", "file": upload("invoice.pdf", PDF)},
+        ("api/v1/applications/{id}/items/import", "POST"): {
+            "file": upload("goods.csv", goods_template("csv").content)
+        },
     }
     return bodies.get((route, method))
 
@@ -272,7 +309,8 @@ def test_every_route_answers_each_caller_as_the_matrix_declares(world):
             cache.clear()
             url, body = _target(world, route, method)
             client = _client(world, caller)
-            response = getattr(client, method.lower())(url, body, format="json")
+            kind = "multipart" if (route, method) in MULTIPART else "json"
+            response = getattr(client, method.lower())(url, body, format=kind)
             if response.status_code != status:
                 mismatches.append(f"{method} {url} as {caller}: {response.status_code}, expected {status}")
     assert not mismatches, "\n".join(mismatches)

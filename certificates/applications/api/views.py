@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from certificates.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from certificates.api.problems import problems
-from certificates.applications import selectors, services
+from certificates.applications import assignment, selectors, services
 from certificates.applications.api.examples import APPLICATION_CHANGE_EXAMPLES
 from certificates.applications.api.filters import ApplicationFilter
 from certificates.applications.api.serializers import (
@@ -172,6 +172,12 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
     )
     def return_(self, request: Request, pk: str) -> Response:
         return self._transition(services.application_return, reason=self._reason())
+
+    @_transition_schema("Take a submitted application of your body from the queue (officers)")
+    @action(detail=True, methods=["post"], permission_classes=[IsOfficer])
+    def assign(self, request: Request, pk: str) -> Response:
+        application = assignment.assign_to_me(request_user(request), self.get_object())
+        return Response(self._detail(application))
 
     # --- helpers -----------------------------------------------------------------
 
