@@ -9,11 +9,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from certificates import roles
-from certificates.applications.models import Application
+from certificates.applications.models import Application, SupportingDocument
+from certificates.applications.versions import resubmission_diff
 from certificates.issuance import services as issuance
 from certificates.issuance.models import Certificate
 from certificates.issuance.selectors import certificate_access_code_for
 from certificates.portal.views.base import application_for, certificate_for, portal_user, reader_only
+from certificates.portal.views.documents import documents_of
 
 Status = Application.Status
 
@@ -42,6 +44,9 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "withdrawable": exporter and application.status in (Status.DRAFT, Status.SUBMITTED, Status.RETURNED),
         "decidable": roles.may_decide(user) and application.status == Status.SUBMITTED,
         "last_return": _last_reason(application, "returned"),
+        "documents": documents_of(request, application.pk),
+        "document_kinds": SupportingDocument.Kind.choices,
+        "has_diff": roles.may_decide(user) and resubmission_diff(application) is not None,
     }
 
 

@@ -11,7 +11,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates.applications import selectors, services
+from certificates.applications import services
+from certificates.applications.assignment import review_queue_for
 from certificates.applications.models import Application
 from certificates.issuance import services as issuance
 from certificates.portal.views.base import (
@@ -31,10 +32,10 @@ Status = Application.Status
 def queue(request: HttpRequest) -> HttpResponse:
     """Submitted applications, oldest first; the filter re-draws only the table under htmx."""
     text = request.GET.get("q", "").strip()
-    waiting = selectors.application_list_for(user=portal_user(request)).filter(status=Status.SUBMITTED)
+    waiting = review_queue_for(user=portal_user(request))
     if text:
         waiting = waiting.filter(Q(invoice_number__icontains=text) | Q(exporter__name__icontains=text))
-    context = {"applications": waiting.order_by("submitted_at", "id")[:200], "q": text}
+    context = {"applications": waiting[:200], "q": text}
     template = "portal/partials/queue_table.html" if getattr(request, "htmx", False) else "portal/queue.html"
     return render(request, template, context)
 
