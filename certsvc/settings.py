@@ -172,8 +172,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if NUM_PROXIES else ("REMOTE_ADDR",)
 )
 
-_VALIDATORS = ("UserAttributeSimilarity", "MinimumLength", "CommonPassword", "Numeric")
-AUTH_PASSWORD_VALIDATORS = [{"NAME": f"django.contrib.auth.password_validation.{n}Validator"} for n in _VALIDATORS]
+_VALIDATORS = ("UserAttributeSimilarity", "MinimumLength", "CommonPassword", "NumericPassword")
+_VALIDATOR = "django.contrib.auth.password_validation.{}Validator"
+AUTH_PASSWORD_VALIDATORS = [{"NAME": _VALIDATOR.format(name)} for name in _VALIDATORS]
 
 # --- Internationalisation ----------------------------------------------------------
 

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
 from certificates.applications.assignment import assign_to_me
-from certificates.applications.statistics import dashboard_statistics
 from certificates.applications.models import Application
+from certificates.applications.statistics import dashboard_statistics
 from certificates.applications.versions import resubmission_diff
 from certificates.portal.plot import day_bars
 from certificates.portal.views.base import (
@@ -31,9 +31,8 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         assign_to_me(portal_user(request), application)
     except (ProblemError, ValidationError) as error:
         refusal_shown(request, error)
-    return redirect(
-        request.POST.get("back") == "queue" and reverse("portal:queue") or detail_url(application)
-    )
+    back_to_queue = request.POST.get("back") == "queue"
+    return redirect(reverse("portal:queue") if back_to_queue else detail_url(application))
 
 
 @officer_only
