@@ -50,9 +50,10 @@ class Tour:
         self.problems: list[str] = []
         self.shots: list[Path] = []
 
-    def visit(self, name: str, url: str, *, context, user=None) -> None:
-        """``context`` holds the signed-in session; ``user`` (when signed in) gets each language in turn."""
-        tour = self.browser.new_context(storage_state=context.storage_state(), bypass_csp=True)
+    def visit(self, name: str, url: str, *, context=None, user=None) -> None:
+        """``context`` holds the signed-in session (none: signed out); ``user`` gets each language in turn."""
+        state = context.storage_state() if context is not None else None
+        tour = self.browser.new_context(storage_state=state, bypass_csp=True)
         try:
             page = tour.new_page()
             for language in LANGUAGES:

@@ -8,15 +8,19 @@ toured on the way (screenshots in three languages at two widths, and an axe-core
 from __future__ import annotations
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 import zxingcpp
 
 from certificates.accounts.models import User
+from certificates.applications.goods_import import GOODS_COLUMNS
 from certificates.applications.models import Application
 from certificates.issuance.models import Certificate
 from certificates.issuance.paper import certificate_qr_text
 from tests.applications.factories import DEFAULT_PASSWORD, UserFactory
+from tests.applications.uploads import pdf_bytes
 from tests.browser.portal import Tour, axe_script
 from tests.issuance.paper import first_page
 from tests.services import require_postgres, wait_until
@@ -24,6 +28,22 @@ from tests.services import require_postgres, wait_until
 pytestmark = [pytest.mark.worker, pytest.mark.postgres]
 
 DESKTOP = {"width": 1280, "height": 900}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _forty_lines() -> bytes:
+    """The invoice's 40 goods lines as an exporter's spreadsheet, under the template's header."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(GOODS_COLUMNS))
+    for line in range(1, 41):
+        row = {"description": f"Cotton yarn, combed, lot {line}", "hs_code": "520512", "quantity": 100 + line}
+        row |= {"unit": "KGM", "net_weight_kg": 100 + line, "gross_weight_kg": 104 + line, "value": 410.5}
+        row |= {"currency": "USD", "origin_country": "UZ"}
+        sheet.append([row.get(column) for column in GOODS_COLUMNS])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 @pytest.fixture
@@ -103,6 +123,21 @@ def test_an_application_goes_from_the_exporters_form_to_a_signed_pdf(
     application = Application.objects.get(exporter=exporter.organization)
     assert application.items.count() == 1
 
+    page.goto(f"{site}/portal/applications/{application.pk}/import/")
+    tour.visit("goods-import", page.url, context=exporters, user=exporter)
+    page.set_input_files(
+        "#import-file", files=[{"name": "invoice.xlsx", "mimeType": XLSX, "buffer": _forty_lines()}]
+    )
+    page.click("#import-submit")
+    page.wait_for_selector("#goods-lines")
+    assert page.locator("#goods-lines tbody tr").count() == 40
+    page.set_input_files(
+        "#document-file",
+        files=[{"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}],
+    )
+    page.click("#document-upload")
+    page.wait_for_selector("#documents a:has-text('invoice.pdf')")
+
     page.click("#submit-application")
     page.wait_for_selector(".status-submitted")
     tour.visit("application-exporter", page.url, context=exporters, user=exporter)
@@ -110,8 +145,12 @@ def test_an_application_goes_from_the_exporters_form_to_a_signed_pdf(
     officers, desk = _signed_in(browser, site, officer)
     assert desk.url == f"{site}/portal/queue/"
     tour.visit("queue", desk.url, context=officers, user=officer)
-    desk.fill("#queue-q", "INV-2026-0777")  # the htmx filter
+    desk.fill("#queue-q", "INV-2026-0777")  # the htmx filter redraws the table
+    desk.click(f"#queue-table button[aria-label*='#{application.pk}']")
+    assert officer.username in desk.locator("#queue-table").inner_text()
     desk.click(f"a[href='/portal/applications/{application.pk}/']")
+    frame = desk.locator("#documents iframe")
+    assert frame.get_attribute("src").endswith("?inline=1")
     tour.visit("application-officer", desk.url, context=officers, user=officer)
     desk.fill("#reason", "Line 1: the description must name the yarn count.")
     desk.click("#return")
@@ -125,12 +164,20 @@ def test_an_application_goes_from_the_exporters_form_to_a_signed_pdf(
     page.wait_for_selector(".status-submitted")
 
     desk.reload()
+    desk.click("#diff-link")
+    assert "Nm 50/1" in desk.locator("#line-changes").inner_text()
+    tour.visit("diff", desk.url, context=officers, user=officer)
+    desk.go_back()
     desk.click("#approve")
     certificate = wait_until(
         lambda: Certificate.objects.filter(application=application).first(),
         timeout=60,
         message="the worker to sign the certificate",
     )
+
+    desk.goto(f"{site}/portal/dashboard/")
+    tour.visit("officer-dashboard", desk.url, context=officers, user=officer)
+    tour.visit("login", f"{site}/portal/login/")
 
     page.reload()
     with page.expect_download() as download:
