@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
@@ -10,17 +13,29 @@ from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views import View
 
 from certificates import roles
 from certificates.accounts.services import user_language_set
-from certificates.portal.views.base import portal_user
+from certificates.portal.views.base import allows, portal_user
 
-login = auth_views.LoginView.as_view(
-    template_name="portal/login.html", redirect_authenticated_user=True, next_page=reverse_lazy("portal:home")
+
+def _form_page(view_class: type[View], **options: Any) -> Callable[..., HttpResponse]:
+    """One of Django's account views on a portal page, answering GET and POST only."""
+    view = view_class.as_view(http_method_names=["get", "post", "options"], **options)
+    view.http_methods = frozenset({"get", "post"})  # type: ignore[attr-defined]
+    return view
+
+
+login = _form_page(
+    auth_views.LoginView,
+    template_name="portal/login.html",
+    redirect_authenticated_user=True,
+    next_page=reverse_lazy("portal:home"),
 )
 logout = auth_views.LogoutView.as_view(next_page=reverse_lazy("portal:login"))
-password_reset = auth_views.PasswordResetView.as_view(
+password_reset = _form_page(
+    auth_views.PasswordResetView,
     template_name="portal/password_reset.html",
     email_template_name="portal/email/password_reset.txt",
     subject_template_name="portal/email/password_reset_subject.txt",
@@ -29,7 +44,8 @@ password_reset = auth_views.PasswordResetView.as_view(
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="portal/password_reset_done.html"
 )
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+password_reset_confirm = _form_page(
+    auth_views.PasswordResetConfirmView,
     template_name="portal/password_reset_confirm.html",
     success_url=reverse_lazy("portal:password-reset-complete"),
 )
@@ -49,7 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('portal:login')}?next={request.path}")
 
 
-@require_POST
+@allows("post")
 def language(request: HttpRequest) -> HttpResponse:
     """Kept on the user when signed in (and in the cookie, for the sign-in page)."""
     code = request.POST.get("language", "")

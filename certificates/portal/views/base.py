@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
 
 from certificates import roles
@@ -91,3 +92,14 @@ def run_service(request: HttpRequest, service: Callable[..., Any], to: str, **ar
 
 def detail_url(application: Application) -> str:
     return reverse("portal:application", args=[application.pk])
+
+
+def allows(*methods: str) -> Callable[[View], View]:
+    """Answer only ``methods`` (405 otherwise), and say so on the view for the authorization matrix."""
+
+    def decorate(view: View) -> View:
+        limited = require_http_methods([method.upper() for method in methods])(view)
+        limited.http_methods = frozenset(methods)  # type: ignore[attr-defined]
+        return limited
+
+    return decorate

@@ -9,7 +9,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
 from certificates.applications import documents
@@ -17,6 +16,7 @@ from certificates.applications.goods_import import IMPORT_MODES, GoodsImportErro
 from certificates.applications.goods_template import TEMPLATE_FORMATS, goods_template
 from certificates.applications.models import SupportingDocument
 from certificates.portal.views.base import (
+    allows,
     application_for,
     detail_url,
     exporter_only,
@@ -30,8 +30,8 @@ from certsvc.problems import ProblemError
 INLINE_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
 
 
+@allows("post")
 @exporter_only
-@require_POST
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_for(request, pk)
     uploaded = request.FILES.get("file")
@@ -44,8 +44,8 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(detail_url(application) + "#documents")
 
 
+@allows("post")
 @exporter_only
-@require_POST
 def document_remove(request: HttpRequest, pk: int, doc_id: int) -> HttpResponse:
     document = _readable(request, pk, doc_id)
     try:
@@ -87,6 +87,7 @@ def documents_of(request: HttpRequest, pk: int) -> list[SupportingDocument]:
         return []
 
 
+@allows("get", "post")
 @exporter_only
 def goods_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a CSV or XLSX of goods lines: all of them are imported, or none and every bad cell shown."""

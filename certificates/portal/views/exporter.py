@@ -7,12 +7,12 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_POST
 
 from certificates.applications import selectors, services
 from certificates.applications.models import Application
 from certificates.issuance.selectors import certificate_list_for
 from certificates.portal.views.base import (
+    allows,
     application_for,
     certificate_for,
     detail_url,
@@ -42,6 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/dashboard.html", {**context, "status": status, "q": text})
 
 
+@allows("get", "post")
 @exporter_only
 def application_new(request: HttpRequest) -> HttpResponse:
     """A new draft; ``?replaces=<number>`` starts it as a copy of that certificate's application."""
@@ -54,6 +55,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
     return form_page(request, values=values, errors={}, application=None)
 
 
+@allows("get", "post")
 @exporter_only
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_for(request, pk)
@@ -62,15 +64,15 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(request, values=stored_values(application), errors={}, application=application)
 
 
+@allows("post")
 @exporter_only
-@require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_for(request, pk)
     return run_service(request, services.application_submit, detail_url(application), application=application)
 
 
+@allows("post")
 @exporter_only
-@require_POST
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_for(request, pk)
     return run_service(

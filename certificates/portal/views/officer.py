@@ -9,13 +9,13 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from certificates.applications import services
 from certificates.applications.assignment import review_queue_for
 from certificates.applications.models import Application
 from certificates.issuance import services as issuance
 from certificates.portal.views.base import (
+    allows,
     application_for,
     certificate_for,
     detail_url,
@@ -41,8 +41,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _decision(service: Any, *, reason: bool) -> Any:
+    @allows("post")
     @officer_only
-    @require_POST
     def decide(request: HttpRequest, pk: int) -> HttpResponse:
         application = application_for(request, pk)
         extra = {"reason": request.POST.get("reason", "")} if reason else {}
@@ -56,8 +56,8 @@ reject = _decision(services.application_reject, reason=True)
 return_ = _decision(services.application_return, reason=True)
 
 
+@allows("post")
 @officer_only
-@require_POST
 def certificate_revoke(request: HttpRequest, number: str) -> HttpResponse:
     certificate = certificate_for(request, number)
     reason = request.POST.get("reason", "")
@@ -65,6 +65,7 @@ def certificate_revoke(request: HttpRequest, number: str) -> HttpResponse:
     return run_service(request, issuance.certificate_revoke, to, certificate=certificate, reason=reason)
 
 
+@allows("get", "post")
 @officer_only
 def certificate_replace(request: HttpRequest, number: str) -> HttpResponse:
     """The certificate's application as a form; saving issues a corrected certificate in its place."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
 from certificates.applications.assignment import assign_to_me
@@ -14,6 +13,7 @@ from certificates.applications.statistics import dashboard_statistics
 from certificates.applications.versions import resubmission_diff
 from certificates.portal.plot import day_bars
 from certificates.portal.views.base import (
+    allows,
     application_for,
     detail_url,
     officer_only,
@@ -23,8 +23,8 @@ from certificates.portal.views.base import (
 from certsvc.problems import ProblemError
 
 
+@allows("post")
 @officer_only
-@require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_for(request, pk)
     try:
