@@ -48,7 +48,8 @@ def fold(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
         for key in path[:-1]:
             node = node.setdefault(key, {})
         node[path[-1]] = value.strip()
-    return _listed(document)
+    listed: dict[str, Any] = _listed(document)
+    return listed
 
 
 def _listed(node: Any) -> Any:

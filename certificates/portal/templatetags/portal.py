@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+
+from certificates.applications.models import Application, GoodsItem
 
 register = template.Library()
 
@@ -24,8 +28,8 @@ def field(
         "label": label,
         "kind": "select" if choices else kind,
         "choices": choices,
-        "value": str(context.get("values", {}).get(name, "") or ""),
-        "errors": context.get("errors", {}).get(name, []),
+        "value": str((context.get("values") or {}).get(name, "") or ""),
+        "errors": (context.get("errors") or {}).get(name, []),
         "required": options.get("required", True),
     }
 
@@ -38,3 +42,47 @@ def lookup(mapping: Any, key: str) -> Any:
 @register.simple_tag
 def cell_name(index: int, column: str) -> str:
     return f"items.{index}.{column}"
+
+
+# What the timeline says of each audited action.
+ACTIONS = {
+    "created": _("created"),
+    "updated": _("changed"),
+    "submitted": _("submitted"),
+    "returned": _("returned for corrections"),
+    "approved": _("approved"),
+    "rejected": _("rejected"),
+    "withdrawn": _("withdrawn"),
+    "issued": _("certificate issued"),
+    "assigned": _("taken by an officer"),
+    "reassigned": _("given to another officer"),
+    "items_imported": _("goods lines imported"),
+    "document_attached": _("document attached"),
+    "document_removed": _("document removed"),
+    "revoked": _("revoked"),
+    "superseded": _("superseded"),
+}
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return str(ACTIONS.get(action, action))
+
+
+LINE_CHANGES = {"added": _("added"), "removed": _("removed"), "changed": _("changed")}
+
+
+@register.filter
+def change_label(change: str) -> str:
+    return str(LINE_CHANGES.get(change, change))
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """A field of the application or of a goods line, by the name its model gives it."""
+    for model in (Application, GoodsItem):
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return name

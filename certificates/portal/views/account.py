@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -20,7 +21,7 @@ from certificates.accounts.services import user_language_set
 from certificates.portal.views.base import allows, portal_user
 
 
-def _form_page(view_class: type[View], **options: Any) -> Callable[..., HttpResponse]:
+def _form_page(view_class: type[View], **options: Any) -> Callable[..., HttpResponseBase]:
     """One of Django's account views on a portal page, answering GET and POST only."""
     view = view_class.as_view(http_method_names=["get", "post", "options"], **options)
     view.http_methods = frozenset({"get", "post"})  # type: ignore[attr-defined]

@@ -33,19 +33,21 @@ def stored_values(application: Application) -> dict[str, Any]:
 def form_posted(
     request: HttpRequest, *, save: Save, application: Application | None, title: str = ""
 ) -> HttpResponse:
-    document = forms.application_document(request.POST.items())
+    document = forms.application_document((name, str(value)) for name, value in request.POST.items())
     values = forms.unfold(document)
-    page = {"application": application, "title": title}
     if "add_line" in request.POST or "remove_line" in request.POST:
-        return form_page(request, values=_lines_changed(request, document), errors={}, **page)
+        values = _lines_changed(request, document)
+        return form_page(request, values=values, errors={}, application=application, title=title)
     arguments, errors = forms.validated(document)
     if arguments is None:
-        return form_page(request, values=values, errors=errors, status=400, **page)
+        return form_page(
+            request, values=values, errors=errors, application=application, title=title, status=400
+        )
     try:
         saved = save(*arguments)
     except (ProblemError, ValidationError) as error:
         refusal_shown(request, error)
-        return form_page(request, values=values, errors={}, status=409, **page)
+        return form_page(request, values=values, errors={}, application=application, title=title, status=409)
     if "resubmit" in request.POST:
         return run_service(request, services.application_submit, detail_url(saved), application=saved)
     return redirect(detail_url(saved))
