@@ -132,3 +132,35 @@ def test_the_officer_queue_lists_submitted_applications_oldest_first(client, off
 def test_customs_users_have_no_portal_pages(client):
     customs = UserFactory(role="customs")
     assert signed_in(client, customs).get("/portal/").status_code == 403
+
+
+def test_an_exporter_requests_a_replacement_from_the_certificates_copy(
+    client, exporter, officer, signing_key
+):
+    certificate = issue(
+        ApplicationFactory(exporter=exporter.organization, created_by=exporter, status="submitted"), officer
+    )
+    signed_in(client, exporter)
+    form = client.get(f"/portal/applications/new/?replaces={certificate.number}").content.decode()
+    assert f'name="replaces" value="{certificate.number}"' in form
+    assert 'value="Minsk Trading JSC"' in form
+    fields = {**form_fields(), "replaces": certificate.number}
+    response = client.post("/portal/applications/new/", fields)
+    assert response.status_code == 302
+    assert Application.objects.get(replaces=certificate).status == "draft"
+
+
+def test_an_officer_revokes_and_replaces_an_issued_certificate(client, officer, make_submitted, signing_key):
+    revoked, replaced = issue(make_submitted(), officer), issue(make_submitted(), officer)
+    signed_in(client, officer)
+    client.post(f"/portal/certificates/{revoked.number}/revoke/", {"reason": "Forged invoice."})
+    revoked.refresh_from_db()
+    assert revoked.status == "revoked"
+    form = client.get(f"/portal/certificates/{replaced.number}/replace/").content.decode()
+    assert "Issue the replacement" in form
+    fields = {**form_fields(), "consignee.name": "Minsk Trading JSC (corrected)"}
+    response = client.post(f"/portal/certificates/{replaced.number}/replace/", fields)
+    assert response.status_code == 302
+    replacement = Application.objects.get(replaces=replaced)
+    assert replacement.status == "approved"
+    assert replacement.consignee_name == "Minsk Trading JSC (corrected)"
