@@ -10,6 +10,7 @@ class CertificatesConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these modules read models, which are not loaded when this one is.
         from certificates import observability
+        from certificates.applications import signal_handlers as application_handlers
         from certificates.credentials import signal_handlers as credential_handlers
         from certificates.customs import signal_handlers as customs_handlers
         from certificates.customs.declaration_check import DECLARATION_CHECKER
@@ -19,6 +20,7 @@ class CertificatesConfig(AppConfig):
         from certificates.verification.declaration_check import declaration_checker_register
         from certificates.verification.usage import usage_reader_register
 
+        application_handlers.connect()
         issuance_handlers.connect()
         verification_handlers.connect()
         customs_handlers.connect()

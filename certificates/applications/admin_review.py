@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
+from certificates import roles
 from certificates.accounts.models import User
 from certificates.applications import assignment, documents
 from certificates.applications.models import Application, SupportingDocument
@@ -62,9 +63,10 @@ class ReviewAdminMixin(_AdminBase):
         return [path("<int:object_id>/documents/<int:doc_id>/", download, name=name), *super().get_urls()]
 
     def document_view(self, request: HttpRequest, object_id: int, doc_id: int) -> HttpResponse:
-        """The stored file, for readers the documents selectors admit (officers of the body)."""
+        """The stored file, for officers of the application's body and for administrators."""
         application = get_object_or_404(Application.objects.select_related("exporter"), pk=object_id)
-        if not documents.may_read_documents(request.user, application):
+        user = request.user
+        if not (documents.may_read_documents(user, application) or roles.is_administrator(user)):
             raise Http404
         document = get_object_or_404(SupportingDocument, pk=doc_id, application=application)
         response = HttpResponse(documents.document_open(document).read(), content_type=document.content_type)

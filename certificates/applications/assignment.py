@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
 from certificates import roles
-from certificates.accounts.models import User
+from certificates.accounts.models import Organization, User
 from certificates.applications import selectors
 from certificates.applications.models import Application
 from certificates.applications.services import ApplicationError, _lock, _reason, _record
@@ -67,14 +67,18 @@ def reassign(staff_user: User, application: Application, officer: User, reason: 
 def review_queue_for(*, user: User) -> QuerySet[Application]:
     """Submitted applications of the officer's bodies, oldest first, with ``age`` and the assignee."""
     submitted = selectors.application_list_for(user=user).filter(status=Status.SUBMITTED)
-    countries = submitted.order_by().values_list("exporter__country", flat=True).distinct()
-    own = [country for country in countries if roles.is_officer_of_issuing_body(user, country)]
     return (
-        submitted.filter(exporter__country__in=own)
+        submitted.filter(exporter__country__in=officer_countries(user))
         .select_related("assigned_to")
         .annotate(age=ExpressionWrapper(Now() - F("submitted_at"), output_field=DurationField()))
         .order_by("submitted_at", "id")
     )
+
+
+def officer_countries(user: User) -> list[str]:
+    """The countries whose issuing body the user is an officer of (exporters' countries asked)."""
+    countries = Organization.objects.order_by().values_list("country", flat=True).distinct()
+    return [str(country) for country in countries if roles.is_officer_of_issuing_body(user, str(country))]
 
 
 def officers_of_body(country: str) -> QuerySet[User]:

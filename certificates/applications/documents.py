@@ -82,9 +82,7 @@ def remove_document(user: User, document: SupportingDocument) -> None:
             to_status=locked.status,
             reason=f"{found.kind}: {found.display_name} ({found.sha256})",
         )
-        name, storage = found.file.name, found.file.storage
-        found.delete()
-        transaction.on_commit(lambda: storage.delete(name))
+        found.delete()  # its file goes on commit (signal_handlers)
 
 
 def document_list_for(*, user: User, application_id: int) -> QuerySet[SupportingDocument]:
@@ -103,11 +101,8 @@ def document_get_for(*, user: User, application_id: int, document_id: int) -> Su
 
 def readable_application(*, user: User, application_id: int) -> Application:
     """The application, when the user may read it and its documents; else the 404 of a stranger."""
-    application = (
-        (selectors.application_list_for(user=user).select_related(None).select_related("exporter"))
-        .filter(pk=application_id)
-        .first()
-    )
+    visible = selectors.application_list_for(user=user).prefetch_related(None)  # no goods lines needed
+    application = visible.filter(pk=application_id).first()
     if application is None or not may_read_documents(user, application):
         raise _application_not_found()
     return application
@@ -122,7 +117,7 @@ def may_read_documents(user: object, application: Application) -> bool:
 
 def document_open(document: SupportingDocument) -> Any:
     """The stored file, opened for reading (file system or S3)."""
-    return document.file.storage.open(document.file.name, "rb")
+    return document.file.storage.open(str(document.file.name), "rb")
 
 
 # --- helpers ---------------------------------------------------------------------

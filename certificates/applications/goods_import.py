@@ -127,7 +127,8 @@ def goods_rows_validate(rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
     """Validate a header row and the rows under it (sheet row 2 on); every error of every row at once."""
     iterator = iter(rows)
     columns = _header(next(iterator, None))
-    items, errors = [], []
+    items: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
     for sheet_row, cells in _numbered(iterator):
         if len(items) >= MAX_ITEMS:
             raise GoodsImportError([_file_error(_too_many_message(), "item_count")])

@@ -33,6 +33,8 @@ _PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG"}
 # A PDF's last line is %%EOF; a scanner or editor may add a little after it, never much.
 _PDF_TAIL_BYTES = 1024
 _DISPLAY_NAME_MAX = 120
+# Text in an XLSX compresses about tenfold; a workbook that unpacks to far more is a zip bomb.
+_UNPACKED_RATIO = 20
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def read_capped(uploaded_file: Any, *, limit: int) -> bytes:
     """The whole upload, refused when it is larger than ``limit`` bytes (or empty)."""
     if uploaded_file is None:
         raise upload_refused(_("Choose a file to upload."), "required")
-    data = uploaded_file.read(limit + 1)
+    data: bytes = uploaded_file.read(limit + 1)
     if len(data) > limit:
         raise upload_refused(
             _("The file is larger than %(limit)d MB.") % {"limit": max(1, limit // (1024 * 1024))},
@@ -138,20 +140,27 @@ def spreadsheet_check(uploaded_file: Any) -> tuple[bytes, str]:
     """A goods spreadsheet: XLSX (a zip that holds a workbook) or CSV text, within the import cap."""
     data = read_capped(uploaded_file, limit=settings.GOODS_IMPORT_MAX_BYTES)
     if data.startswith(b"PK\x03\x04"):
-        if not _is_workbook(data):
+        unpacked = _workbook_size(data)
+        if unpacked is None:
             raise upload_refused(_("The file is not an XLSX workbook."), "unsupported_file_type")
+        if unpacked > _UNPACKED_RATIO * settings.GOODS_IMPORT_MAX_BYTES:
+            raise upload_refused(_("The workbook unpacks to too much data."), "file_too_large")
         return data, XLSX
     if b"\x00" in data[:4096] or any(data.startswith(magic) for magic, _kind in _MAGIC):
         raise upload_refused(_("Only XLSX and CSV files are accepted."), "unsupported_file_type")
     return data, CSV
 
 
-def _is_workbook(data: bytes) -> bool:
+def _workbook_size(data: bytes) -> int | None:
+    """The unpacked size of an XLSX workbook (a zip bomb is refused before openpyxl reads it)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
+            entries = archive.infolist()
     except zipfile.BadZipFile:
-        return False
+        return None
+    if "xl/workbook.xml" not in {entry.filename for entry in entries}:
+        return None
+    return sum(entry.file_size for entry in entries)
 
 
 _UNSAFE = re.compile(r"[^\w.\- ()]+")

@@ -1,14 +1,14 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from certificates.applications.api.documents import (
+from certificates.applications.api.views import ApplicationViewSet
+from certificates.applications.upload_views import (
     DocumentContentView,
     DocumentDetailView,
     DocumentListView,
     GoodsImportView,
     GoodsTemplateView,
 )
-from certificates.applications.api.views import ApplicationViewSet
 
 router = SimpleRouter()
 router.register("applications", ApplicationViewSet, basename="application")

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
-from certificates.applications.models import GOODS_ITEM_COLUMNS, Application, ApplicationVersion
+from certificates.applications.models import GOODS_ITEM_COLUMNS, Application, ApplicationVersion, GoodsItem
 
 # The fields of a version, grouped as the officer's view shows them.
 FIELD_GROUPS: dict[str, tuple[str, ...]] = {
@@ -32,6 +33,16 @@ class FieldChange:
     old: Any
     new: Any
     group: str = ""
+
+    @property
+    def label(self) -> str:
+        """The field's name in the reader's language (the model's verbose name)."""
+        for model in (Application, GoodsItem):
+            try:
+                return str(model._meta.get_field(self.field).verbose_name)
+            except FieldDoesNotExist:
+                continue
+        return self.field
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,7 @@ def resubmission_diff(application: Application) -> ResubmissionDiff | None:
 
 def _fields_of(application: Application) -> dict[str, Any]:
     values = {name: _plain(getattr(application, name)) for name in VERSION_FIELDS if name != "replaces"}
-    values["replaces"] = application.replaces.number if application.replaces_id else None
+    values["replaces"] = application.replaces.number if application.replaces is not None else None
     return values
 
 

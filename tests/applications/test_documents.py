@@ -14,7 +14,7 @@ from certificates.applications.documents import attach_document, document_list_f
 from certificates.applications.models import ApplicationEvent, SupportingDocument
 from certificates.applications.services import ApplicationError
 from tests.applications.factories import ApplicationFactory, UserFactory, api_client_for
-from tests.applications.uploads import bomb_png, image_bytes, pdf_bytes, upload
+from tests.applications.uploads import bomb_png, image_bytes, noise_png, pdf_bytes, upload
 
 
 @pytest.fixture(autouse=True)
@@ -88,6 +88,7 @@ def test_the_type_is_read_from_the_content_never_the_name(exporter, draft, name,
     [
         ("invoice.pdf", b"<!doctype html><html><script>alert(1)</script></html>", "unsupported_file_type"),
         ("invoice.pdf", pdf_bytes()[:200], "file_damaged"),  # truncated
+        ("invoice.pdf", pdf_bytes()[:-40], "file_damaged"),  # its end cut off: pypdf alone would recover it
         ("invoice.pdf", b"%PDF-1.7\n garbage that is no PDF at all\n%%EOF\n", "file_damaged"),
         ("scan.png", image_bytes("PNG")[:60], "file_damaged"),
         ("scan.jpg", image_bytes("JPEG")[:300], "file_damaged"),
@@ -98,6 +99,13 @@ def test_the_type_is_read_from_the_content_never_the_name(exporter, draft, name,
 def test_files_that_are_not_what_they_claim_are_refused(exporter, draft, name, data, code):
     assert file_errors(post(exporter, draft, name, data)) == [("file", code)]
     assert not SupportingDocument.objects.exists()
+
+
+def test_an_image_over_the_pixel_cap_is_refused_before_it_is_decoded(exporter, draft, settings):
+    settings.ATTACHMENT_MAX_PIXELS = 40 * 30 - 1
+    assert file_errors(post(exporter, draft, "scan.png", image_bytes("PNG", (40, 30)))) == [
+        ("file", "image_too_large")
+    ]
 
 
 def test_a_file_over_the_size_cap_is_refused(exporter, draft, settings):
@@ -234,3 +242,27 @@ def test_display_names_keep_no_path_quote_or_control_character():
     assert display_name('C:\\Users\\me\\evil"\r\n; x=1.png', PDF) == "evil_ x_1.pdf"
     assert display_name("", PDF) == "document.pdf"
     assert display_name("...", PDF) == "document.pdf"
+
+
+def test_uploads_may_exceed_the_json_body_limit_on_upload_paths_only(exporter, draft, settings):
+    settings.MAX_REQUEST_BYTES = 4096
+    big_png = noise_png()
+    assert len(big_png) > 4096
+    assert post(exporter, draft, "big.png", big_png).status_code == 201
+    response = api_client_for(exporter).patch(
+        f"/api/v1/applications/{draft.pk}/",
+        {"transport": {"mode": "rail", "details": "x" * 5000}},
+        format="json",
+    )
+    assert response.status_code == 413
+
+
+def test_deleting_a_draft_removes_its_documents_files(
+    exporter, draft, storage, django_capture_on_commit_callbacks
+):
+    from certificates.applications.services import application_delete
+
+    document = attach_document(exporter, draft, "invoice", upload("a.pdf", pdf_bytes()))
+    with django_capture_on_commit_callbacks(execute=True):
+        application_delete(application=draft, actor=exporter)
+    assert not storage.exists(document.file.name)

@@ -211,3 +211,15 @@ def test_the_service_reports_errors_without_the_api(exporter, draft):
         import_goods(exporter, draft, upload("g.csv", csv_bytes([row(unit="")])))
     assert refused.value.errors[0]["cell"] == "D2"
     assert GoodsItem.objects.filter(application=draft).count() == 2
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_read(exporter, draft, settings):
+    import zipfile
+
+    settings.GOODS_IMPORT_MAX_BYTES = 100_000
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", " " * 3_000_000)  # 3 MB of nothing, a few KB packed
+    response = post(exporter, draft, buffer.getvalue())
+    assert response.json()["errors"][0]["code"] == "file_too_large"

@@ -120,3 +120,14 @@ def test_status_bundle_benchmark_reports_sizes_and_a_delta_of_the_changes(postgr
     assert 0 < result["full_gzip_bytes"] < result["full_jws_bytes"]
     assert result["changes"] == 5
     assert result["delta_jws_bytes"] > 0 < result["delta_gzip_bytes"]
+
+
+@pytest.mark.postgres
+def test_goods_import_benchmark_imports_every_line_from_both_formats(postgres):
+    from bench import goods_import
+
+    result = goods_import.main(["--lines", "12", "--rounds", "1", "--in-place"])
+    assert result["lines"] == 12
+    assert result["median_s"]["xlsx"] > 0
+    assert result["median_s"]["csv"] > 0
+    assert result["ratio_to_reference"]["csv"] > 0

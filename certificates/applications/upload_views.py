@@ -1,5 +1,8 @@
 """Supporting documents and goods spreadsheets through the API: thin doors onto the same services.
 
+Beside ``api/`` rather than in it: the goods import validates rows with the API's item serializer,
+so a view in ``api/`` calling it would make the two depend on each other.
+
 Another organization's application or document is a 404, decided by the documents selectors.
 Downloads are served as attachments with the stored (detected) content type and ``nosniff``.
 """
@@ -8,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -85,6 +88,7 @@ _UPLOAD_EXAMPLE = [
         "Attach the invoice",
         value={"kind": "invoice", "file": "invoice-2026-0042.pdf"},
         request_only=True,
+        media_type="multipart/form-data",
         description="multipart/form-data: `kind` and the file's bytes in `file`.",
     )
 ]
@@ -93,6 +97,7 @@ _IMPORT_EXAMPLE = [
         "Replace the goods lines from a workbook",
         value={"file": "goods.xlsx", "mode": "replace"},
         request_only=True,
+        media_type="multipart/form-data",
         description="multipart/form-data; `mode=append` adds the lines after the existing ones.",
     )
 ]
@@ -128,7 +133,7 @@ class DocumentListView(_DocumentsView):
     def post(self, request: Request, id: int) -> Response:
         user = request_user(request)
         application = documents.readable_application(user=user, application_id=id)
-        kind = request.data.get("kind", "")
+        kind = _form(request).get("kind", "")
         document = documents.attach_document(user, application, str(kind), request.FILES.get("file"))
         return Response(DocumentOutputSerializer(document).data, status=status.HTTP_201_CREATED)
 
@@ -169,7 +174,7 @@ class DocumentContentView(_DocumentsView):
             **problems(401, 403, 404),
         },
     )
-    def get(self, request: Request, id: int, doc_id: int) -> HttpResponse:
+    def get(self, request: Request, id: int, doc_id: int) -> HttpResponseBase:
         document = documents.document_get_for(
             user=request_user(request), application_id=id, document_id=doc_id
         )
@@ -195,7 +200,7 @@ class GoodsImportView(APIView):
     def post(self, request: Request, id: int) -> Response:
         user = request_user(request)
         application = documents.readable_application(user=user, application_id=id)
-        mode = str(request.data.get("mode") or "replace")
+        mode = str(_form(request).get("mode") or "replace")
         imported = goods_import.import_goods(user, application, request.FILES.get("file"), mode)
         return Response({"imported": imported, "mode": mode})
 
@@ -214,7 +219,7 @@ class GoodsTemplateView(APIView):
             **problems(400, 401, 403),
         },
     )
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: Request) -> HttpResponseBase:
         file_format = request.query_params.get("format", "xlsx")
         if file_format not in TEMPLATE_FORMATS:
             raise serializers.ValidationError({"format": [f"Choose one of: {', '.join(TEMPLATE_FORMATS)}."]})
@@ -224,7 +229,12 @@ class GoodsTemplateView(APIView):
         )
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def _form(request: Request) -> Any:
+    data = request.data
+    return data if hasattr(data, "get") else {}
+
+
+def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
