@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-
-from certificates.applications.models import Application, GoodsItem
 
 register = template.Library()
 
@@ -75,14 +72,3 @@ LINE_CHANGES = {"added": _("added"), "removed": _("removed"), "changed": _("chan
 @register.filter
 def change_label(change: str) -> str:
     return str(LINE_CHANGES.get(change, change))
-
-
-@register.filter
-def field_label(name: str) -> str:
-    """A field of the application or of a goods line, by the name its model gives it."""
-    for model in (Application, GoodsItem):
-        try:
-            return str(model._meta.get_field(name).verbose_name)
-        except FieldDoesNotExist:
-            continue
-    return name
