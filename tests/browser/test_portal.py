@@ -19,11 +19,12 @@ from certificates.applications.goods_import import GOODS_COLUMNS
 from certificates.applications.models import Application
 from certificates.issuance.models import Certificate
 from certificates.issuance.paper import certificate_qr_text
+from certificates.outbox import SIGN_CERTIFICATE
 from tests.applications.factories import DEFAULT_PASSWORD, UserFactory
 from tests.applications.uploads import pdf_bytes
 from tests.browser.portal import Tour, axe_script
 from tests.issuance.paper import first_page
-from tests.services import require_postgres, wait_until
+from tests.services import require_postgres, running_worker, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres]
 
@@ -44,6 +45,13 @@ def _forty_lines() -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+@pytest.fixture
+def worker(transactional_db, redis_broker):
+    """A real Celery worker over Redis on the test database; the solo pool starts and stops quickest."""
+    with running_worker(pool="solo") as process:
+        yield process
 
 
 @pytest.fixture
@@ -99,7 +107,7 @@ def _fill_line(page, index: int, description: str) -> None:
 
 
 def test_an_application_goes_from_the_exporters_form_to_a_signed_pdf(
-    browser, site, tour, celery_worker, signing_key, officer
+    browser, site, tour, worker, signing_key, officer
 ):
     require_postgres()
     exporter = UserFactory(role=User.Role.EXPORTER)
@@ -179,6 +187,7 @@ def test_an_application_goes_from_the_exporters_form_to_a_signed_pdf(
     tour.visit("officer-dashboard", desk.url, context=officers, user=officer)
     tour.visit("login", f"{site}/portal/login/")
 
+    assert f"Task {SIGN_CERTIFICATE}" in worker.log  # the worker process signed it, not this one
     page.reload()
     with page.expect_download() as download:
         page.click("#download-pdf")
