@@ -1,7 +1,10 @@
 """Goods lines from the exporter's spreadsheet (CSV or XLSX), validated like the API's, imported whole.
 
-The file's first row names the columns of :data:`GOODS_COLUMNS` (``goods_template`` builds it);
-every other non-blank row is one goods line, checked with the API's ``GoodsItemInputSerializer``.
+The file's first row names the columns of :data:`GOODS_COLUMNS` (``goods_template`` builds it),
+in any order; a first row that names none of them is a goods line already, its cells in the
+template's order (lines pasted from a spreadsheet: tab-separated text, passed as any object with
+``read()`` such as ``io.BytesIO``). Every other non-blank row is one goods line, checked with the
+API's ``GoodsItemInputSerializer``.
 Every bad cell is reported (row as in the sheet, column, cell reference such as ``C7``, message in
 the caller's language, and the API path ``items.N.field``); nothing is imported unless every row
 is good. The import *replaces* the application's goods lines by default (``mode="append"`` adds
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -126,10 +130,15 @@ def goods_file_check(uploaded_file: Any) -> list[dict[str, Any]]:
 def goods_rows_validate(rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
     """Validate a header row and the rows under it (sheet row 2 on); every error of every row at once."""
     iterator = iter(rows)
-    columns = _header(next(iterator, None))
+    first = next(iterator, None)
+    if _is_header(first):
+        columns, start = _header(first), 2
+    else:  # no header: the first row is a line, in the template's column order
+        columns, start = list(GOODS_COLUMNS), 1
+        iterator = itertools.chain([first or ()], iterator)
     items: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
-    for sheet_row, cells in _numbered(iterator):
+    for sheet_row, cells in _numbered(iterator, start=start):
         if len(items) >= MAX_ITEMS:
             raise GoodsImportError([_file_error(_too_many_message(), "item_count")])
         item, row_errors = _row(columns, cells, sheet_row=sheet_row, index=len(items))
@@ -166,17 +175,22 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
         message = _("The CSV file is not UTF-8 text: save it as CSV UTF-8.")
         raise GoodsImportError([_file_error(message, "file_encoding")]) from exc
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    # Lines pasted from a spreadsheet are tab-separated; saved CSV uses "," or, in Russian locales, ";".
+    delimiter = max(("\t", ";", ","), key=first_line.count)
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
-def _numbered(rows: Iterator[Sequence[Any]]) -> Iterator[tuple[int, Sequence[Any]]]:
-    for sheet_row, cells in enumerate(rows, start=2):
+def _numbered(rows: Iterator[Sequence[Any]], *, start: int) -> Iterator[tuple[int, Sequence[Any]]]:
+    for sheet_row, cells in enumerate(rows, start=start):
         if any(_text(cell) for cell in cells or ()):
             yield sheet_row, cells
 
 
 # --- one row ---------------------------------------------------------------------
+
+
+def _is_header(cells: Sequence[Any] | None) -> bool:
+    return any(_text(cell).lower() in GOODS_COLUMNS for cell in cells or ())
 
 
 def _header(cells: Sequence[Any] | None) -> list[str | None]:

@@ -39,9 +39,10 @@ class FieldChange:
         """The field's name in the reader's language (the model's verbose name)."""
         for model in (Application, GoodsItem):
             try:
-                return str(model._meta.get_field(self.field).verbose_name)
+                found = model._meta.get_field(self.field)
             except FieldDoesNotExist:
                 continue
+            return str(getattr(found, "verbose_name", self.field))
         return self.field
 
 

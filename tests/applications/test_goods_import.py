@@ -223,3 +223,20 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_read(export
         archive.writestr("xl/worksheets/sheet1.xml", " " * 3_000_000)  # 3 MB of nothing, a few KB packed
     response = post(exporter, draft, buffer.getvalue())
     assert response.json()["errors"][0]["code"] == "file_too_large"
+
+
+def test_lines_pasted_from_a_spreadsheet_are_tab_separated_text(exporter, draft):
+    text = "\n".join(
+        "\t".join(line) for line in [GOODS_COLUMNS, *([EXAMPLE_ROW[name] for name in GOODS_COLUMNS],) * 3]
+    )
+    assert import_goods(exporter, draft, io.BytesIO(text.encode())) == 3
+    assert draft.items.count() == 3
+
+
+def test_pasted_lines_without_a_header_follow_the_templates_column_order(exporter, draft):
+    lines_only = [[EXAMPLE_ROW[name] for name in GOODS_COLUMNS]] * 2
+    lines_only[1] = [*lines_only[1][:1], "12", *lines_only[1][2:]]
+    text = "\n".join("\t".join(line) for line in lines_only)
+    with pytest.raises(GoodsImportError) as refused:
+        import_goods(exporter, draft, io.BytesIO(text.encode()))
+    assert [(e["row"], e["cell"]) for e in refused.value.errors] == [(2, "B2")]
