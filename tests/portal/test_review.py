@@ -138,3 +138,12 @@ def test_the_dashboard_draws_the_days_as_an_inline_svg(client, officer, make_sub
     assert '<svg class="plot"' in html
     assert html.count("<rect ") == 60  # two bars a day for 30 days
     assert "Submitted" in html
+
+
+def test_lines_pasted_from_a_spreadsheet_are_imported(client, exporter, draft):
+    line = "\t".join(str(EXAMPLE_ROW[name]) for name in GOODS_COLUMNS)
+    response = signed_in(client, exporter).post(
+        f"/portal/applications/{draft.pk}/import/", {"pasted": "\n".join([line] * 5)}
+    )
+    assert response.status_code == 302
+    assert draft.items.count() == 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -96,9 +97,8 @@ def goods_import(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return render(request, "portal/goods_import.html", context)
     try:
-        count = import_goods(
-            portal_user(request), application, request.FILES.get("file"), request.POST.get("mode", "replace")
-        )
+        uploaded = request.FILES.get("file") or _pasted(request.POST.get("pasted", ""))
+        count = import_goods(portal_user(request), application, uploaded, request.POST.get("mode", "replace"))
     except GoodsImportError as error:
         return render(
             request, "portal/goods_import.html", {**context, "import_errors": error.errors}, status=400
@@ -108,6 +108,11 @@ def goods_import(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "portal/goods_import.html", context, status=400)
     messages.success(request, _("%(count)d goods lines imported.") % {"count": count})
     return redirect(detail_url(application))
+
+
+def _pasted(text: str) -> io.BytesIO | None:
+    """Lines copied from a spreadsheet arrive tab-separated; the import reads them like a CSV file."""
+    return io.BytesIO(text.encode("utf-8")) if text.strip() else None
 
 
 @exporter_only
