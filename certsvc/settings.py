@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certsvc.env import env_bool, env_int, env_list, env_secret, env_str
 from certsvc.settings_api import SPECTACULAR_SETTINGS  # noqa: F401 - a Django setting
+from certsvc.settings_attachments import *  # noqa: F403 - upload limits and storages
 from certsvc.settings_cache import caches_from_url
 from certsvc.settings_portal import LOGIN_URL, PORTAL_APPS, PORTAL_MIDDLEWARE  # noqa: F401
 from certsvc.settings_signing import PKCS11_MODULE, PKCS11_PIN, PKCS11_TOKEN_LABEL  # noqa: F401
@@ -188,8 +189,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # filled by collectstatic; WhiteNoise warns when it is missing
-from certsvc.settings_attachments import *  # noqa: E402, F403 - upload limits and storages
-
 MEDIA_ROOT, MEDIA_URL, STORAGES = attachment_media(VAR_DIR)  # noqa: F405
 
 # --- API -------------------------------------------------------------------------

@@ -14,6 +14,16 @@ from django.core.exceptions import ImproperlyConfigured
 
 from certsvc.env import env_int, env_secret, env_str
 
+__all__ = [
+    "ATTACHMENT_MAX_BYTES",
+    "ATTACHMENT_MAX_PER_APPLICATION",
+    "ATTACHMENT_MAX_PIXELS",
+    "GOODS_IMPORT_MAX_BYTES",
+    "UPLOAD_MAX_REQUEST_BYTES",
+    "UPLOAD_PATHS",
+    "attachment_media",
+]
+
 # One uploaded supporting document, and one goods spreadsheet, at most this many bytes.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ATTACHMENT_MAX_PER_APPLICATION = env_int("ATTACHMENT_MAX_PER_APPLICATION", 20)
