@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import Workbook
@@ -138,6 +139,16 @@ def test_the_dashboard_draws_the_days_as_an_inline_svg(client, officer, make_sub
     assert '<svg class="plot"' in html
     assert html.count("<rect ") == 60  # two bars a day for 30 days
     assert "Submitted" in html
+
+
+def test_the_plots_coordinates_are_numbers_in_every_language(client, officer, make_submitted):
+    make_submitted()
+    officer.language = "ru"
+    officer.save()
+    html = signed_in(client, officer).get("/portal/dashboard/").content.decode()
+    coordinates = re.findall(r'<rect x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)"', html)
+    assert len(coordinates) == 60
+    assert all(float(value) >= 0 for values in coordinates for value in values)  # "33,1" would not parse
 
 
 def test_lines_pasted_from_a_spreadsheet_are_imported(client, exporter, draft):

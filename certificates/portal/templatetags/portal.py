@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import template
@@ -72,3 +73,10 @@ LINE_CHANGES = {"added": _("added"), "removed": _("removed"), "changed": _("chan
 @register.filter
 def change_label(change: str) -> str:
     return str(LINE_CHANGES.get(change, change))
+
+
+@register.filter
+def clock(duration: timedelta) -> str:
+    """A duration as hours:minutes:seconds, whole seconds (days counted in the hours)."""
+    seconds = round(duration.total_seconds())
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
