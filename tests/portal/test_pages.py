@@ -164,3 +164,11 @@ def test_an_officer_revokes_and_replaces_an_issued_certificate(client, officer, 
     replacement = Application.objects.get(replaces=replaced)
     assert replacement.status == "approved"
     assert replacement.consignee_name == "Minsk Trading JSC (corrected)"
+
+
+def test_a_submission_is_confirmed_on_the_next_page_in_the_users_language(client, exporter):
+    exporter.language = "uz"
+    exporter.save()
+    draft = ApplicationFactory(exporter=exporter.organization, created_by=exporter)
+    page = signed_in(client, exporter).post(f"/portal/applications/{draft.pk}/submit/", follow=True)
+    assert "Ko‘rib chiqishga topshirildi." in page.content.decode()

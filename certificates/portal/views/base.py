@@ -82,12 +82,17 @@ def _texts(detail: Any) -> list[str]:
     return [str(detail)]
 
 
-def run_service(request: HttpRequest, service: Callable[..., Any], to: str, **arguments: Any) -> HttpResponse:
-    """Call one service; either way the user lands on ``to`` with what happened said on it."""
+def run_service(
+    request: HttpRequest, service: Callable[..., Any], to: str, *, done: str = "", **arguments: Any
+) -> HttpResponse:
+    """Call one service; either way the user lands on ``to`` with what happened (``done``) said on it."""
     try:
         service(actor=portal_user(request), **arguments)
     except (ProblemError, ValidationError) as error:
         refusal_shown(request, error)
+    else:
+        if done:
+            messages.success(request, done)
     return redirect(to)
 
 

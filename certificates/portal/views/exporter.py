@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from certificates.applications import selectors, services
 from certificates.applications.models import Application
@@ -68,7 +69,10 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @exporter_only
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_for(request, pk)
-    return run_service(request, services.application_submit, detail_url(application), application=application)
+    done = _("Submitted for review.")
+    return run_service(
+        request, services.application_submit, detail_url(application), application=application, done=done
+    )
 
 
 @allows("post")
@@ -76,7 +80,11 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_for(request, pk)
     return run_service(
-        request, services.application_withdraw, detail_url(application), application=application
+        request,
+        services.application_withdraw,
+        detail_url(application),
+        application=application,
+        done=_("Withdrawn."),
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from certificates.applications import services
@@ -49,7 +50,10 @@ def form_posted(
         refusal_shown(request, error)
         return form_page(request, values=values, errors={}, application=application, title=title, status=409)
     if "resubmit" in request.POST:
-        return run_service(request, services.application_submit, detail_url(saved), application=saved)
+        done = _("Saved and submitted for review again.")
+        return run_service(
+            request, services.application_submit, detail_url(saved), application=saved, done=done
+        )
     return redirect(detail_url(saved))
 
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certificates.applications import services
 from certificates.applications.assignment import review_queue_for
@@ -40,20 +41,25 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _decision(service: Any, *, reason: bool) -> Any:
+def _decision(service: Any, *, reason: bool, done: Any) -> Any:
     @allows("post")
     @officer_only
     def decide(request: HttpRequest, pk: int) -> HttpResponse:
         application = application_for(request, pk)
         extra = {"reason": request.POST.get("reason", "")} if reason else {}
-        return run_service(request, service, detail_url(application), application=application, **extra)
+        to = detail_url(application)
+        return run_service(request, service, to, application=application, done=str(done), **extra)
 
     return decide
 
 
-approve = _decision(services.application_approve, reason=False)
-reject = _decision(services.application_reject, reason=True)
-return_ = _decision(services.application_return, reason=True)
+approve = _decision(
+    services.application_approve,
+    reason=False,
+    done=gettext_lazy("Approved: the certificate is being signed."),
+)
+reject = _decision(services.application_reject, reason=True, done=gettext_lazy("Rejected."))
+return_ = _decision(services.application_return, reason=True, done=gettext_lazy("Returned to the exporter."))
 
 
 @allows("post")
@@ -62,7 +68,10 @@ def certificate_revoke(request: HttpRequest, number: str) -> HttpResponse:
     certificate = certificate_for(request, number)
     reason = request.POST.get("reason", "")
     to = detail_url(certificate.application)
-    return run_service(request, issuance.certificate_revoke, to, certificate=certificate, reason=reason)
+    done = _("The certificate is revoked.")
+    return run_service(
+        request, issuance.certificate_revoke, to, certificate=certificate, reason=reason, done=done
+    )
 
 
 @allows("get", "post")
