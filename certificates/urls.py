@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("certificates.verification.urls")),
     path("", include("certificates.customs.urls")),
     path("", include("certificates.public.urls")),
+    path("", include("certificates.portal.urls")),
 ]

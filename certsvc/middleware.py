@@ -49,7 +49,10 @@ ADMIN_AND_DOCS_CSP = (
 REDOC_CSP = (
     ADMIN_AND_DOCS_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") + "; worker-src blob:"
 )
+# The portal shows attachments in frames served by itself; its pages run no inline script.
+PORTAL_CSP = ADMIN_AND_DOCS_CSP.replace("object-src 'none'", "object-src 'self'; frame-src 'self'")
 CSP_BY_PATH_PREFIX = {
+    "/portal/": PORTAL_CSP,
     "/admin/": ADMIN_AND_DOCS_CSP,
     "/api/docs/": ADMIN_AND_DOCS_CSP,
     "/api/redoc/": REDOC_CSP,

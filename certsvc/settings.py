@@ -22,6 +22,7 @@ from certsvc.env import env_bool, env_int, env_list, env_secret, env_str
 from certsvc.settings_api import SPECTACULAR_SETTINGS  # noqa: F401 - a Django setting
 from certsvc.settings_attachments import *  # noqa: F403 - upload limits and storages
 from certsvc.settings_cache import caches_from_url
+from certsvc.settings_portal import LOGIN_URL, PORTAL_APPS, PORTAL_MIDDLEWARE  # noqa: F401
 from certsvc.settings_signing import PKCS11_MODULE, PKCS11_PIN, PKCS11_TOKEN_LABEL  # noqa: F401
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "signing.transparency",
     "certificates",
     "certificates.notifications",
+    *PORTAL_APPS,
     "certsvc.apps.AxesConfig",
 ]
 
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "certsvc.text_input.ProhibitedTextMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    *PORTAL_MIDDLEWARE,
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -171,12 +174,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if NUM_PROXIES else ("REMOTE_ADDR",)
 )
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+_VALIDATORS = ("UserAttributeSimilarity", "MinimumLength", "CommonPassword", "NumericPassword")
+_VALIDATOR = "django.contrib.auth.password_validation.{}Validator"
+AUTH_PASSWORD_VALIDATORS = [{"NAME": _VALIDATOR.format(name)} for name in _VALIDATORS]
 
 # --- Internationalisation ----------------------------------------------------------
 

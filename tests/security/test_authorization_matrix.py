@@ -43,6 +43,13 @@ from tests.applications.uploads import pdf_bytes, upload
 from tests.issuance.helpers import issue
 from tests.notifications.factories import WebhookEndpointFactory
 from tests.security.conftest import World, expired_token, token_for
+from tests.security.portal_matrix import (
+    PORTAL_KEYS,
+    PORTAL_MATRIX,
+    is_portal,
+    portal_body,
+    session_sign_in,
+)
 
 # Served by other machinery and checked elsewhere: the admin (login lockout in test_deployment),
 # the schema and its docs (test_schemathesis), the browsable API's session login and logout
@@ -63,6 +70,9 @@ def _walk(patterns, prefix: str = "") -> Iterator[tuple[str, object]]:
 
 
 def _methods(callback) -> set[str]:
+    declared = getattr(callback, "http_methods", None)
+    if declared:  # a function view limited to these (the portal's forms)
+        return set(declared)
     actions = getattr(callback, "actions", None)
     if actions:  # a viewset route: its own method → action mapping
         return set(actions) - IGNORED_METHODS
@@ -171,10 +181,13 @@ MATRIX: dict[tuple[str, str], tuple[int, ...]] = {
     (W + "deliveries/{delivery_id}/redeliver/", "POST"): (401, 202, 404, 403, 404, 401, 401),
     ("api/v1/me/notification-preferences/", "GET"): (401, 200, 200, 200, 200, 401, 401),
     ("api/v1/me/notification-preferences/", "PATCH"): (401, 200, 200, 200, 200, 401, 401),
+    **PORTAL_MATRIX,
 }
 
 
-def _client(world: World, caller: str) -> APIClient:
+def _client(world: World, caller: str, route: str = "") -> APIClient:
+    if is_portal(route):
+        return _session_client(world, caller)
     users = {
         "exporter_a": world.exporter_a,
         "exporter_b": world.exporter_b,
@@ -193,6 +206,20 @@ def _client(world: World, caller: str) -> APIClient:
     else:
         return client
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+def _session_client(world: World, caller: str) -> APIClient:
+    """The portal's callers sign in by session; an expired API token is no session at all."""
+    client = APIClient()
+    users = {"exporter_a": world.exporter_a, "exporter_b": world.exporter_b}
+    users |= {"officer": world.officer, "customs": world.customs}
+    if caller == "inactive":
+        users[caller] = UserFactory(role=User.Role.EXPORTER, organization=world.exporter_a.organization)
+    if caller in users:
+        session_sign_in(client, users[caller])
+    if caller == "inactive":
+        User.objects.filter(pk=users[caller].pk).update(is_active=False)
     return client
 
 
@@ -229,6 +256,7 @@ def _target(world: World, route: str, method: str) -> tuple[str, dict | None]:
         delivery_id=world.delivery_a.pk,
         code="validation_error",
         country="uz",
+        **PORTAL_KEYS,
     )
     tree_size = LogLeaf.objects.count()
     url += {
@@ -236,7 +264,7 @@ def _target(world: World, route: str, method: str) -> tuple[str, dict | None]:
         "api/v1/log/consistency": f"?first=1&second={tree_size}",
         "api/v1/log/entries": f"?start=0&end={tree_size}",
     }.get(route, "")
-    return url, _body(world, route, method)
+    return url, portal_body(route, method) if is_portal(route) else _body(world, route, method)
 
 
 def _declaration(world: World) -> Declaration:
@@ -340,8 +368,8 @@ def test_every_route_answers_each_caller_as_the_matrix_declares(world):
         for caller, status in zip(CALLERS, expected, strict=True):
             cache.clear()
             url, body = _target(world, route, method)
-            client = _client(world, caller)
-            kind = "multipart" if (route, method) in MULTIPART else "json"
+            client = _client(world, caller, route)
+            kind = "multipart" if (route, method) in MULTIPART or is_portal(route) else "json"
             response = getattr(client, method.lower())(url, body, format=kind)
             if response.status_code != status:
                 mismatches.append(f"{method} {url} as {caller}: {response.status_code}, expected {status}")

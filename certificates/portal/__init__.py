@@ -1,0 +1,1 @@
+"""The web portal: server-rendered pages for exporters and officers, a door onto the API's services."""
