@@ -22,6 +22,7 @@ from certsvc.env import env_bool, env_int, env_list, env_secret, env_str
 from certsvc.settings_api import SPECTACULAR_SETTINGS  # noqa: F401 - a Django setting
 from certsvc.settings_attachments import *  # noqa: F403 - upload limits and storages
 from certsvc.settings_cache import caches_from_url
+from certsvc.settings_log import *  # noqa: F403 - where the log asks the app
 from certsvc.settings_portal import LOGIN_URL, PORTAL_APPS, PORTAL_MIDDLEWARE  # noqa: F401
 from certsvc.settings_signing import PKCS11_MODULE, PKCS11_PIN, PKCS11_TOKEN_LABEL  # noqa: F401
 
@@ -315,8 +316,6 @@ ISSUANCE_STALE_SECONDS = env_int("ISSUANCE_STALE_SECONDS", 120)
 ISSUANCE_SWEEP_BATCH = env_int("ISSUANCE_SWEEP_BATCH", 500)
 # An order that keeps failing unexpectedly is marked failed (with its error) after this many attempts.
 ISSUANCE_MAX_ATTEMPTS = env_int("ISSUANCE_MAX_ATTEMPTS", 8)
-from certsvc.settings_log import *  # noqa: E402, F403
-
 STATUS_BUNDLE_TTL_SECONDS = env_int("STATUS_BUNDLE_TTL_SECONDS", 3600)
 if not 0 < STATUS_BUNDLE_TTL_SECONDS <= 86400:
     # Offline verifiers refuse a bundle valid for more than a day (CONTRACT §4).
