@@ -158,3 +158,19 @@ def test_lines_pasted_from_a_spreadsheet_are_imported(client, exporter, draft):
     )
     assert response.status_code == 302
     assert draft.items.count() == 5
+
+
+def test_an_officer_of_the_other_body_finds_neither_the_application_nor_its_queue_entry(
+    client, signing_key, make_submitted
+):
+    from tests.issuance.helpers import belarusian_body
+
+    uzbek = make_submitted()
+    _, belarusian_officer, _, _ = belarusian_body()
+    portal = signed_in(client, belarusian_officer)
+    assert portal.get(f"/portal/applications/{uzbek.pk}/").status_code == 404
+    assert portal.post(f"/portal/applications/{uzbek.pk}/approve/").status_code == 404
+    assert portal.post(f"/portal/applications/{uzbek.pk}/assign/", {"back": "queue"}).status_code == 404
+    assert f"/portal/applications/{uzbek.pk}/" not in portal.get("/portal/queue/").content.decode()
+    uzbek.refresh_from_db()
+    assert (uzbek.status, uzbek.assigned_to) == ("submitted", None)
