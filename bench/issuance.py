@@ -223,6 +223,43 @@ def raw_signing_rate(samples: int = 2000) -> dict:
     return {"sign_us": sign_only * 1e6, "canonicalize_and_sign_us": canonical_and_sign * 1e6}
 
 
+def exactly_once_check() -> dict:
+    """Every order done once: numbers gapless per year and type, one certificate per application,
+    every JWS verifying over its canonical document, each in the log at its index, audit and log sound."""
+    from io import StringIO
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from django.core.management import call_command
+
+    from certificates.issuance.models import Certificate, IssuanceOrder, NumberSequence
+    from signing.jws import parse_compact
+    from signing.models import SigningKey
+    from signing.transparency.models import LogLeaf
+
+    rows = list(
+        Certificate.objects.values_list("year", "type", "sequence", "jws", "canonical", "kid", "log_index")
+    )
+    for (year, type_), last in {(n.year, n.type): n.last for n in NumberSequence.objects.all()}.items():
+        sequences = sorted(row[2] for row in rows if (row[0], row[1]) == (year, type_))
+        assert sequences == list(range(1, last + 1)), f"numbers of {year}/{type_} are not gapless"
+    assert not IssuanceOrder.objects.exclude(state=IssuanceOrder.State.DONE).exists(), "orders left undone"
+    assert IssuanceOrder.objects.count() == len(rows), "not one certificate per order"
+    keys = {
+        key.kid: Ed25519PublicKey.from_public_bytes(key.public_key_bytes) for key in SigningKey.objects.all()
+    }
+    entries = dict(LogLeaf.objects.values_list("index", "entry"))
+    for _year, _type, _sequence, jws, canonical, kid, log_index in rows:
+        parsed = parse_compact(jws)
+        keys[kid].verify(parsed.signature, parsed.signing_input)
+        assert parsed.payload == bytes(canonical), "a JWS does not carry its document"
+        assert bytes(entries[log_index]) == jws.encode("ascii"), (
+            "a certificate is not in the log at its index"
+        )
+    call_command("verify_log", stdout=StringIO())
+    call_command("verify_audit", stdout=StringIO())
+    return {"checked": len(rows)}
+
+
 def measure(args: argparse.Namespace) -> dict:
     from django.db import connection
 

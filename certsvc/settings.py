@@ -21,6 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from certsvc.env import env_bool, env_int, env_list, env_secret, env_str
 from certsvc.settings_api import SPECTACULAR_SETTINGS  # noqa: F401 - a Django setting
 from certsvc.settings_cache import caches_from_url
+from certsvc.settings_issuance import (  # noqa: F401 - Django settings
+    CELERY_TASK_ROUTES,
+    ISSUANCE_BATCH_SIZE,
+    ISSUANCE_TEST_BATCH_CRASH_AFTER,
+)
 from certsvc.settings_signing import PKCS11_MODULE, PKCS11_PIN, PKCS11_TOKEN_LABEL  # noqa: F401
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -257,12 +262,6 @@ CELERY_RESULT_BACKEND = env_secret("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Webhooks and e-mail have a queue of their own, consumed by their own workers (the notifier),
-# so a slow or tarpitting receiver never delays a signature queued on the default `celery` queue.
-CELERY_TASK_ROUTES = {
-    "notifications.deliver_webhook": {"queue": "notifications"},
-    "notifications.send_email": {"queue": "notifications"},
-}
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 CELERY_TASK_SERIALIZER = "json"
