@@ -47,19 +47,28 @@ def approved_orders(count: int) -> list[int]:
     return list(IssuanceOrder.objects.order_by("id").values_list("id", flat=True))
 
 
-def captured(run) -> list[str]:
+TIMES: dict[str, float] = {}
+
+
+def captured(run, label: str = "") -> list[str]:
+    """The statements ``run`` sends, and its wall and CPU time in ``TIMES`` (the process's own CPU)."""
+    import time
+
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
+        wall, cpu = time.perf_counter(), time.process_time()
         run()
+        TIMES[label] = time.perf_counter() - wall
+        TIMES[label + "_cpu"] = time.process_time() - cpu
     return [query["sql"] for query in queries.captured_queries]
 
 
 def per_order(order_ids: list[int]) -> list[str]:
     from certificates.issuance.services import certificate_issue
 
-    return captured(lambda: [certificate_issue(order_id=order_id) for order_id in order_ids])
+    return captured(lambda: [certificate_issue(order_id=order_id) for order_id in order_ids], "per_order")
 
 
 def batched(order_ids: list[int], batch: int) -> list[str]:
@@ -69,7 +78,9 @@ def batched(order_ids: list[int], batch: int) -> list[str]:
     from certificates.issuance.batch import certificate_issue_batched
 
     with override_settings(ISSUANCE_BATCH_SIZE=batch):
-        return captured(lambda: [certificate_issue_batched(order_id=order_id) for order_id in order_ids])
+        return captured(
+            lambda: [certificate_issue_batched(order_id=order_id) for order_id in order_ids], "batched"
+        )
 
 
 def consistent() -> None:
@@ -98,6 +109,10 @@ def measure(args: argparse.Namespace) -> dict:
         "batch": args.batch,
         "per_order": len(single) / args.count,
         "batched": len(batch) / args.count,
+        "per_order_ms": TIMES["per_order"] / args.count * 1000,
+        "per_order_cpu_ms": TIMES["per_order_cpu"] / args.count * 1000,
+        "batched_ms": TIMES["batched"] / args.count * 1000,
+        "batched_cpu_ms": TIMES["batched_cpu"] / args.count * 1000,
         "per_order_kinds": summary(single),
         "batched_kinds": summary(batch),
     }
@@ -116,7 +131,11 @@ def main(argv=None) -> dict:
     print(
         f"\nstatements per certificate ({result['count']} certificates)\n"
         f"one order per task : {result['per_order']:.2f}  ({result['per_order_kinds']})\n"
-        f"batches of {result['batch']:<8}: {result['batched']:.2f}  ({result['batched_kinds']})"
+        f"batches of {result['batch']:<8}: {result['batched']:.2f}  ({result['batched_kinds']})\n"
+        f"in-process ms per certificate, wall / CPU of this process: one order per task "
+        f"{result['per_order_ms']:.2f} / {result['per_order_cpu_ms']:.2f}, batched "
+        f"{result['batched_ms']:.2f} / {result['batched_cpu_ms']:.2f} "
+        f"(x{result['per_order_ms'] / result['batched_ms']:.2f} wall)"
     )
     return result
 
