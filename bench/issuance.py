@@ -305,7 +305,7 @@ def measure(args: argparse.Namespace) -> dict:
     from django.db import connection
 
     from certificates.applications.services import application_approve
-    from certificates.issuance.models import Certificate, IssuanceOrder
+    from certificates.issuance.models import Certificate
     from signing.services import signing_key_ensure_active
 
     reset()

@@ -44,7 +44,7 @@ State = IssuanceOrder.State
 
 
 class InjectedCrash(RuntimeError):
-    """Raised by ``ISSUANCE_TEST_BATCH_CRASH_AFTER`` (tests only) once a batch has written its certificates."""
+    """Raised (tests only: ``ISSUANCE_TEST_BATCH_CRASH_AFTER``) once a batch has written its certificates."""
 
 
 def certificate_issue_batched(*, order_id: int) -> list[services.IssueResult]:

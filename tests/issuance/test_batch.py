@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+import redis
 from celery import current_app
 from django.db import connection
 
@@ -68,7 +69,10 @@ def test_two_concurrent_batches_over_the_same_orders_sign_each_once(
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=work, args=(0, orders)), threading.Thread(target=work, args=(1, orders))]
+    threads = [
+        threading.Thread(target=work, args=(0, orders)),
+        threading.Thread(target=work, args=(1, orders)),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -76,7 +80,8 @@ def test_two_concurrent_batches_over_the_same_orders_sign_each_once(
 
     assert_each_issued_exactly_once([a.pk for a in applications])
     assert sorted(issued[0] + issued[1]) == sorted(Certificate.objects.values_list("number", flat=True))
-    assert issued[0] and issued[1], "one thread did all the work: the batches did not overlap"
+    assert issued[0], "the second thread did all the work: the batches did not overlap"
+    assert issued[1], "the first thread did all the work: the batches did not overlap"
 
 
 def test_a_crash_mid_batch_leaves_nothing_half_issued_and_a_retry_signs_them_all(
@@ -133,13 +138,16 @@ def test_an_order_that_failed_before_is_left_to_its_own_task(
     assert_each_issued_exactly_once([a.pk for a in applications])
 
 
+COUNT = 24
+
+
 @pytest.mark.worker
 @pytest.mark.redis
 def test_two_worker_processes_sign_every_order_once_and_the_pdfs_on_their_own_queue(
-    postgres, redis_broker, signing_key, officer, make_submitted
+    postgres, redis_broker, signing_key, officer, make_submitted, settings
 ):
     clear_broker()
-    applications = [make_submitted(items=1) for _ in range(40)]
+    applications = [make_submitted(items=1) for _ in range(COUNT)]
     signer = WorkerProcess(
         queues="celery", name="signer", concurrency=2, env=subprocess_env(ISSUANCE_BATCH_SIZE="7")
     )
@@ -148,9 +156,13 @@ def test_two_worker_processes_sign_every_order_once_and_the_pdfs_on_their_own_qu
         for application in applications:
             application_approve(application=application, actor=officer)
         wait_until(
-            lambda: IssuanceOrder.objects.filter(state="done").count() == 40,
+            lambda: IssuanceOrder.objects.filter(state="done").count() == COUNT,
             timeout=60,
-            message="the signing worker to issue all 40",
+            message=f"the signing worker to issue all {COUNT}",
+        )
+        pdf_queue = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        wait_until(
+            lambda: pdf_queue.llen("pdf") == COUNT, timeout=10, message="every PDF queued after commit"
         )
     finally:
         signer.stop()
@@ -158,12 +170,12 @@ def test_two_worker_processes_sign_every_order_once_and_the_pdfs_on_their_own_qu
     assert Certificate.objects.exclude(pdf="").count() == 0, "the signing worker rendered a PDF"
     assert "render_certificate_pdf[" not in signer.log
 
-    renderer = WorkerProcess(queues="pdf", name="pdf", concurrency=1).start()
+    renderer = WorkerProcess(queues="pdf", name="pdf", concurrency=2).start()
     try:
         wait_until(
-            lambda: Certificate.objects.exclude(pdf="").count() == 40,
-            timeout=90,
-            message="the PDF worker to render the 40 PDFs left on their queue",
+            lambda: Certificate.objects.exclude(pdf="").count() == COUNT,
+            timeout=120,
+            message="the PDF worker to render the PDFs left on their queue",
         )
     finally:
         renderer.stop()
