@@ -112,12 +112,13 @@ def log_append_many(*, entries: list[bytes]) -> list[LogLeaf]:
         raise transaction.TransactionManagementError("log_append_many must run inside transaction.atomic()")
     head, _ = LogHead.objects.select_for_update().get_or_create(id=LogHead.SINGLETON_ID)
     start = head.tree_size
+    hashes = [merkle.leaf_hash(entry) for entry in entries]
     leaves = [
-        LogLeaf(index=start + offset, leaf_hash=merkle.leaf_hash(entry), entry=entry)
-        for offset, entry in enumerate(entries)
+        LogLeaf(index=start + offset, leaf_hash=leaf_hash, entry=entry)
+        for offset, (entry, leaf_hash) in enumerate(zip(entries, hashes, strict=True))
     ]
     LogLeaf.objects.bulk_create(leaves)
-    LogNode.objects.bulk_create(_batch_closed_nodes(start, [leaf.leaf_hash for leaf in leaves]))
+    LogNode.objects.bulk_create(_batch_closed_nodes(start, hashes))
     head.tree_size, head.updated_at = start + len(leaves), timezone.now()
     head.save(update_fields=["tree_size", "updated_at"])
     return leaves
