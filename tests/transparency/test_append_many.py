@@ -43,6 +43,7 @@ def test_batches_store_the_leaves_and_subtrees_of_one_by_one_appends(batches):
     log_verify()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_append_many_refuses_to_run_outside_a_transaction():
     with pytest.raises(transaction.TransactionManagementError):
         log_append_many(entries=[b"x"])
