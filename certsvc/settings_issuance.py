@@ -6,8 +6,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 from certsvc.env import env_bool, env_int
 
-# Pending signing orders one task signs in one transaction (SELECT … FOR UPDATE SKIP LOCKED).
-ISSUANCE_BATCH_SIZE = env_int("ISSUANCE_BATCH_SIZE", 50)
+# Pending signing orders one task signs in one transaction (SELECT … FOR UPDATE SKIP LOCKED); 1 is
+# one order per task. Off by default until the fault-injection suite (tests/reliability) passes with
+# batches (bench/README.md "Issuance").
+ISSUANCE_BATCH_SIZE = env_int("ISSUANCE_BATCH_SIZE", 1)
 if not 1 <= ISSUANCE_BATCH_SIZE <= 1000:
     raise ImproperlyConfigured("ISSUANCE_BATCH_SIZE must be between 1 and 1000")
 # Test-only: a batch that has written this many certificates raises before it commits.

@@ -49,8 +49,11 @@ class InjectedCrash(RuntimeError):
 
 def certificate_issue_batched(*, order_id: int) -> list[services.IssueResult]:
     """What the signing task runs: order ``order_id`` with other pending orders, or alone if it must."""
+    if settings.ISSUANCE_BATCH_SIZE <= 1:
+        return [services.certificate_issue(order_id=order_id)]
     state = IssuanceOrder.objects.filter(pk=order_id).values_list("state", flat=True).first()
     if state != State.PENDING:
+        logger.info("issuance order %s already done; nothing to do", order_id)
         return []
     if not _batchable().filter(pk=order_id).exists():
         return [services.certificate_issue(order_id=order_id)]

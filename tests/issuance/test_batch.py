@@ -21,6 +21,11 @@ from tests.services import WorkerProcess, subprocess_env, wait_until
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _batches(settings):
+    settings.ISSUANCE_BATCH_SIZE = 50
+
+
 def _approved(count, make_submitted, officer) -> list[Application]:
     clear_broker()
     applications = [make_submitted(items=2) for _ in range(count)]
