@@ -10,8 +10,11 @@ are bulk-inserted, then approved through ``application_approve`` (each approval 
 signing task after commit) while no worker runs; then the worker starts and the script waits until
 every order is done. The rate is taken between the first and the last certificate's creation
 (worker start-up excluded). It also reports the pool processes' RSS when the first and the last
-certificate are issued, and raw Ed25519 signing of the same documents for comparison. The PDF
-and notification tasks that issuance queues run on the same worker, as in production.
+certificate are issued (and at ``--rss-at``), and raw Ed25519 signing of the same documents for
+comparison. The signing worker consumes the ``celery`` queue, as in production; PDFs go to the
+``pdf`` queue, left waiting (``--pdf off``) or rendered meanwhile by a PDF worker (``--pdf on``,
+niced as ``manage.py serve`` and docker-compose.yml run it). At the end every order is checked
+done exactly once (``exactly_once_check``: numbers gapless, every JWS verifies, log and audit sound).
 """
 
 from __future__ import annotations
@@ -36,6 +39,19 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--broker", default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/15"))
     parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for every order")
+    parser.add_argument(
+        "--pdf",
+        choices=("off", "on"),
+        default="off",
+        help="on: a PDF worker (the `pdf` queue, --pdf-concurrency processes) runs beside the signing "
+        "worker; off: the PDF messages wait on their queue",
+    )
+    parser.add_argument("--pdf-concurrency", type=int, default=2)
+    parser.add_argument("--pdf-nice", type=int, default=10, help="niceness of the PDF worker, as shipped")
+    parser.add_argument(
+        "--rss-at", default="1000,10000,50000", help="pool RSS is also sampled when these many are done"
+    )
+    parser.add_argument("--no-check", action="store_true", help="skip the exactly-once check at the end")
     parser.add_argument(
         "--in-place",
         action="store_true",
@@ -177,16 +193,20 @@ def pool_rss_kib(main_pid: int) -> list[int]:
     return sizes
 
 
-def start_worker(args: argparse.Namespace, url: str) -> subprocess.Popen:
+def start_worker(
+    args: argparse.Namespace, url: str, *, queue: str = "celery", concurrency: int = 0, nice: int = 0
+) -> subprocess.Popen:
     """Production settings (DEBUG=false: no query log growing in memory), as the load benchmark's server."""
     from bench.verify_load import parse_args as server_args
     from bench.verify_load import server_env
 
     env = dict(server_env(server_args([])), DATABASE_URL=url, CELERY_BROKER_URL=args.broker)
+    env.setdefault("ISSUANCE_BATCH_SIZE", "50")
     command = [
+        *(["nice", "-n", str(nice)] if nice else []),
         sys.executable, "-m", "celery", "-A", "certsvc", "worker", "--loglevel", "WARNING",
-        "--pool", "prefork", "--concurrency", str(args.concurrency),
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "--pool", "prefork", "--concurrency", str(concurrency or args.concurrency), "--queues", queue,
+        "--hostname", f"bench-{queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
 
@@ -223,11 +243,70 @@ def raw_signing_rate(samples: int = 2000) -> dict:
     return {"sign_us": sign_only * 1e6, "canonicalize_and_sign_us": canonical_and_sign * 1e6}
 
 
+def exactly_once_check() -> dict:
+    """Every order done once: numbers gapless per year and type, one certificate per application,
+    every JWS verifying over its canonical document, each in the log at its index, audit and log sound."""
+    from io import StringIO
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from django.core.management import call_command
+
+    from certificates.issuance.models import Certificate, IssuanceOrder, NumberSequence
+    from signing.jws import parse_compact
+    from signing.models import SigningKey
+    from signing.transparency.models import LogLeaf
+
+    rows = list(
+        Certificate.objects.values_list("year", "type", "sequence", "jws", "canonical", "kid", "log_index")
+    )
+    for (year, type_), last in {(n.year, n.type): n.last for n in NumberSequence.objects.all()}.items():
+        sequences = sorted(row[2] for row in rows if (row[0], row[1]) == (year, type_))
+        assert sequences == list(range(1, last + 1)), f"numbers of {year}/{type_} are not gapless"
+    assert not IssuanceOrder.objects.exclude(state=IssuanceOrder.State.DONE).exists(), "orders left undone"
+    assert IssuanceOrder.objects.count() == len(rows), "not one certificate per order"
+    keys = {
+        key.kid: Ed25519PublicKey.from_public_bytes(key.public_key_bytes) for key in SigningKey.objects.all()
+    }
+    entries = dict(LogLeaf.objects.values_list("index", "entry"))
+    for _year, _type, _sequence, jws, canonical, kid, log_index in rows:
+        parsed = parse_compact(jws)
+        keys[kid].verify(parsed.signature, parsed.signing_input)
+        assert parsed.payload == bytes(canonical), "a JWS does not carry its document"
+        assert bytes(entries[log_index]) == jws.encode("ascii"), (
+            "a certificate is not in the log at its index"
+        )
+    call_command("verify_log", stdout=StringIO())
+    call_command("verify_audit", stdout=StringIO())
+    return {"checked": len(rows)}
+
+
+def wait_for_orders(args: argparse.Namespace, worker: subprocess.Popen) -> dict[str, list[int]]:
+    """Until every order is done; the pool's RSS at the first, at each of ``--rss-at`` and at the last."""
+    from certificates.issuance.models import IssuanceOrder
+
+    marks = sorted(int(mark) for mark in args.rss_at.split(",") if mark and int(mark) < args.count)
+    rss: dict[str, list[int]] = {}
+    deadline = time.monotonic() + args.timeout
+    while time.monotonic() < deadline:
+        done = IssuanceOrder.objects.filter(state=IssuanceOrder.State.DONE).count()
+        if done and "first" not in rss:
+            rss["first"] = pool_rss_kib(worker.pid)
+        while marks and done >= marks[0]:
+            rss[str(marks.pop(0))] = pool_rss_kib(worker.pid)
+        if done >= args.count:
+            break
+        if IssuanceOrder.objects.filter(state=IssuanceOrder.State.FAILED).exists():
+            raise SystemExit("an issuance order failed")
+        time.sleep(0.2)
+    rss["last"] = pool_rss_kib(worker.pid)
+    return rss
+
+
 def measure(args: argparse.Namespace) -> dict:
     from django.db import connection
 
     from certificates.applications.services import application_approve
-    from certificates.issuance.models import Certificate, IssuanceOrder
+    from certificates.issuance.models import Certificate
     from signing.services import signing_key_ensure_active
 
     reset()
@@ -241,30 +320,39 @@ def measure(args: argparse.Namespace) -> dict:
     approve_seconds = time.perf_counter() - started
     connection.close()
 
-    worker = start_worker(args, os.environ["DATABASE_URL"])
-    rss: dict[str, list[int]] = {}
-    deadline = time.monotonic() + args.timeout
+    load_before = os.getloadavg()
+    workers = [start_worker(args, os.environ["DATABASE_URL"])]
+    if args.pdf == "on":
+        pdf = start_worker(
+            args,
+            os.environ["DATABASE_URL"],
+            queue="pdf",
+            concurrency=args.pdf_concurrency,
+            nice=args.pdf_nice,
+        )
+        workers.append(pdf)
     try:
-        while time.monotonic() < deadline:
-            done = IssuanceOrder.objects.filter(state=IssuanceOrder.State.DONE).count()
-            if done and "first" not in rss:
-                rss["first"] = pool_rss_kib(worker.pid)
-            if done >= args.count:
-                break
-            if IssuanceOrder.objects.filter(state=IssuanceOrder.State.FAILED).exists():
-                raise SystemExit("an issuance order failed")
-            time.sleep(0.5)
-        rss["last"] = pool_rss_kib(worker.pid)
+        rss = wait_for_orders(args, workers[0])
     finally:
-        stop_worker(worker)
+        for worker in workers:
+            stop_worker(worker)
+    load_after = os.getloadavg()
+    pdfs = Certificate.objects.exclude(pdf="").count()
     created = sorted(Certificate.objects.values_list("created_at", flat=True))
     if len(created) < args.count:
         raise SystemExit(f"only {len(created)} of {args.count} certificates were issued in time")
     span = (created[-1] - created[0]).total_seconds()
     rate = (len(created) - 1) / span if span else float("inf")
+    checked = {} if args.no_check else exactly_once_check()
     return {
         "count": args.count,
         "concurrency": args.concurrency,
+        "pdf": args.pdf,
+        "pdfs_rendered": pdfs,
+        "load_before": load_before,
+        "load_after": load_after,
+        "rss_kib": rss,
+        **checked,
         "approve_seconds": approve_seconds,
         "issue_seconds": span,
         "per_second": rate,
@@ -292,7 +380,10 @@ def main(argv=None) -> dict:
         f"worker time per certificate   : {result['worker_ms_per_certificate']:.2f} ms "
         f"(raw sign {result['sign_us']:.0f} us, "
         f"canonicalize + sign {result['canonicalize_and_sign_us']:.0f} us)\n"
-        f"pool RSS KiB first / last     : {result['rss_kib_first']} / {result['rss_kib_last']}"
+        f"pool RSS KiB                  : {result['rss_kib']}\n"
+        f"PDFs ({result['pdf']})                    : {result['pdfs_rendered']:,} rendered meanwhile\n"
+        f"load average before / after   : {result['load_before']} / {result['load_after']}\n"
+        f"exactly once                  : {result.get('checked', 'not checked')} certificates checked"
     )
     return result
 

@@ -132,6 +132,24 @@ def audit_record(*, stream: Stream[Event], owner: models.Model, **fields: Any) -
     return event
 
 
+def audit_record_many(
+    *, stream: Stream[Event], entries: list[tuple[models.Model, dict[str, Any]]]
+) -> list[Event]:
+    """``audit_record`` for many owners, each at most once, in two statements: their chains' last
+    hashes and the new rows; call it while every owner row is locked (or new)."""
+    manager = stream.model._default_manager
+    owned = manager.filter(**{f"{stream.column}__in": [owner.pk for owner, _fields in entries]})
+    newest = owned.order_by().values(stream.column).annotate(newest=models.Max("id")).values("newest")
+    last = dict(manager.filter(id__in=models.Subquery(newest)).values_list(stream.column, "hash"))
+    events = []
+    for owner, fields in entries:
+        event = stream.model(**{stream.owner_field: owner}, prev_hash=last.get(owner.pk, GENESIS), **fields)
+        setattr(event, stream.column, owner.pk)
+        event.hash = event_digest(stream=stream.key(owner.pk), event=event)
+        events.append(event)
+    return manager.bulk_create(events)
+
+
 @dataclass(frozen=True)
 class AuditProblem:
     stream: str

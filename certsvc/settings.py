@@ -22,6 +22,11 @@ from certsvc.env import env_bool, env_int, env_list, env_secret, env_str
 from certsvc.settings_api import SPECTACULAR_SETTINGS  # noqa: F401 - a Django setting
 from certsvc.settings_attachments import *  # noqa: F403 - upload limits and storages
 from certsvc.settings_cache import caches_from_url
+from certsvc.settings_issuance import (  # noqa: F401 - Django settings
+    CELERY_TASK_ROUTES,
+    ISSUANCE_BATCH_SIZE,
+    ISSUANCE_TEST_BATCH_CRASH_AFTER,
+)
 from certsvc.settings_log import *  # noqa: F403 - where the log asks the app
 from certsvc.settings_portal import LOGIN_URL, PORTAL_APPS, PORTAL_MIDDLEWARE  # noqa: F401
 from certsvc.settings_signing import PKCS11_MODULE, PKCS11_PIN, PKCS11_TOKEN_LABEL  # noqa: F401
@@ -259,12 +264,6 @@ CELERY_RESULT_BACKEND = env_secret("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Webhooks and e-mail have a queue of their own, consumed by their own workers (the notifier),
-# so a slow or tarpitting receiver never delays a signature queued on the default `celery` queue.
-CELERY_TASK_ROUTES = {
-    "notifications.deliver_webhook": {"queue": "notifications"},
-    "notifications.send_email": {"queue": "notifications"},
-}
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 CELERY_TASK_SERIALIZER = "json"

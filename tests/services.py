@@ -81,6 +81,7 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
 
 NOTIFICATIONS_QUEUE = "notifications"
+PDF_QUEUE = "pdf"
 
 
 class WorkerProcess:
@@ -92,10 +93,10 @@ class WorkerProcess:
         concurrency: int = 1,
         pool: str = "prefork",
         env: dict[str, str] | None = None,
-        queues: str = "celery,notifications",
+        queues: str = "celery,notifications,pdf",
         name: str = "celery",
     ):
-        # Both queues by default, so a test with one worker sees signing and notifications alike.
+        # Every queue by default, so a test with one worker sees signing, PDFs and notifications alike.
         self.command = [
             sys.executable,
             "-m",
@@ -170,8 +171,9 @@ def purge_broker() -> None:
 
     with app.connection_for_write() as conn:
         app.control.purge(connection=conn)
-        # The routed queue is not among the app's default queues, which purge() empties.
+        # The routed queues are not among the app's default queues, which purge() empties.
         conn.default_channel.queue_purge(NOTIFICATIONS_QUEUE)
+        conn.default_channel.queue_purge(PDF_QUEUE)
 
 
 @contextmanager

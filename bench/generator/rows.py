@@ -131,13 +131,16 @@ def sequence_lasts(plan: Plan) -> dict[tuple[int, str], int]:
 
 
 class _Goods:
-    """Goods in memory where ``certificate_document_build`` reads ``application.items.order_by``."""
+    """Goods in memory where ``certificate_document_build`` reads ``application.items.all()``."""
 
     def __init__(self, items: list[GoodsItem]) -> None:
         self._items = items
 
     def order_by(self, *fields: str) -> list[GoodsItem]:
         return sorted(self._items, key=lambda item: [getattr(item, name) for name in fields])
+
+    def all(self) -> list[GoodsItem]:
+        return list(self._items)
 
 
 class _UnsavedApplication:

@@ -49,6 +49,7 @@ from certificates.issuance.signals import certificate_issued
 from certificates.notifications.services import event_emit
 from signing.canonical import canonicalize
 from signing.errors import KeyUnavailable, NoActiveKey
+from signing.models import SigningKey
 from signing.services import jws_sign
 from signing.transparency.services import log_append
 
@@ -73,6 +74,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 CERTIFICATE_TYP = "certsvc-certificate+jws"
+APPROVALS = "approvals_prefetched"
 State = IssuanceOrder.State
 
 
@@ -240,19 +242,29 @@ def _numbered_document(application: Application) -> dict[str, object]:
 
 def _sign(certificate: Certificate) -> None:
     """Sign the canonical document with its body's active key; append the JWS to the transparency log."""
+    _sign_document(certificate)
+    certificate.log_index = log_append(entry=certificate.jws.encode("ascii")).index
+    certificate.save(update_fields=["jws", "kid", "jws_sha256", "log_index", "status_list_index"])
+
+
+def _sign_document(certificate: Certificate, key: SigningKey | None = None) -> None:
+    """The JWS of the canonical document, with ``key`` or its body's active key (a batch reads each
+    body's key once)."""
     country = str(certificate.document["issuer"]["country"])
-    signed = jws_sign(payload=bytes(certificate.canonical), typ=CERTIFICATE_TYP, issuer_country=country)
+    signed = jws_sign(
+        payload=bytes(certificate.canonical), typ=CERTIFICATE_TYP, key=key, issuer_country=country
+    )
     certificate.jws, certificate.kid = signed.compact, signed.kid
     certificate.jws_sha256 = hashlib.sha256(signed.compact.encode("ascii")).hexdigest()
-    certificate.log_index = log_append(entry=signed.compact.encode("ascii")).index
-    certificate.save(update_fields=["jws", "kid", "jws_sha256", "log_index", "status_list_index"])
 
 
 def _issuer_for(application: Application) -> Organization:
     """The issuing body of the exporter's country (the approving officer's, who must belong to it)."""
     country = str(application.exporter.country)
-    approval = application.events.filter(action="approved").select_related("actor__organization").last()
-    approver = approval.actor if approval else None
+    approvals = getattr(application, APPROVALS, None)  # prefetched by a signing batch
+    if approvals is None:
+        approvals = list(application.events.filter(action="approved").select_related("actor__organization"))
+    approver = approvals[-1].actor if approvals else None
     if approver is not None and approver.organization and roles.is_officer_of_issuing_body(approver, country):
         return approver.organization
     issuer = issuing_body_of(country)
@@ -267,15 +279,19 @@ def _announce_issued(certificate: Certificate) -> None:
     """Notify the exporter now; render the PDF and tell the rooms above once the issue has committed."""
     event_emit(
         type="certificate.issued",
-        data={
-            "number": certificate.number,
-            "application_id": certificate.application_id,
-            "issued_at": certificate.document["issued_at"],
-        },
+        data=_issued_event_data(certificate),
         organizations=[certificate.application.exporter],
     )
     outbox.publish_on_commit(outbox.RENDER_CERTIFICATE_PDF, certificate.pk)
     transaction.on_commit(lambda: certificate_issued.send(sender=Certificate, number=certificate.number))
+
+
+def _issued_event_data(certificate: Certificate) -> dict[str, object]:
+    return {
+        "number": certificate.number,
+        "application_id": certificate.application_id,
+        "issued_at": certificate.document["issued_at"],
+    }
 
 
 def _note_unexpected(order_id: int, exc: Exception) -> None:

@@ -9,6 +9,7 @@ from celery import shared_task
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from certificates import outbox
+from certificates.issuance import batch
 from certificates.issuance import services as issuance
 from certificates.issuance.models import Certificate
 
@@ -25,9 +26,10 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
     retry_jitter=True,
     max_retries=10,
 )
-def sign_certificate(order_id: int) -> str | None:
-    result = issuance.certificate_issue(order_id=order_id)
-    return result.certificate.number if result.certificate else None
+def sign_certificate(order_id: int) -> list[str]:
+    """Signs the order with other pending ones (a batch); the numbers issued, none if another batch had it."""
+    results = batch.certificate_issue_batched(order_id=order_id)
+    return [result.certificate.number for result in results if result.certificate]
 
 
 @shared_task(name="certificates.issuance_sweep")

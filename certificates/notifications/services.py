@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from certificates.notifications.email_delivery import email_send
 from certificates.notifications.errors import NotificationError, WebhookURLRefused
-from certificates.notifications.events import event_emit
+from certificates.notifications.events import event_emit, events_emit
 from certificates.notifications.preferences import (
     notification_preference_get,
     notification_preference_update,
@@ -40,6 +40,7 @@ __all__ = [
     "WebhookURLRefused",
     "email_send",
     "event_emit",
+    "events_emit",
     "notification_preference_get",
     "notification_preference_update",
     "notifications_sweep",

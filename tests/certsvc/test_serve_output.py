@@ -20,7 +20,11 @@ import pytest
 from tests.certsvc.test_serve import free_port
 from tests.services import BASE_DIR, database_url_for_subprocess, require_postgres
 
-WORKERS_READY = (re.compile(r"worker@\S+ ready"), re.compile(r"notifier@\S+ ready"))
+WORKERS_READY = (
+    re.compile(r"worker@\S+ ready"),
+    re.compile(r"pdf@\S+ ready"),
+    re.compile(r"notifier@\S+ ready"),
+)
 NOISE = ("No hostname was supplied", "Hitting Ctrl+C again")
 PRINTED_PATHS = ("/api/docs/", "/api/redoc/", "/api/schema/", "/admin/", "/.well-known/jwks.json")
 
@@ -73,6 +77,6 @@ def test_serve_prints_its_urls_and_stops_on_ctrl_c_without_broker_warnings_or_re
     assert all(pattern.search(output) for pattern in WORKERS_READY), output
     assert serve.returncode == 0, output
     assert [noise for noise in NOISE if noise in output] == []
-    assert output.count("Warm shutdown") == 2, output  # the signing worker and the notifier, once each
+    assert output.count("Warm shutdown") == 3, output  # the signing worker, the PDF worker and the notifier
     assert [path for path in PRINTED_PATHS if f"http://127.0.0.1:{port}{path}" not in output] == []
     assert output.rstrip().endswith("certsvc stopped.")

@@ -60,8 +60,18 @@ def settings_environment_names() -> set[str]:
 # --- docker-compose.yml ------------------------------------------------------------
 
 
-def test_compose_runs_the_seven_services(compose):
-    assert set(compose["services"]) == {"postgres", "redis", "migrate", "web", "worker", "notifier", "beat"}
+def test_compose_runs_the_eight_services(compose):
+    assert set(compose["services"]) == {
+        "postgres", "redis", "migrate", "web", "worker", "pdf-worker", "notifier", "beat"
+    }  # fmt: skip
+
+
+def test_pdfs_have_their_own_worker_that_yields_the_cpu_to_signing(compose):
+    pdf, worker = compose["services"]["pdf-worker"], compose["services"]["worker"]
+    assert "--queues=pdf" in pdf["command"]
+    assert pdf["command"][:3] == ["nice", "-n", "10"]
+    assert "pdf" not in " ".join(worker["command"])
+    assert pdf["networks"] == ["backend"]
 
 
 def test_signing_workers_and_notifiers_consume_separate_queues(compose):

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from bench import generate
 from certificates.issuance.models import Certificate, NumberSequence
 from signing.transparency.models import LogHead, LogLeaf
-from tests.services import database_url_for_subprocess, require_redis
+from tests.services import database_url_for_subprocess, publishing_to, require_redis
 
 
 @pytest.fixture
@@ -110,6 +110,42 @@ def test_issuance_benchmark_issues_every_approved_application(postgres, bench_en
     assert Certificate.objects.count() == 4
     assert result["per_second"] > 0
     assert os.environ["DATABASE_URL"].endswith(settings.DATABASES["default"]["NAME"])
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.worker
+def test_issuance_benchmark_with_the_pdf_worker_renders_beside_the_signing_worker(postgres, bench_env):
+    from bench import issuance
+
+    broker = require_redis()
+    result = issuance.main(
+        [
+            "--count",
+            "3",
+            "--in-place",
+            "--broker",
+            broker,
+            "--timeout",
+            "60",
+            "--pdf",
+            "on",
+            "--pdf-nice",
+            "0",
+        ]
+    )
+    assert result["checked"] == 3
+    assert result["pdf"] == "on"
+
+
+@pytest.mark.postgres
+def test_issuance_statement_count_benchmark_counts_both_ways_and_checks_the_result(postgres):
+    from bench import issuance_queries
+
+    with publishing_to("memory://"):
+        result = issuance_queries.main(["--count", "4", "--batch", "2", "--in-place"])
+    assert result["per_order"] > result["batched"] > 0
+    assert Certificate.objects.count() == 4
 
 
 @pytest.mark.postgres

@@ -17,8 +17,11 @@ WORKER_SETTINGS = "tests.reliability.worker_settings"
 
 
 def reliability_worker(*, concurrency: int = 2, **env: str) -> WorkerProcess:
+    # Signing only, as the signing worker runs: PDFs have their own queue and worker in production.
     return WorkerProcess(
-        concurrency=concurrency, env=subprocess_env(DJANGO_SETTINGS_MODULE=WORKER_SETTINGS, **env)
+        concurrency=concurrency,
+        env=subprocess_env(DJANGO_SETTINGS_MODULE=WORKER_SETTINGS, **env),
+        queues="celery,notifications",
     )
 
 

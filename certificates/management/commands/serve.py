@@ -1,7 +1,8 @@
 """Run the whole service locally: migrate, seed the demo data, then web server and Celery workers.
 
-Two workers, as in production: one signs (the ``celery`` queue, with beat), one delivers webhooks
-and e-mail (the ``notifications`` queue), so a slow receiver never holds a signature up.
+Three workers, as in production: one signs (the ``celery`` queue, with beat), one renders PDFs
+(the ``pdf`` queue, at a lower CPU priority) and one delivers webhooks and e-mail (the
+``notifications`` queue), so neither a backlog of PDFs nor a slow receiver holds a signature up.
 Ctrl-C (or SIGTERM) stops every process and waits for them. A worker that exits by itself (e.g.
 on an unrecoverable broker error) is started again, at most once every few seconds; the web
 server ending stops everything.
@@ -10,6 +11,7 @@ server ending stops everything.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,10 +25,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 WORKER_RESTART_SECONDS = 5
+# PDFs yield the CPU to signing when both are busy (the same niceness as docker-compose.yml's pdf-worker).
+PDF_NICE = ["nice", "-n", "10"] if shutil.which("nice") else []
 
 
 class Command(BaseCommand):
-    help = "Migrate, seed demo data and run the web server with a signing worker (and beat) and a notifier."
+    help = "Migrate, seed demo data, run the web server, the signing (with beat), PDF and notifier workers."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000", help="address:port for the web server")
@@ -49,8 +53,9 @@ class Command(BaseCommand):
         worker = self._worker(
             "worker", "celery", "--beat", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME
         )
+        pdf = [*PDF_NICE, *self._worker("pdf", "pdf")]
         notifier = self._worker("notifier", "notifications")
-        self._commands = [web, worker, notifier]
+        self._commands = [web, worker, pdf, notifier]
         return [self._spawn(command) for command in self._commands]
 
     @staticmethod
