@@ -53,7 +53,7 @@ def test_serve_runs_web_and_worker_on_the_embedded_default_and_stops_on_ctrl_c(t
         assert ready["status"] == "ok", ready  # database, broker, signing key and a worker heartbeat
         assert (tmp_path / "certsvc.sqlite3").exists()
         jwks = get_json(f"http://127.0.0.1:{port}/.well-known/jwks.json")
-        assert len(jwks["keys"]) == 1  # seed_demo made the active key
+        assert len(jwks["keys"]) == 3  # seed_demo made the registry's and each body's active key
     finally:
         os.killpg(serve.pid, signal.SIGINT)
         output, _ = serve.communicate(timeout=60)

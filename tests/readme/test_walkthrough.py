@@ -124,5 +124,5 @@ def test_the_readme_walkthrough_runs_as_written_and_ends_valid(tmp_path):
         server.communicate(timeout=60)
     print(f"service ready in {up:.1f} s; walk-through {time.monotonic() - started - up:.1f} s")
     assert f">>> block {len(blocks)}" in output
-    assert re.search(r"^certificate\.jws: VALID \(UZBY-\d{4}-EX-\d{6}\)$", output, re.M), output
+    assert re.search(r"^certificate\.jws: VALID \(UZ-\d{4}-EX-\d{6}\)$", output, re.M), output
     assert (clone / "certificate.pdf").read_bytes().startswith(b"%PDF-")
