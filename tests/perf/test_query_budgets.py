@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from certificates.verification.models import Verification
 from certificates.verification.services import verification_caches_clear
-from signing.backends.software import forget_unwrapped_keys
+from signing.services import jws_sign
 from tests.issuance.helpers import issue
 from tests.notifications.factories import WebhookEndpointFactory
 
@@ -123,12 +123,12 @@ def test_anonymous_verify_by_number_is_one_query_whatever_the_goods(
     def verify(certificate):
         return lambda: anon_client.post("/api/v1/verify/", {"number": certificate.number}, format="json")
 
-    forget_unwrapped_keys()
-    first_small = queries(verify(small)) - 1  # the key's material, read once per process and minute
+    jws_sign(payload=b"{}", typ="warm")  # the registry key's material is loaded once per process
+    first_small = queries(verify(small))
     first_large = queries(verify(large))
     again_small, again_large = queries(verify(small)), queries(verify(large))
-    assert first_small == first_large == VERIFY_BY_NUMBER_FIRST_BUDGET
-    assert again_small == again_large == VERIFY_BY_NUMBER_BUDGET
+    assert first_small == first_large <= VERIFY_BY_NUMBER_FIRST_BUDGET
+    assert again_small == again_large <= VERIFY_BY_NUMBER_BUDGET  # 0 while the process keeps the rows
 
 
 def test_unknown_number_is_one_query_once_the_key_is_unwrapped(anon_client, signing_key):
@@ -149,6 +149,7 @@ def test_verify_by_document_costs_the_same_whatever_the_goods(
     def verify(certificate):
         return lambda: anon_client.post("/api/v1/verify/", {"document": certificate.jws}, format="json")
 
+    jws_sign(payload=b"{}", typ="warm")  # the registry key's material is loaded once per process
     assert queries(verify(small)) == queries(verify(large)) <= VERIFY_BY_DOCUMENT_BUDGET
 
 
@@ -161,4 +162,5 @@ def test_customs_verify_by_number_costs_the_same_whatever_the_goods(
     def verify(certificate):
         return lambda: customs_client.post("/api/v1/verify/", {"number": certificate.number}, format="json")
 
+    jws_sign(payload=b"{}", typ="warm")  # the registry key's material is loaded once per process
     assert queries(verify(small)) == queries(verify(large)) <= VERIFY_BY_DOCUMENT_BUDGET + 4
