@@ -1,6 +1,30 @@
+import time
+
 import pytest
+from django.test import TransactionTestCase
 
 from tests.services import require_postgres, require_redis, running_worker
+
+_flush = TransactionTestCase._fixture_teardown
+
+
+def _flush_through_deadlocks(self: TransactionTestCase) -> None:
+    """Flush after a live-server test, again if PostgreSQL picked the flush as a deadlock's victim.
+
+    A request the browser left in flight may still be reading when the flush truncates every table;
+    the two lock tables in opposite orders and PostgreSQL aborts one. The reader's request ends
+    with the test; the flush, tried again a moment later, then goes through.
+    """
+    for attempt in range(3):
+        try:
+            return _flush(self)
+        except Exception as error:
+            if attempt == 2 or "deadlock detected" not in str(error.__cause__ or error):
+                raise
+            time.sleep(0.5)
+
+
+TransactionTestCase._fixture_teardown = _flush_through_deadlocks  # type: ignore[method-assign]
 
 
 @pytest.fixture

@@ -59,8 +59,18 @@ def tour(browser, site):
     return Tour(browser, axe_script(), site)
 
 
-def _signed_in(browser, site, user):
+@pytest.fixture
+def contexts():
+    """The test's browser contexts, closed before the database is flushed (no request outlives it)."""
+    opened: list = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def _signed_in(browser, site, user, contexts):
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    contexts.append(context)
     page = context.new_page()
     violations: list[str] = []
     page.on(
@@ -107,11 +117,11 @@ def _fill_line(page, index: int, description: str) -> None:
 
 
 def test_an_application_goes_from_the_exporters_form_to_a_signed_pdf(
-    browser, site, tour, worker, signing_key, officer
+    browser, site, tour, worker, signing_key, officer, contexts
 ):
     require_postgres()
     exporter = UserFactory(role=User.Role.EXPORTER)
-    exporters, page = _signed_in(browser, site, exporter)
+    exporters, page = _signed_in(browser, site, exporter, contexts)
     assert page.url == f"{site}/portal/applications/"
     tour.visit("dashboard", page.url, context=exporters, user=exporter)
 
@@ -150,7 +160,7 @@ def test_an_application_goes_from_the_exporters_form_to_a_signed_pdf(
     page.wait_for_selector(".status-submitted")
     tour.visit("application-exporter", page.url, context=exporters, user=exporter)
 
-    officers, desk = _signed_in(browser, site, officer)
+    officers, desk = _signed_in(browser, site, officer, contexts)
     assert desk.url == f"{site}/portal/queue/"
     tour.visit("queue", desk.url, context=officers, user=officer)
     desk.fill("#queue-q", "INV-2026-0777")  # the htmx filter redraws the table
