@@ -36,7 +36,7 @@ from certificates.issuance.signals import certificate_issued
 from certificates.notifications.services import events_emit
 from signing.models import SigningKey
 from signing.selectors import signing_key_get_active
-from signing.transparency.services import log_append_many
+from signing.transparency.append_many import log_append_many
 
 logger = logging.getLogger(__name__)
 

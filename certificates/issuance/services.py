@@ -266,7 +266,8 @@ def _issuer_for(application: Application) -> Organization:
         approvals = list(application.events.filter(action="approved").select_related("actor__organization"))
     approver = approvals[-1].actor if approvals else None
     if approver is not None and approver.organization and roles.is_officer_of_issuing_body(approver, country):
-        return approver.organization
+        body: Organization = approver.organization
+        return body
     issuer = issuing_body_of(country)
     if issuer is None:
         raise IssuanceFailure(

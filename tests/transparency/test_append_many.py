@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
+from signing.transparency.append_many import log_append_many
 from signing.transparency.fsck import log_verify
 from signing.transparency.models import LogHead, LogLeaf, LogNode
-from signing.transparency.services import log_append_many, log_root
+from signing.transparency.services import log_root
 from tests.transparency import reference
 from tests.transparency.conftest import append_entries, entry_for
 
