@@ -39,9 +39,11 @@ def approved_orders(count: int) -> list[int]:
     from bench import issuance
     from certificates.applications.services import application_approve
     from certificates.issuance.models import IssuanceOrder
+    from signing.services import signing_key_ensure_active
 
     issuance.reset()
     approver = issuance.officer()
+    signing_key_ensure_active(issuer_country="UZ")  # the bench body's, which signs its certificates
     for application in issuance.submitted_applications(count):
         application_approve(application=application, actor=approver)
     return list(IssuanceOrder.objects.order_by("id").values_list("id", flat=True))
