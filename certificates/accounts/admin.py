@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from certificates.accounts.bodies import issuing_body_counts, issuing_body_keys, issuing_body_officers
@@ -48,7 +47,7 @@ class OrganizationAdmin(_OrganizationAdmin):
             return "—"
         return (
             format_html_join(
-                mark_safe("<br>"), "{} ({})", ((key.kid, key.status) for key in issuing_body_keys(obj))
+                format_html("<br>"), "{} ({})", ((key.kid, key.status) for key in issuing_body_keys(obj))
             )
             or "—"
         )
