@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from certificates.api.fields import StrictSerializer
 from certificates.api.problems import problems
+from certificates.api.query_filters import QueryDateFilter
 from certificates.api.renderers import CompactTokenRenderer
 from certificates.applications.api.examples import REPLACEMENT_EXAMPLES
 from certificates.applications.api.serializers import (
@@ -56,8 +57,8 @@ class CertificateFilter(django_filters.FilterSet):  # type: ignore[misc]  # unty
     number = django_filters.CharFilter(lookup_expr="startswith")
     status = django_filters.MultipleChoiceFilter(choices=Certificate.Status.choices)
     type = django_filters.CharFilter()
-    issued_after = django_filters.DateFilter(field_name="issued_at", lookup_expr="date__gte")
-    issued_before = django_filters.DateFilter(field_name="issued_at", lookup_expr="date__lte")
+    issued_after = QueryDateFilter(field_name="issued_at", lookup_expr="date__gte")
+    issued_before = QueryDateFilter(field_name="issued_at", lookup_expr="date__lte")
     exporter = django_filters.NumberFilter(field_name="application__exporter_id")
     hs_code = django_filters.CharFilter(method="filter_hs_code", label="HS code prefix of any goods item.")
 

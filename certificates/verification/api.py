@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from certificates import roles
 from certificates.api.fields import StrictSerializer
 from certificates.api.problems import ApiProblemSerializer, problems
+from certificates.api.query_filters import QueryDateFilter
 from certificates.permissions import IsCustomsOrStaff
 from certificates.verification import services as verification
 from certificates.verification.bundle_http import bundle_response
@@ -305,8 +306,8 @@ def _printable_ascii(value: Any, *, trim: bool) -> str | None:
 class VerificationFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped base (above)
     number = django_filters.CharFilter()
     status = django_filters.MultipleChoiceFilter(choices=[(s, s) for s in verification.STATUSES])
-    date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    date_from = QueryDateFilter(field_name="created_at", lookup_expr="date__gte")
+    date_to = QueryDateFilter(field_name="created_at", lookup_expr="date__lte")
 
     class Meta:
         model = Verification

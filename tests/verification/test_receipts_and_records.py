@@ -167,3 +167,9 @@ def test_receipt_header_names_the_active_registry_key_not_the_bodys(anon_client,
     registry = SigningKey.objects.get(status=SigningKey.Status.ACTIVE, issuer_country="")
     assert header == {"alg": "EdDSA", "kid": registry.kid, "typ": "certsvc-receipt+jws"}
     assert registry.kid != signing_key.kid
+
+
+def test_an_empty_date_filter_is_refused_not_ignored(customs_client):
+    response = customs_client.get("/api/v1/verifications/?date_from=")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "date_from"

@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Exists, OuterRef, QuerySet
 
+from certificates.api.query_filters import QueryDateFilter
 from certificates.applications.models import Application, GoodsItem
 
 
@@ -10,8 +11,8 @@ class ApplicationFilter(django_filters.FilterSet):  # type: ignore[misc]  # unty
     status = django_filters.MultipleChoiceFilter(choices=Application.Status.choices)
     type = django_filters.ChoiceFilter(choices=Application.Type.choices)
     country_of_destination = django_filters.CharFilter()
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    created_after = QueryDateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = QueryDateFilter(field_name="created_at", lookup_expr="date__lte")
     hs_code = django_filters.CharFilter(
         method="filter_hs_code", label="HS code prefix of any goods item (e.g. 8471)."
     )

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from certificates import roles
 from certificates.accounts.models import User
 from certificates.api.problems import problems
+from certificates.api.query_filters import QueryDateFilter
 from certificates.customs import selectors, services
 from certificates.customs.api.serializers import (
     AnnulInputSerializer,
@@ -119,8 +120,8 @@ def _fresh(declaration: Declaration) -> Declaration:
 
 class DeclarationFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped base
     office = django_filters.CharFilter(field_name="customs_office")
-    declared_after = django_filters.DateFilter(field_name="declared_at", lookup_expr="date__gte")
-    declared_before = django_filters.DateFilter(field_name="declared_at", lookup_expr="date__lte")
+    declared_after = QueryDateFilter(field_name="declared_at", lookup_expr="date__gte")
+    declared_before = QueryDateFilter(field_name="declared_at", lookup_expr="date__lte")
     number = django_filters.CharFilter(field_name="certificate__number")
     status = django_filters.ChoiceFilter(choices=Declaration.Status.choices)
 
