@@ -144,7 +144,7 @@ def test_the_certificates_a_stolen_key_signed_after_the_compromise_are_listed_an
     )
 
     applications = Application.objects.count()
-    second_run = command("reissue_compromised", signing_key.kid, *since)
+    second_run = command("reissue_compromised", f"--kid={signing_key.kid}", *since)
     assert second_run[-1] == "0 re-issued, 3 skipped"
     assert f"{stolen[0].number}\tskipped: already superseded by {replacements[0].number}" in second_run
     assert Application.objects.count() == applications

@@ -114,7 +114,12 @@ def test_the_commands_refuse_what_they_cannot_do(stolen, signing_key, exporter):
         call_command(*args, stdout=StringIO())
 
     with pytest.raises(CommandError, match="time zone"):
-        run("signing_key_compromised_certificates", signing_key.kid, "--since", "2026-11-28T10:15:00")
+        run(
+            "signing_key_compromised_certificates",
+            f"--kid={signing_key.kid}",
+            "--since",
+            "2026-11-28T10:15:00",
+        )
     with pytest.raises(CommandError, match="No signing key has kid"):
         run("signing_key_compromised_certificates", "--kid=nope")
     with pytest.raises(CommandError, match="Only certification officers"):
@@ -123,7 +128,9 @@ def test_the_commands_refuse_what_they_cannot_do(stolen, signing_key, exporter):
         run("reissue_compromised", f"--kid={signing_key.kid}", "--actor", "nobody")
     future = (timezone.now() + timedelta(days=1)).isoformat()
     out = StringIO()
-    call_command("signing_key_compromised_certificates", signing_key.kid, "--since", future, stdout=out)
+    call_command(
+        "signing_key_compromised_certificates", f"--kid={signing_key.kid}", "--since", future, stdout=out
+    )
     assert out.getvalue().strip() == f"0 certificate(s) signed with {signing_key.kid}"
 
 
