@@ -32,7 +32,7 @@ from rest_framework import status
 from certificates.accounts.models import User
 from certificates.applications.api.serializers import GoodsItemInputSerializer
 from certificates.applications.guards import require_editable, require_own_exporter
-from certificates.applications.models import Application
+from certificates.applications.models import GOODS_ITEM_COLUMNS, Application
 from certificates.applications.services import (
     ITEM_FIELDS,
     MAX_ITEMS,
@@ -44,22 +44,8 @@ from certificates.applications.services import (
 from certificates.applications.uploads import XLSX, spreadsheet_check
 from certsvc.problems import ProblemError, flatten_errors
 
-# The template's columns, in its order; the first five are required in every row.
-GOODS_COLUMNS = (
-    "description",
-    "hs_code",
-    "quantity",
-    "unit",
-    "net_weight_kg",
-    "gross_weight_kg",
-    "value",
-    "currency",
-    "origin_country",
-    "origin_criterion",
-    "packages_count",
-    "packages_kind",
-    "marks",
-)
+# The template's columns: a goods item's, but the line (a row's position numbers it).
+GOODS_COLUMNS = tuple(column for column in GOODS_ITEM_COLUMNS if column != "line")
 REQUIRED_COLUMNS = frozenset(GOODS_COLUMNS[:10]) - {"origin_criterion"}
 IMPORT_MODES = ("replace", "append")
 _DECIMAL_COLUMNS = frozenset({"quantity", "net_weight_kg", "gross_weight_kg", "value"})

@@ -7,13 +7,12 @@ through the ``send_email`` task to a local SMTP server. On PostgreSQL.
 from __future__ import annotations
 
 import json
-from contextlib import ExitStack
 from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
-from certificates.accounts.models import Organization, User
+from certificates.accounts.models import User
 from certificates.customs.selectors import certificate_customs_watchers
 from certificates.issuance import services as issuance
 from certificates.notifications import services as notifications
@@ -25,7 +24,7 @@ from tests.applications.factories import UserFactory, api_client_for
 from tests.customs.conftest import customs_of, declaration, declarations_url, line
 from tests.issuance.helpers import issue
 from tests.notifications.conftest import local_webhooks, smtp  # noqa: F401 (shared fixtures)
-from tests.notifications.servers import ReceiverServer, WebhookReceiver
+from tests.notifications.servers import WebhookReceiver, registered_receivers
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db, pytest.mark.usefixtures("local_webhooks")]
 
@@ -39,16 +38,7 @@ EVERY_TYPE = [RECORDED, EXHAUSTED, REVOKED, SUPERSEDED, "certificate.issued"]
 @pytest.fixture
 def hook():
     """``hook(organization)``: a receiver of its own, registered for every certificate event."""
-    with ExitStack() as stack:
-
-        def register(organization: Organization) -> WebhookReceiver:
-            receiver = WebhookReceiver()
-            receiver.url = stack.enter_context(ReceiverServer(receiver)).url
-            _endpoint, receiver.secret = notifications.webhook_endpoint_create(
-                organization=organization, url=receiver.url, event_types=EVERY_TYPE
-            )
-            return receiver
-
+    with registered_receivers(EVERY_TYPE) as register:
         yield register
 
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import threading
+
+from django.db import connection
 from joserfc import jws as jose_jws
 from joserfc.jwk import KeySet
 
@@ -47,3 +50,25 @@ def forged_with(key, certificate: Certificate) -> str:
     from signing.services import jws_sign
 
     return jws_sign(payload=bytes(certificate.canonical), typ=TYP_CERTIFICATE, key=key).compact
+
+
+def run_concurrently(targets) -> list[BaseException]:
+    """Runs each target in its own thread, released together; the exceptions they raised."""
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(targets))
+
+    def run(target):
+        try:
+            barrier.wait()
+            target()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return errors

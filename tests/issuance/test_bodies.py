@@ -3,10 +3,7 @@ with its own officers, key and number prefix; the other body's officers cannot s
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +17,7 @@ from signing.selectors import jwks_document, signing_key_get_active
 from signing.services import signing_key_revoke, signing_key_rotate
 from signing.verifier import Verifier
 from tests.applications.factories import ApplicationFactory, api_client_for
-from tests.issuance.helpers import approve, belarusian_body, forged_with, issue
+from tests.issuance.helpers import approve, belarusian_body, forged_with, issue, run_concurrently
 
 
 @pytest.fixture
@@ -149,34 +146,13 @@ def test_the_key_list_names_each_keys_body_and_the_jwks_its_country(client, bela
     assert jwks[registry.kid]["issuer"] is None
 
 
-def _concurrently(targets) -> list[BaseException]:
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(len(targets))
-
-    def run(target):
-        try:
-            barrier.wait()
-            target()
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_numbers_racing_in_both_bodies_stay_gapless_per_body(postgres, signing_key, officer, make_submitted):
     _body, belarusian_officer, belarusian_exporter, _ = belarusian_body()
     orders = [approve(make_submitted(), officer) for _ in range(8)]
     orders += [approve(submitted_by(belarusian_exporter), belarusian_officer) for _ in range(8)]
     targets = [lambda pk=order.pk: sign_certificate.run(pk) for order in orders for _ in range(2)]
-    assert _concurrently(targets) == []
+    assert run_concurrently(targets) == []
 
     for prefix in ("UZ", "BY"):
         numbers = sorted(

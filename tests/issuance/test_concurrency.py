@@ -2,37 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from certificates.issuance.models import Certificate, IssuanceOrder
 from certificates.issuance.tasks import sign_certificate
-from tests.issuance.helpers import approve
+from tests.issuance.helpers import approve, run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _run_concurrently(targets) -> list[BaseException]:
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(len(targets))
-
-    def run(target):
-        try:
-            barrier.wait()
-            target()
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return errors
 
 
 def test_twenty_concurrent_sign_tasks_give_unique_gapless_numbers(
@@ -41,7 +17,7 @@ def test_twenty_concurrent_sign_tasks_give_unique_gapless_numbers(
     orders = [approve(make_submitted(), officer) for _ in range(20)]
     # Every order is signed by two racing tasks, as a redelivered message would do.
     targets = [lambda pk=order.pk: sign_certificate.run(pk) for order in orders for _ in range(2)]
-    assert _run_concurrently(targets) == []
+    assert run_concurrently(targets) == []
 
     certificates = Certificate.objects.order_by("sequence")
     assert [c.sequence for c in certificates] == list(range(1, 21))

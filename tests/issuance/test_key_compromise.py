@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from contextlib import ExitStack
 from datetime import timedelta
 from io import StringIO
 
@@ -16,19 +15,17 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from certificates.accounts.models import Organization
 from certificates.applications.models import Application
 from certificates.applications.services import application_approve
 from certificates.issuance.models import Certificate, CertificateEvent
 from certificates.issuance.revocation import certificate_revoke
-from certificates.notifications import services as notifications
 from signing.models import SigningKey
 from signing.services import signing_key_revoke, signing_key_rotate
 from tests.applications.factories import api_client_for
 from tests.customs.conftest import customs_of
 from tests.issuance.helpers import independent_verify
 from tests.notifications.conftest import local_webhooks  # noqa: F401 (a shared fixture)
-from tests.notifications.servers import ReceiverServer, WebhookReceiver
+from tests.notifications.servers import WebhookReceiver, registered_receivers
 from tests.services import running_worker, subprocess_env, wait_until
 
 pytestmark = [
@@ -44,16 +41,7 @@ EVENT_TYPES = ["certificate.issued", "certificate.superseded", "certificate.revo
 @pytest.fixture
 def hook():
     """``hook(organization)``: a local receiver registered for the certificate events."""
-    with ExitStack() as stack:
-
-        def register(organization: Organization) -> WebhookReceiver:
-            receiver = WebhookReceiver()
-            receiver.url = stack.enter_context(ReceiverServer(receiver)).url
-            _endpoint, receiver.secret = notifications.webhook_endpoint_create(
-                organization=organization, url=receiver.url, event_types=EVENT_TYPES
-            )
-            return receiver
-
+    with registered_receivers(EVENT_TYPES) as register:
         yield register
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -200,4 +202,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-__all__ = ["ReceiverServer", "SMTPServer", "Tripwire", "WebhookReceiver"]
+@contextmanager
+def registered_receivers(event_types: list[str]) -> Iterator[Callable[..., WebhookReceiver]]:
+    """``register(organization)``: a receiver of its own, its endpoint registered for ``event_types``."""
+    from certificates.notifications import services as notifications
+
+    with ExitStack() as stack:
+
+        def register(organization) -> WebhookReceiver:
+            receiver = WebhookReceiver()
+            receiver.url = stack.enter_context(ReceiverServer(receiver)).url
+            _endpoint, receiver.secret = notifications.webhook_endpoint_create(
+                organization=organization, url=receiver.url, event_types=event_types
+            )
+            return receiver
+
+        yield register
+
+
+__all__ = ["ReceiverServer", "SMTPServer", "Tripwire", "WebhookReceiver", "registered_receivers"]
