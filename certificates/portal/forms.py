@@ -44,10 +44,14 @@ def fold(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
         path = name.split(".")
         if path[0] not in _FORM_MEMBERS:
             continue
-        node = document
+        node: Any = document
         for key in path[:-1]:
             node = node.setdefault(key, {})
-        node[path[-1]] = value.strip()
+            if not isinstance(node, dict):
+                break  # a name posted both as a value and as a parent ("items=x&items.0.…"): keep the value
+        else:
+            if not isinstance(node.get(path[-1]), dict):
+                node[path[-1]] = value.strip()
     listed: dict[str, Any] = _listed(document)
     return listed
 
@@ -63,8 +67,10 @@ def _listed(node: Any) -> Any:
 def application_document(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """The API's document from the posted form: blank lines dropped, unstated optional members left out."""
     document = fold(pairs)
-    items = [_stated(item) for item in document.get("items", []) if any(_values(item))]
-    document["items"] = items
+    items = document.get("items", [])
+    # Lines are numbered fields; anything else posted as "items" is no goods line at all.
+    lines = items if isinstance(items, list) else []
+    document["items"] = [_stated(item) for item in lines if isinstance(item, dict) and any(_values(item))]
     if not document.get("replaces"):
         document.pop("replaces", None)
     return document
@@ -81,7 +87,7 @@ def _values(node: Any) -> Iterable[str]:
 def _stated(item: dict[str, Any]) -> dict[str, Any]:
     stated = {key: value for key, value in item.items() if key not in _OPTIONAL_ITEM_MEMBERS or value}
     packages = stated.pop("packages", None) or {}
-    if any(packages.values()):
+    if not isinstance(packages, dict) or any(packages.values()):  # not an object: the serializer says so
         stated["packages"] = packages
     return stated
 

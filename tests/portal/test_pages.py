@@ -172,3 +172,20 @@ def test_a_submission_is_confirmed_on_the_next_page_in_the_users_language(client
     draft = ApplicationFactory(exporter=exporter.organization, created_by=exporter)
     page = signed_in(client, exporter).post(f"/portal/applications/{draft.pk}/submit/", follow=True)
     assert "Ko‘rib chiqishga topshirildi." in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [
+        {"items": "x"},
+        {"items.0": "x"},
+        {"items.a.description": "x"},
+        {"consignee": "x", "consignee.name": "y"},
+        {"consignee.name": "y", "consignee": "x"},
+        {"items.0.description": "Cotton", "items.0.packages": "x"},
+    ],
+)
+def test_a_form_posted_with_names_out_of_shape_gets_field_errors_not_a_crash(client, exporter, posted):
+    response = signed_in(client, exporter).post("/portal/applications/new/", {"type": "export", **posted})
+    assert response.status_code == 400
+    assert not Application.objects.exists()
