@@ -35,7 +35,7 @@ GOODS_IMPORT_MAX_BYTES = env_int("GOODS_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 UPLOAD_PATHS = (
     r"^/api/v1/applications/\d+/documents/$",
     r"^/api/v1/applications/\d+/items/import$",
-    r"^/portal/",
+    r"^/portal/applications/\d+/(documents|import)/$",
 )
 UPLOAD_MAX_REQUEST_BYTES = max(ATTACHMENT_MAX_BYTES, GOODS_IMPORT_MAX_BYTES) + 256 * 1024
 

@@ -67,19 +67,16 @@ def reassign(staff_user: User, application: Application, officer: User, reason: 
 
 def review_queue_for(*, user: User) -> QuerySet[Application]:
     """Submitted applications of the officer's bodies, oldest first, with ``age`` and the assignee."""
+    if roles.issuing_body_country(user) is None:
+        return Application.objects.none()  # the queue is officers' only
+    # The body's applications (the selector's rule); the queue shows no goods line, so none is loaded.
     submitted = selectors.application_list_for(user=user).filter(status=Status.SUBMITTED)
     return (
-        submitted.filter(exporter__country__in=officer_countries(user))
+        submitted.prefetch_related(None)
         .select_related("assigned_to")
         .annotate(age=ExpressionWrapper(Now() - F("submitted_at"), output_field=DurationField()))
         .order_by("submitted_at", "id")
     )
-
-
-def officer_countries(user: User) -> list[str]:
-    """The countries whose issuing body the user is an officer of: its body's, or none."""
-    body = roles.issuing_body_country(user)
-    return [body] if body else []
 
 
 def officers_of_body(country: str) -> QuerySet[User]:

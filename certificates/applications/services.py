@@ -122,6 +122,19 @@ def application_submit(*, application: Application, actor: User) -> Application:
         return locked
 
 
+def application_resubmit(
+    *,
+    application: Application,
+    actor: User,
+    fields: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]] | None = None,
+) -> Application:
+    """Save the exporter's corrections and send the application to the queue again: both, or neither."""
+    with transaction.atomic():
+        updated = application_update(application=application, actor=actor, fields=fields, items=items)
+        return application_submit(application=updated, actor=actor)
+
+
 def application_withdraw(*, application: Application, actor: User) -> Application:
     """The exporter takes the application back before a decision."""
     with transaction.atomic():

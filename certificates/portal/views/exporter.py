@@ -94,4 +94,6 @@ def _save(
     user = portal_user(request)
     if application is None:
         return services.application_create(actor=user, fields=fields, items=items or [])
+    if "resubmit" in request.POST:
+        return services.application_resubmit(application=application, actor=user, fields=fields, items=items)
     return services.application_update(application=application, actor=user, fields=fields, items=items)

@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
-from certificates.applications import services
 from certificates.applications.api.serializers import (
     ApplicationDetailOutputSerializer,
     ApplicationInputSerializer,
 )
 from certificates.applications.models import Application
 from certificates.portal import forms
-from certificates.portal.views.base import detail_url, refusal_shown, run_service
+from certificates.portal.views.base import detail_url, refusal_shown
 from certsvc.problems import ProblemError
 
 # Saves the validated fields and items; returns the application the user goes on to.
@@ -49,11 +49,8 @@ def form_posted(
     except (ProblemError, ValidationError) as error:
         refusal_shown(request, error)
         return form_page(request, values=values, errors={}, application=application, title=title, status=409)
-    if "resubmit" in request.POST:
-        done = _("Saved and submitted for review again.")
-        return run_service(
-            request, services.application_submit, detail_url(saved), application=saved, done=done
-        )
+    if "resubmit" in request.POST:  # saved and submitted in one service call
+        messages.success(request, _("Saved and submitted for review again."))
     return redirect(detail_url(saved))
 
 
