@@ -275,8 +275,12 @@ def _active_for_signing(issuer_country: str) -> SigningKey:
     except NoActiveKey:
         if issuer_country != REGISTRY or not signing_keys_await_registry():
             raise
-    logger.info("the registry's first key is created at its first use after the cut-over")
-    return signing_key_ensure_active(issuer_country=REGISTRY)
+    with transaction.atomic():
+        # First signatures racing here queue on the old keys' rows, so only one makes key material
+        # in the backend; the others find its key (no orphaned private key in an HSM).
+        list(SigningKey.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+        logger.info("the registry's first key is created at its first use after the cut-over")
+        return signing_key_ensure_active(issuer_country=REGISTRY)
 
 
 def jws_verify(*, token: str, expected_typ: str | None = None) -> VerifiedJWS:

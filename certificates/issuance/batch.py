@@ -84,8 +84,12 @@ def certificates_issue_batch(
             taken += [order.pk for order in orders]
         if not orders:
             return []
-        certificates = _certificates_issue(_applications_lock(orders))
-        _orders_done(orders)
+        applications = _applications_lock(orders)
+        certificates = _certificates_issue(applications)
+        # An order whose application was no longer approved once locked stays pending: its own task
+        # (queued again by the sweep) records why, instead of the order passing for done.
+        issued = {application.pk for application in applications}
+        _orders_done([order for order in orders if order.application_id in issued])
     for certificate in certificates:
         logger.info(
             "certificate %s issued for application %s", certificate.number, certificate.application_id

@@ -126,7 +126,11 @@ def cosignature_submit(*, user: Any, signature: str, now: datetime | None = None
     checkpoint = _issued_checkpoint(cosigned)
     _check_clocks(cosigned.cosigned_at, checkpoint.timestamp, now or timezone.now())
     with transaction.atomic():
-        Witness.objects.select_for_update().get(pk=witness.pk)
+        locked = Witness.objects.select_for_update().get(pk=witness.pk)
+        if not locked.active:  # deactivated since it was looked up
+            raise WitnessError(
+                "witness_unknown", _("No active witness of this user has key %(kid)s.") % {"kid": witness.kid}
+            )
         existing = Cosignature.objects.filter(witness=witness, checkpoint=checkpoint).first()
         if existing is not None:
             return existing, False

@@ -68,16 +68,15 @@ def _report(index: int, raw: bytes, country: str, out: TextIO) -> None:
     document = _certificate(raw)
     if document is None:
         return
-    issuer = (document.get("issuer") or {}).get("country")
-    exporter = (document.get("exporter") or {}).get("country")
-    if country in (issuer, exporter, document.get("country_of_export")):
+    issuer, exporter = _party(document, "issuer"), _party(document, "exporter")
+    if country in (issuer.get("country"), exporter.get("country"), document.get("country_of_export")):
         line = {
             "leaf_index": index,
             "number": document.get("number"),
             "type": document.get("type"),
             "issued_at": document.get("issued_at"),
-            "issuer": issuer,
-            "exporter": (document.get("exporter") or {}).get("name"),
+            "issuer": issuer.get("country"),
+            "exporter": exporter.get("name"),
             "country_of_destination": document.get("country_of_destination"),
         }
         print(json.dumps(line, ensure_ascii=False), file=out)
@@ -90,3 +89,9 @@ def _certificate(raw: bytes) -> dict[str, Any] | None:
     except (JWSError, UnicodeDecodeError, ValueError):
         return None
     return document if isinstance(document, dict) else None
+
+
+def _party(document: dict[str, Any], member: str) -> dict[str, Any]:
+    """A party of the entry, or nothing when the entry holds something else: a monitor trusts no entry."""
+    party = document.get(member)
+    return party if isinstance(party, dict) else {}
