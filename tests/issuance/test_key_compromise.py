@@ -85,7 +85,7 @@ def verify(client, number: str) -> str:
 
 
 def test_the_certificates_a_stolen_key_signed_after_the_compromise_are_listed_and_reissued_once(
-    worker, client, signing_key, officer, exporter, make_submitted, hook
+    postgres, worker, client, signing_key, officer, exporter, make_submitted, hook
 ):
     customs = customs_of("BY")
     at_exporter, at_customs = hook(exporter.organization), hook(customs.organization)

@@ -23,10 +23,11 @@ from signing.verifier.keys import load_keys
 from signing.verifier.log import verify_checkpoint
 from signing.witness.state import public_x
 from tests.applications.factories import UserFactory, api_client_for
+from tests.customs.conftest import customs_of
 from tests.notifications.factories import WebhookEndpointFactory
 from tests.ops.conftest import METRICS_TOKEN, parse_samples
 from tests.transparency.conftest import append_entries, entry_for
-from tests.transparency.witnessing import CustomsWitness, customs_user, register_witness
+from tests.transparency.witnessing import CustomsWitness, register_witness
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +128,7 @@ def test_a_checkpoint_far_from_the_service_clock_cannot_be_cosigned(witness):
 
 
 def test_another_users_post_of_a_witness_signature_is_an_unknown_witness(client, witness):
-    intruder = customs_user("KZ")
+    intruder = customs_of("KZ")
     response = api_client_for(intruder).post(
         COSIGN_URL, {"signature": witness.cosign(checkpoint_now(client))}, format="json"
     )
@@ -170,7 +171,7 @@ def test_too_many_entries_or_past_the_tree_is_a_400(active_key, start, end, code
     append_entries([entry_for(i) for i in range(5)])
     if code == "log_range_too_large":
         append_entries([entry_for(i) for i in range(5, 1002)])
-    response = api_client_for(customs_user("UZ")).get("/api/v1/log/entries", {"start": start, "end": end})
+    response = api_client_for(customs_of("UZ")).get("/api/v1/log/entries", {"start": start, "end": end})
     assert (response.status_code, response.json()["code"]) == (400, code)
 
 
@@ -179,7 +180,7 @@ def test_registration_by_command_needs_a_customs_user_and_a_32_byte_key(logged):
     exporter = UserFactory(role=User.Role.EXPORTER)
     with pytest.raises(CommandError, match="customs"):
         call_command("witness_register", name="Exporter", user=exporter.username, public_key=x)
-    customs = customs_user("BY")
+    customs = customs_of("BY")
     with pytest.raises(CommandError, match="32 bytes"):
         call_command("witness_register", name="Customs BY", user=customs.username, public_key="abc")
     call_command("witness_register", name="Customs BY", user=customs.username, public_key=x)
@@ -227,7 +228,7 @@ def test_a_cosigned_at_in_the_service_clock_window_is_accepted(client, witness):
 
 
 def test_an_administrator_registers_a_witness_in_the_admin(admin_client, admin_user, logged):
-    customs = customs_user("BY")
+    customs = customs_of("BY")
     x = b64url_encode(public_x(Ed25519PrivateKey.generate()))
     form = {"name": "Customs of Belarus", "user": customs.pk, "public_key": x}
     response = admin_client.post("/admin/transparency/witness/add/", form)

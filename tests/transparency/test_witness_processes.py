@@ -25,9 +25,9 @@ from signing.transparency.models import Checkpoint, Cosignature, LogLeaf
 from signing.witness.client import Service
 from signing.witness.monitor import monitor_round
 from signing.witness.witnessing import Inconsistent
+from tests.customs.conftest import customs_of
 from tests.issuance.helpers import issue
 from tests.transparency.forks import ForkedLog, serving_fork
-from tests.transparency.witnessing import customs_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,7 +55,7 @@ class WitnessProcess:
         made = subprocess.run(
             [*WITNESS, "keygen", "--key-file", str(self.key_file)], capture_output=True, text=True, check=True
         )
-        self.user = customs_user(country)
+        self.user = customs_of(country)
         call_command(
             "witness_register",
             name=f"Customs {country}",

@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from knox.models import AuthToken
 
-from certificates.accounts.models import Organization, User
+from certificates.accounts.models import User
 from signing.jws import b64url_encode, jwk_thumbprint
 from signing.transparency.cosigning import cosignature_sign
 from signing.transparency.models import Witness
 from signing.transparency.witnesses import witness_register
 from signing.witness.state import public_x
-from tests.applications.factories import UserFactory
+from tests.customs.conftest import customs_of
 
 
 @dataclass
@@ -36,16 +36,9 @@ class CustomsWitness:
         return cosignature_sign(checkpoint=checkpoint, kid=self.kid, cosigned_at=moment, signer=signer)
 
 
-def customs_user(country: str) -> User:
-    organization = Organization.objects.create(
-        kind=Organization.Kind.CUSTOMS, name=f"State Customs Committee {country}", country=country
-    )
-    return UserFactory(role=User.Role.CUSTOMS, organization=organization)
-
-
 def register_witness(country: str, *, key: Ed25519PrivateKey | None = None) -> CustomsWitness:
     key = key or Ed25519PrivateKey.generate()
-    user = customs_user(country)
+    user = customs_of(country)
     witness = witness_register(name=f"Customs {country}", user=user, public_key=b64url_encode(public_x(key)))
     assert witness.kid == jwk_thumbprint(public_x(key))
     return CustomsWitness(witness=witness, user=user, key=key)
