@@ -10,7 +10,6 @@ import logging
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.cache import caches
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
@@ -28,24 +27,9 @@ def configured_rate(scope: str | None) -> str | None:
     return rates[scope or ""]
 
 
-def throttle_hit(key: str, duration: int) -> int:
-    """Count one request under ``key`` in a window of ``duration`` s opened by the first one.
-
-    ``add`` opens the window (it sets only a missing key, with the window's timeout) and ``incr``
-    counts atomically on Redis; a fixed window costs one small value, where DRF's sliding window
-    reads and rewrites a list of timestamps.
-    """
-    backend = caches["default"]
-    backend.add(key, 0, timeout=duration)
-    try:
-        return backend.incr(key)
-    except ValueError:  # the window closed between the two calls
-        backend.set(key, 1, timeout=duration)
-        return 1
-
-
 class CountingThrottle(SimpleRateThrottle):
-    """At most the rate's number of requests per window and caller, counted with ``throttle_hit``."""
+    """At most the rate's number of requests per window and caller, counted per process and summed
+    in the shared cache (``throttle_counts``)."""
 
     _retry_after: int | None = None
 
