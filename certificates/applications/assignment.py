@@ -17,7 +17,7 @@ from rest_framework import status
 from certificates import roles
 from certificates.accounts.models import Organization, User
 from certificates.applications import selectors
-from certificates.applications.guards import ApplicationError, reason_given
+from certificates.applications.guards import ApplicationError, reason_given, require_body_officer
 from certificates.applications.models import Application
 from certificates.applications.services import _lock, _record
 from certificates.applications.uploads import upload_refused
@@ -34,7 +34,7 @@ def assign_to_me(officer: User, application: Application) -> Application:
     """A submitted application of the officer's body becomes the officer's; taken by another: 409."""
     with transaction.atomic():
         locked = _lock(application)
-        _require_body_officer(officer, locked)
+        require_body_officer(officer, locked)  # another body's application does not exist (404)
         _require_submitted(locked)
         if locked.assigned_to_id == officer.pk:
             return locked
@@ -106,15 +106,6 @@ def _assign(application: Application, *, officer: User, actor: User, action: str
         reason=f"{reason} ({note})" if reason else note,
     )
     return application
-
-
-def _require_body_officer(officer: User, application: Application) -> None:
-    if not roles.is_officer_of_issuing_body(officer, issuing_body_country(application)):
-        raise ApplicationError(
-            "not_officer",
-            str(_("Only certification officers can do this.")),
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
 
 
 def _require_submitted(application: Application) -> None:

@@ -112,3 +112,13 @@ def test_the_admin_action_reassigns_with_a_reason(client, staff, officer, submit
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.assigned_to == officer
+
+
+def test_an_officer_of_the_other_body_cannot_take_or_even_find_an_application(submitted):
+    from tests.issuance.helpers import belarusian_body
+
+    _, belarusian_officer, _, _ = belarusian_body()
+    response = api_client_for(belarusian_officer).post(f"/api/v1/applications/{submitted.pk}/assign/")
+    assert response.status_code == 404  # as for approve or reject: it does not exist for that officer
+    submitted.refresh_from_db()
+    assert submitted.assigned_to is None
