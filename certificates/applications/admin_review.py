@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
@@ -62,17 +61,14 @@ class ReviewAdminMixin(_AdminBase):
         name = "certificates_application_document"
         return [path("<int:object_id>/documents/<int:doc_id>/", download, name=name), *super().get_urls()]
 
-    def document_view(self, request: HttpRequest, object_id: int, doc_id: int) -> HttpResponse:
+    def document_view(self, request: HttpRequest, object_id: int, doc_id: int) -> HttpResponseBase:
         """The stored file, for officers of the application's body and for administrators."""
         application = get_object_or_404(Application.objects.select_related("exporter"), pk=object_id)
         user = request.user
         if not (documents.may_read_documents(user, application) or roles.is_administrator(user)):
             raise Http404
         document = get_object_or_404(SupportingDocument, pk=doc_id, application=application)
-        response = HttpResponse(documents.document_open(document).read(), content_type=document.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, document.display_name)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return documents.document_download(document)
 
     @admin.action(description=_("Reassign selected applications to another officer…"))
     def reassign(self, request: HttpRequest, queryset: QuerySet[Application]) -> TemplateResponse | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -178,8 +178,7 @@ class DocumentContentView(_DocumentsView):
         document = documents.document_get_for(
             user=request_user(request), application_id=id, document_id=doc_id
         )
-        response = FileResponse(documents.document_open(document), content_type=document.content_type)
-        return _attachment(response, document.display_name)
+        return documents.document_download(document)
 
 
 class GoodsImportView(APIView):

@@ -61,12 +61,7 @@ def document_file(request: HttpRequest, pk: int, doc_id: int) -> FileResponse:
     """The file as stored, under its checked type; ``?inline=1`` for the frame on the application's page."""
     document = _readable(request, pk, doc_id)
     inline = request.GET.get("inline") == "1"
-    response = FileResponse(
-        documents.document_open(document),
-        content_type=document.content_type,
-        as_attachment=not inline,
-        filename=document.display_name,
-    )
+    response = documents.document_download(document, inline=inline)
     if inline:
         response["X-Frame-Options"] = "SAMEORIGIN"
         response["Content-Security-Policy"] = INLINE_POLICY
