@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save
 
 from certificates.issuance.models import Certificate
 from certificates.issuance.signals import certificate_issued
-from certificates.verification.local_rows import registry_changed, registry_epoch_bump
+from certificates.verification.local_rows import local_rows_forget, registry_changed
 from certificates.verification.services import verification_on_record_prepare
 from signing import signals as signing_signals
 from signing.models import SigningKey
@@ -27,9 +27,10 @@ def prepare_first_verification(sender: Any, *, number: str, **kwargs: Any) -> No
 
 
 def keys_changed(**_: Any) -> None:
-    """A key changed: rows kept by any process hold the certificate's key and the active key."""
-    registry_epoch_bump()
-    transaction.on_commit(registry_epoch_bump)
+    """A key changed: this process forgets its kept rows now and at commit; the other processes see
+    the published keys' epoch move (``signing.published``), which their kept rows watch too."""
+    local_rows_forget()
+    transaction.on_commit(local_rows_forget)
 
 
 def connect() -> None:

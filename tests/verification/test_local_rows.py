@@ -65,3 +65,15 @@ def test_a_save_of_columns_the_row_does_not_read_keeps_the_rows(postgres, certif
     assert "UZBY-KEPT" in local_rows._rows
     certificate.save(update_fields=["exhausted_at"])
     assert "UZBY-KEPT" not in local_rows._rows
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_key_revocation_reaches_the_row_another_process_keeps(second_process, certificate, signing_key):
+    from signing.services import signing_key_revoke
+
+    assert second_process.stdout.readline().split() == ["valid", "valid", "True"]
+    signing_key_revoke(kid=certificate.kid, compromised_at=certificate.issued_at, reason="Stolen in a test.")
+    second_process.stdin.write("go\n")
+    second_process.stdin.flush()
+    assert second_process.stdout.readline().split() == ["key_revoked", "True"]  # read afresh, kept again
