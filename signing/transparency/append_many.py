@@ -35,20 +35,14 @@ def log_append_many(*, entries: list[bytes]) -> list[LogLeaf]:
 
 def _batch_closed_nodes(start: int, leaf_hashes: list[bytes]) -> list[LogNode]:
     """The subtrees the leaves from ``start`` on complete; those that end before ``start`` are read."""
-    lefts = {key for offset in range(len(leaf_hashes)) for key in _left_keys(start + offset)}
+    lefts = {key for offset in range(len(leaf_hashes)) for key in merkle.left_keys(start + offset)}
     known = _hashes({(level, key) for level, key in lefts if ((key + 1) << level) - 1 < start})
     nodes = []
     for offset, leaf_hash in enumerate(leaf_hashes):
         index = start + offset
         known[(0, index)] = right = leaf_hash
-        for level, key in enumerate(_left_keys(index), start=1):
+        for level, key in enumerate(merkle.left_keys(index), start=1):
             right = merkle.node_hash(known[key], right)
             known[(level, ((index + 1) >> level) - 1)] = right
             nodes.append(LogNode(level=level, index=((index + 1) >> level) - 1, hash=right))
     return nodes
-
-
-def _left_keys(index: int) -> list[merkle.NodeKey]:
-    """The left siblings leaf ``index`` combines with, one per trailing one-bit of ``index``."""
-    levels = (~index & (index + 1)).bit_length() - 1
-    return [(level, ((index + 1) >> level) - 2) for level in range(levels)]

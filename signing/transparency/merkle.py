@@ -30,6 +30,7 @@ __all__ = [
     "consistency_proof",
     "inclusion_path",
     "leaf_hash",
+    "left_keys",
     "node_hash",
     "nodes_needed",
     "range_hash",
@@ -37,6 +38,12 @@ __all__ = [
     "verify_consistency",
     "verify_inclusion",
 ]
+
+
+def left_keys(index: int) -> list[NodeKey]:
+    """The complete subtrees leaf ``index`` combines with as it is appended: one per trailing one-bit."""
+    levels = (~index & (index + 1)).bit_length() - 1
+    return [(level, ((index + 1) >> level) - 2) for level in range(levels)]
 
 
 def leaf_hash(entry: bytes) -> bytes:

@@ -109,8 +109,7 @@ def log_append(*, entry: bytes) -> LogLeaf:
 
 def _closed_nodes(index: int, new_leaf_hash: bytes) -> list[LogNode]:
     """The subtrees completed by leaf ``index``: one per trailing one-bit of ``index``."""
-    levels = (~index & (index + 1)).bit_length() - 1
-    left_keys = [(level, ((index + 1) >> level) - 2) for level in range(levels)]
+    left_keys = merkle.left_keys(index)
     left = _hashes(set(left_keys))
     nodes, right = [], new_leaf_hash
     for level, key in enumerate(left_keys, start=1):
