@@ -18,6 +18,7 @@ others are queued again (their messages may already have been consumed as no-ops
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from certificates.audit import audit_record_many
 from certificates.issuance import services
 from certificates.issuance.history import CERTIFICATE_STREAM
 from certificates.issuance.models import Certificate, IssuanceOrder
+from certificates.issuance.numbering import certificate_numbers_allocate
 from certificates.issuance.signals import certificate_issued
 from certificates.notifications.services import events_emit
 from signing.models import SigningKey
@@ -131,7 +133,7 @@ def _applications_lock(orders: list[IssuanceOrder]) -> list[Application]:
 
 def _certificates_issue(applications: list[Application]) -> list[Certificate]:
     keys: dict[str, SigningKey] = {}  # each body's active key, read once per batch
-    certificates = [_signed(application, keys) for application in applications]
+    certificates = [_signed(application, fields, keys) for application, fields in _numbered(applications)]
     leaves = log_append_many(entries=[certificate.jws.encode("ascii") for certificate in certificates])
     for certificate, leaf in zip(certificates, leaves, strict=True):
         certificate.log_index = leaf.index
@@ -147,10 +149,33 @@ def _certificates_issue(applications: list[Application]) -> list[Certificate]:
     return certificates
 
 
-def _signed(application: Application, keys: dict[str, SigningKey]) -> Certificate:
-    """Numbered, built and signed as ``certificate_issue`` does, with its body's key; not yet saved."""
+def _numbered(applications: list[Application]) -> list[tuple[Application, dict[str, object]]]:
+    """Each application's number and document, as ``certificate_issue`` makes them.
+
+    The numbers of one sequence are taken together, with one lock, and the sequences are locked in
+    the same order by every batch, so two batches wait for each other but never deadlock.
+    """
+    issued_at = timezone.now().replace(microsecond=0)
+    issuers = {application.pk: services._issuer_for(application) for application in applications}
+    sequences: dict[tuple[str, str], list[Application]] = defaultdict(list)
+    for application in applications:
+        sequences[(issuers[application.pk].certificate_prefix, application.type)].append(application)
+    fields: dict[int, dict[str, object]] = {}
+    for (_prefix, type_), members in sorted(sequences.items()):
+        issuer = issuers[members[0].pk]
+        year, count = issued_at.year, len(members)
+        numbers = certificate_numbers_allocate(issuer=issuer, year=year, type=type_, count=count)
+        for application, (sequence, number) in zip(members, numbers, strict=True):
+            fields[application.pk] = services._document_fields(
+                application, issuer=issuer, issued_at=issued_at, sequence=sequence, number=number
+            )
+    return [(application, fields[application.pk]) for application in applications]
+
+
+def _signed(application: Application, fields: dict[str, object], keys: dict[str, SigningKey]) -> Certificate:
+    """Built and signed as ``certificate_issue`` does, with its body's key; not yet saved."""
     services._slow_down_for_tests()
-    certificate = Certificate(application=application, **services._numbered_document(application))
+    certificate = Certificate(application=application, **fields)
     country = str(certificate.document["issuer"]["country"])
     if country not in keys:
         keys[country] = signing_key_get_active(issuer_country=country)

@@ -209,10 +209,17 @@ def _create_certificate(application: Application) -> Certificate:
 def _numbered_document(application: Application) -> dict[str, object]:
     """The number and the document of a new certificate, and the fields that repeat them."""
     issued_at = timezone.now().replace(microsecond=0)
-    valid_from = issued_at.date()
-    valid_until = valid_from + timedelta(days=settings.CERTIFICATE_VALIDITY_DAYS)
     issuer = _issuer_for(application)
     sequence, number = certificate_number_allocate(issuer=issuer, year=issued_at.year, type=application.type)
+    return _document_fields(application, issuer=issuer, issued_at=issued_at, sequence=sequence, number=number)
+
+
+def _document_fields(
+    application: Application, *, issuer: Organization, issued_at: datetime, sequence: int, number: str
+) -> dict[str, object]:
+    """The document of a certificate numbered ``number`` and the fields that repeat it."""
+    valid_from = issued_at.date()
+    valid_until = valid_from + timedelta(days=settings.CERTIFICATE_VALIDITY_DAYS)
     document = certificate_document_build(
         application=application,
         issuer=issuer,

@@ -8,6 +8,7 @@ import pytest
 import redis
 from celery import current_app
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from certificates.applications.models import Application, ApplicationEvent
 from certificates.applications.services import application_approve
@@ -15,6 +16,8 @@ from certificates.issuance import batch
 from certificates.issuance.models import Certificate, CertificateEvent, IssuanceOrder
 from certificates.issuance.tasks import sign_certificate
 from signing.transparency.models import LogHead, LogLeaf
+from tests.applications.factories import ApplicationFactory
+from tests.issuance.helpers import belarusian_body, run_concurrently
 from tests.reliability.helpers import assert_each_issued_exactly_once, clear_broker
 from tests.services import WorkerProcess, subprocess_env, wait_until
 
@@ -141,6 +144,92 @@ def test_an_order_that_failed_before_is_left_to_its_own_task(
     assert IssuanceOrder.objects.get(pk=orders[1]).state == IssuanceOrder.State.PENDING
     assert len(sign_certificate.run(orders[1])) == 1
     assert_each_issued_exactly_once([a.pk for a in applications])
+
+
+def test_a_batch_takes_each_sequences_numbers_with_one_lock_in_application_order(
+    postgres, redis_broker, signing_key, officer, make_submitted
+):
+    _body, belarusian_officer, belarusian_exporter, _key = belarusian_body()
+    clear_broker()
+    export, import_ = Application.Type.EXPORT, Application.Type.IMPORT
+    applications = [
+        make_submitted(type=export),
+        ApplicationFactory(
+            exporter=belarusian_exporter.organization, created_by=belarusian_exporter, status="submitted"
+        ),
+        make_submitted(type=import_),
+        make_submitted(type=export),
+        ApplicationFactory(
+            exporter=belarusian_exporter.organization, created_by=belarusian_exporter, status="submitted"
+        ),
+        make_submitted(type=import_),
+        make_submitted(type=export),
+    ]
+    for application in applications:
+        application_approve(
+            application=application,
+            actor=belarusian_officer if application.exporter.country == "BY" else officer,
+        )
+    clear_broker()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert len(sign_certificate.run(_orders(applications)[0])) == len(applications)
+
+    sequence_locks = [q["sql"] for q in queries if "numbersequence" in q["sql"] and "FOR UPDATE" in q["sql"]]
+    assert len(sequence_locks) == 3, "one lock per sequence (UZ export, UZ import, BY export), not per number"
+    numbers = [Certificate.objects.get(application=application).number for application in applications]
+    year = Certificate.objects.first().year
+    assert numbers == [
+        f"UZ-{year}-EX-000001",
+        f"BY-{year}-EX-000001",
+        f"UZ-{year}-IM-000001",
+        f"UZ-{year}-EX-000002",
+        f"BY-{year}-EX-000002",
+        f"UZ-{year}-IM-000002",
+        f"UZ-{year}-EX-000003",
+    ]
+    assert_each_issued_exactly_once([a.pk for a in applications])
+
+
+def test_concurrent_batches_over_two_bodies_and_both_types_neither_deadlock_nor_leave_a_gap(
+    postgres, redis_broker, signing_key, officer, make_submitted, settings
+):
+    settings.ISSUANCE_BATCH_SIZE = 4
+    settings.ISSUANCE_TEST_DELAY_SECONDS = 0.01  # the batches overlap
+    _body, belarusian_officer, belarusian_exporter, _key = belarusian_body()
+    clear_broker()
+    applications = []
+    for index in range(18):
+        if index % 3 == 1:
+            application = ApplicationFactory(
+                exporter=belarusian_exporter.organization, created_by=belarusian_exporter, status="submitted"
+            )
+            application_approve(application=application, actor=belarusian_officer)
+        else:
+            application = make_submitted(
+                type=Application.Type.IMPORT if index % 3 else Application.Type.EXPORT
+            )
+            application_approve(application=application, actor=officer)
+        applications.append(application)
+    clear_broker()
+    orders = _orders(applications)
+
+    assert (
+        run_concurrently(
+            [lambda o=orders: [sign_certificate.run(pk) for pk in o]] * 2
+            + [lambda o=orders[::-1]: [sign_certificate.run(pk) for pk in o]]
+        )
+        == []
+    )
+
+    assert_each_issued_exactly_once([a.pk for a in applications])
+    for prefix, type_ in (("UZ", "export"), ("UZ", "import"), ("BY", "export")):
+        sequences = sorted(
+            Certificate.objects.filter(number__startswith=f"{prefix}-", type=type_).values_list(
+                "sequence", flat=True
+            )
+        )
+        assert sequences == list(range(1, 7)), (prefix, type_)
 
 
 COUNT = 24
