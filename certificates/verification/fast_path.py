@@ -85,16 +85,18 @@ def verification_on_record_prepare(*, number: str) -> bool:
     """Read and check what never changes about certificate ``number`` now, and share it.
 
     Meant for right after issuance, so that the first verification of a certificate is as cheap
-    as the next ones. False if the certificate is unknown or unsound.
+    as the next ones. False if the certificate is unknown or unsound. Only shared: the process that
+    issues (a worker) never verifies, and remembering every certificate it signs would grow it.
     """
     row = _row_read(number)
     if row.entry is None:
         return False
-    passed = {check.name for check in _outcome(row, number, datetime.now(UTC)).checks if check.ok}
+    outcome = _outcome(row, number, datetime.now(UTC), remember_here=False)
+    passed = {check.name for check in outcome.checks if check.ok}
     return all(name in passed for name in _SOUND)
 
 
-def _outcome(row: _Row, number: str, moment: datetime) -> Outcome:
+def _outcome(row: _Row, number: str, moment: datetime, *, remember_here: bool = True) -> Outcome:
     case = Case(token="", moment=moment, presented=False, asked=number, entry=row.entry, key=row.key)
     if row.entry is None:
         return checks_run(case)
@@ -105,7 +107,7 @@ def _outcome(row: _Row, number: str, moment: datetime) -> Outcome:
     _hand_in(case, row.entry, known)
     outcome = checks_run(case)
     if learnt:
-        _keep(row, known, case)
+        _keep(row, known, case, remember_here=remember_here)
     return outcome
 
 
@@ -116,7 +118,7 @@ def _hand_in(case: Case, entry: RegistryEntry, known: OnRecord) -> None:
     case.verified_with = known.verified_with
 
 
-def _keep(row: _Row, known: OnRecord, case: Case) -> None:
+def _keep(row: _Row, known: OnRecord, case: Case, *, remember_here: bool) -> None:
     """Remember what the checks established; share it when it was read from the registry."""
     checked = OnRecord(
         jws=known.jws,
@@ -126,7 +128,8 @@ def _keep(row: _Row, known: OnRecord, case: Case) -> None:
         verified_with=case.verified_with,
         shared=known.shared,
     )
-    on_record.remember(row.record_key, checked)
+    if remember_here:
+        on_record.remember(row.record_key, checked)
     if not known.shared:
         on_record.shared_set(row.record_key, checked)
 

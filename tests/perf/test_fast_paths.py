@@ -192,3 +192,23 @@ def test_issuance_prepares_the_first_verification(
     with django_assert_max_num_queries(1):  # the row issuance kept, or one read of it
         answer = anon_client.post(VERIFY_URL, {"number": number}, format="json").json()
     assert answer["status"] == "valid"
+
+
+def test_the_issuing_process_shares_what_it_prepared_and_remembers_none_of_it(
+    signing_key, officer, make_submitted, django_capture_on_commit_callbacks
+):
+    from certificates.issuance.tasks import sign_certificate
+    from certificates.verification import on_record
+    from tests.issuance.helpers import approve
+
+    orders = [approve(make_submitted(), officer) for _ in range(3)]
+    verification.verification_caches_clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for order in orders:
+            sign_certificate.run(order.pk)
+
+    # A worker signs for ever and never verifies: what it prepared is for the web processes.
+    for certificate in Certificate.objects.all():
+        record_key = (certificate.jws_sha256, certificate.kid, signing_key.public_x, certificate.log_index)
+        assert on_record.remembered(record_key) is None
+        assert on_record.shared_get(record_key) is not None
