@@ -322,7 +322,8 @@ def pdf_backlog_drain(args: argparse.Namespace) -> dict:
         args, os.environ["DATABASE_URL"], queue="pdf", concurrency=args.pdf_concurrency, nice=args.pdf_nice
     )
     first: tuple[float, int] | None = None
-    deadline = time.monotonic() + args.timeout
+    started = time.monotonic()
+    deadline = started + args.timeout
     try:
         while time.monotonic() < deadline:
             done = rendered.count()
@@ -333,8 +334,10 @@ def pdf_backlog_drain(args: argparse.Namespace) -> dict:
             time.sleep(0.2)
     finally:
         stop_worker(worker)
-    if first is None or done <= first[1]:
+    if first is None or done < args.count:
         raise SystemExit(f"the PDF worker rendered {done} of {args.count} in time")
+    if done == first[1]:  # a backlog so small it was gone at the first look: count the start-up too
+        first = (started, 0)
     seconds = time.monotonic() - first[0]
     return {"pdf_drain_seconds": seconds, "pdfs_per_second": (done - first[1]) / seconds}
 

@@ -139,6 +139,22 @@ def test_issuance_benchmark_with_the_pdf_worker_renders_beside_the_signing_worke
 
 
 @pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.worker
+def test_issuance_benchmark_drains_the_pdf_backlog_with_the_pdf_worker_alone(postgres, bench_env):
+    from bench import issuance
+
+    broker = require_redis()
+    result = issuance.main(
+        ["--count", "3", "--in-place", "--broker", broker, "--timeout", "60",
+         "--pdf", "drain", "--pdf-nice", "0"]
+    )  # fmt: skip
+    assert result["checked"] == 3
+    assert result["pdfs_rendered"] == 3
+    assert result["pdfs_per_second"] > 0
+
+
+@pytest.mark.postgres
 def test_issuance_statement_count_benchmark_counts_both_ways_and_checks_the_result(postgres):
     from bench import issuance_queries
 
