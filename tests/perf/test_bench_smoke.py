@@ -112,28 +112,20 @@ def test_issuance_benchmark_issues_every_approved_application(postgres, bench_en
     assert os.environ["DATABASE_URL"].endswith(settings.DATABASES["default"]["NAME"])
 
 
+def _issuance_with_pdfs(mode: str) -> dict:
+    from bench import issuance
+
+    return issuance.main(
+        ["--count", "3", "--in-place", "--broker", require_redis(), "--timeout", "60",
+         "--pdf", mode, "--pdf-nice", "0"]
+    )  # fmt: skip
+
+
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.worker
 def test_issuance_benchmark_with_the_pdf_worker_renders_beside_the_signing_worker(postgres, bench_env):
-    from bench import issuance
-
-    broker = require_redis()
-    result = issuance.main(
-        [
-            "--count",
-            "3",
-            "--in-place",
-            "--broker",
-            broker,
-            "--timeout",
-            "60",
-            "--pdf",
-            "on",
-            "--pdf-nice",
-            "0",
-        ]
-    )
+    result = _issuance_with_pdfs("on")
     assert result["checked"] == 3
     assert result["pdf"] == "on"
 
@@ -142,13 +134,7 @@ def test_issuance_benchmark_with_the_pdf_worker_renders_beside_the_signing_worke
 @pytest.mark.redis
 @pytest.mark.worker
 def test_issuance_benchmark_drains_the_pdf_backlog_with_the_pdf_worker_alone(postgres, bench_env):
-    from bench import issuance
-
-    broker = require_redis()
-    result = issuance.main(
-        ["--count", "3", "--in-place", "--broker", broker, "--timeout", "60",
-         "--pdf", "drain", "--pdf-nice", "0"]
-    )  # fmt: skip
+    result = _issuance_with_pdfs("drain")
     assert result["checked"] == 3
     assert result["pdfs_rendered"] == 3
     assert result["pdfs_per_second"] > 0
