@@ -98,8 +98,7 @@ def main(argv=None) -> dict:
 
     django.setup()
     from certificates.issuance.pdf import certificate_pdf_render, page
-    from certificates.issuance.pdf.drawing import FONT, FONT_DIR
-    from certificates.issuance.pdf.fonts import FONT_FILES, fonts_install
+    from certificates.issuance.pdf.fonts import FONT, FONT_DIR, FONT_FILES, fonts_install
 
     def fonts_parsed_per_pdf(pdf) -> None:
         for style, name in FONT_FILES.items():

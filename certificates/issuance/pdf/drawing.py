@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import functools
 import gettext
-import weakref
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import cast
 
 import pycountry
 from fpdf import FPDF
-from fpdf.enums import Align, MethodReturnValue, XPos, YPos
+from fpdf.enums import Align, MethodReturnValue, WrapMode, XPos, YPos
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
-FONT = "DejaVuSans"
+from certificates.issuance.pdf.fonts import FONT, fonts_install
 
 PAGE_W, MARGIN = 210.0, 10.0
 CONTENT_W = PAGE_W - 2 * MARGIN
@@ -103,11 +101,11 @@ def _draw_line(pdf: FPDF, line: Line, x: float, y: float, w: float, align: Align
         pdf.set_xy(x + 2, y + 0.2)
         pdf.set_text_color(*MUTED)
         pdf.set_font(FONT, "", 5.8)
-        pdf.multi_cell(LABEL_W - 3, 2.4, line.label, align=Align.L)
+        paragraph(pdf, LABEL_W - 3, 2.4, line.label)
     pdf.set_xy(value_x, y)
     pdf.set_text_color(*line.color)
     pdf.set_font(FONT, "B" if line.bold else "", line.size)
-    pdf.multi_cell(value_w, _leading(line.size), line.text, align=align)
+    paragraph(pdf, value_w, _leading(line.size), line.text, align=align)
     pdf.set_text_color(*INK)
     return _line_height(pdf, line, w)
 
@@ -118,25 +116,59 @@ def _value_area(line: Line, x: float, w: float) -> tuple[float, float]:
     return x + 2, w - 4
 
 
-# Line breaking is most of a PDF's cost, and a box measures its lines before it draws them:
-# each PDF remembers the height of a line at a width.
-_HEIGHTS: weakref.WeakKeyDictionary[FPDF, dict[tuple[Line, float], float]] = weakref.WeakKeyDictionary()
+def paragraph(
+    pdf: FPDF, w: float, h: float, text: str, *, align: Align = Align.L, wrapmode: WrapMode = WrapMode.WORD
+) -> None:
+    """``text`` broken into lines ``w`` wide in the current font, one ``h`` high cell per line,
+    from the current position down; as ``multi_cell`` draws it, without breaking the lines again."""
+    x = pdf.get_x()
+    for line in broken_lines(pdf, w, text, wrapmode):
+        pdf.set_x(x)
+        pdf.cell(w, h, line, align=align, new_x=XPos.LEFT, new_y=YPos.NEXT)
+
+
+# Line breaking (fpdf2's, quadratic in a line's length) was most of a PDF's cost; the captions
+# are the same on every certificate, and a box measures its lines before it draws them. The
+# faces are the same in every PDF of a process (``fonts``), so the process remembers the lines.
+# They are measured on a PDF of their own: measuring on the document would add its glyphs to the
+# document's subset in an order that depended on what was remembered, and the bytes with it.
+_BROKEN_LINES: dict[tuple[str, str, float, float, str, WrapMode], tuple[str, ...]] = {}
+BROKEN_LINES_KEPT = 4_000
+_measuring = threading.local()  # a stamped PDF is rendered while serving, on a web thread
+
+
+def broken_lines(pdf: FPDF, w: float, text: str, wrapmode: WrapMode = WrapMode.WORD) -> tuple[str, ...]:
+    """``text`` broken into lines ``w`` wide in ``pdf``'s current font."""
+    key = (pdf.font_family, pdf.font_style, pdf.font_size_pt, w, text, wrapmode)
+    if (lines := _BROKEN_LINES.get(key)) is None:
+        if len(_BROKEN_LINES) >= BROKEN_LINES_KEPT:
+            _BROKEN_LINES.clear()
+        lines = _BROKEN_LINES[key] = _measured_lines(*key)
+    return lines
+
+
+def _measured_lines(
+    family: str, style: str, size_pt: float, w: float, text: str, wrapmode: WrapMode
+) -> tuple[str, ...]:
+    if not hasattr(_measuring, "pdf"):
+        _measuring.pdf = FPDF(unit="mm", format="A4")
+        fonts_install(_measuring.pdf)
+        _measuring.pdf.add_page()
+    measuring: FPDF = _measuring.pdf
+    measuring.set_font(family, style, size_pt)
+    lines = measuring.multi_cell(w, 1, text, dry_run=True, output=MethodReturnValue.LINES, wrapmode=wrapmode)
+    return tuple(cast(list[str], lines))  # output=LINES returns the lines; the stubs give every shape
+
+
+def broken_lines_forget() -> None:
+    """Drop the remembered lines: the next PDF breaks its lines afresh."""
+    _BROKEN_LINES.clear()
 
 
 def _line_height(pdf: FPDF, line: Line, w: float) -> float:
-    known = _HEIGHTS.setdefault(pdf, {})
-    if (line, w) not in known:
-        known[line, w] = _measured_height(pdf, line, w)
-    return known[line, w]
-
-
-def _measured_height(pdf: FPDF, line: Line, w: float) -> float:
     _, value_w = _value_area(line, 0, w)
     pdf.set_font(FONT, "B" if line.bold else "", line.size)
-    lines = pdf.multi_cell(
-        value_w, _leading(line.size), line.text, dry_run=True, output=MethodReturnValue.LINES
-    )
-    value = len(cast(list[str], lines))  # output=LINES returns the list of lines; the stubs give every shape
+    value = len(broken_lines(pdf, value_w, line.text))
     label = line.label.count("\n") + 1 if line.label else 0
     return max(value * _leading(line.size), label * 2.4) + 0.9
 

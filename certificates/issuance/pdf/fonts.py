@@ -15,14 +15,15 @@ from __future__ import annotations
 import copy
 import functools
 from io import BytesIO
+from pathlib import Path
 
 from fontTools import subset as ft_subset  # type: ignore[import-untyped]  # no stubs; fpdf2 uses it
 from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
 
-from certificates.issuance.pdf.drawing import FONT, FONT_DIR
-
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT = "DejaVuSans"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 PRINTED_BLOCKS = (
     (0x0020, 0x058F),  # Latin, IPA, modifier letters, combining marks, Greek, Cyrillic, Armenian
@@ -62,7 +63,9 @@ def fonts_install(pdf: FPDF) -> None:
         template, data = _parsed(style)
         font = copy.copy(template)
         font.i = len(pdf.fonts) + 1
-        font.ttfont = ttLib.TTFont(BytesIO(data), recalcTimestamp=False, lazy=True)
+        # The outlines are never changed here, so their boxes stand as prepared (pyftsubset's default
+        # too); recalculating them made fontTools unpack and recompile every glyph of each PDF.
+        font.ttfont = ttLib.TTFont(BytesIO(data), recalcTimestamp=False, recalcBBoxes=False, lazy=True)
         font.missing_glyphs = []
         font.biggest_size_pt = 0
         font.subset = SubsetMap(font)

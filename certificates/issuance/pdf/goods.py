@@ -11,7 +11,8 @@ from fpdf.enums import Align, TableCellFillMode
 from fpdf.fonts import FontFace
 from fpdf.table import Table
 
-from certificates.issuance.pdf.drawing import CONTENT_W, FONT, HEAD_FILL, MUTED, RULE, section_label
+from certificates.issuance.pdf.drawing import CONTENT_W, HEAD_FILL, MUTED, RULE, section_label
+from certificates.issuance.pdf.fonts import FONT
 from certificates.issuance.pdf.labels import Captions
 
 # UN/ECE Rec 20 codes that exporters use most; others print as the bare code.

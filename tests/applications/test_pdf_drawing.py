@@ -1,0 +1,79 @@
+"""The drawing kit's paragraphs: lines broken once per process, drawn as ``multi_cell`` draws them."""
+
+import pytest
+from fpdf import FPDF
+from fpdf.enums import Align, WrapMode, XPos
+
+from certificates.issuance.pdf import certificate_pdf_render, drawing
+from certificates.issuance.pdf.drawing import broken_lines, broken_lines_forget, paragraph
+from certificates.issuance.pdf.fonts import FONT, fonts_install
+from tests.applications.test_pdf import VERIFY_URL
+from tests.applications.test_pdf import document as document  # the fixture
+from tests.applications.test_pdf_ct1 import ACCESS_CODE, _stated
+
+ADDRESS = (
+    "Ташкентская область, г. Чирчик, ул. Амира Темура, 45 / "
+    "Toshkent viloyati, Chirchiq shahri, Amir Temur koʻchasi 45\nИНН 301234567"
+)
+
+
+def _page(draw) -> tuple[tuple[float, float], bytes]:
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.set_compression(False)
+    fonts_install(pdf)
+    pdf.add_page()
+    pdf.set_font(FONT, "", 7)
+    pdf.set_xy(20, 30)
+    draw(pdf)
+    return (pdf.get_x(), pdf.get_y()), bytes(pdf.pages[1].contents)
+
+
+@pytest.mark.parametrize("align", [Align.L, Align.C])
+@pytest.mark.parametrize("wrapmode", [WrapMode.WORD, WrapMode.CHAR])
+def test_a_paragraph_draws_the_same_page_as_multi_cell_and_ends_where_it_does(align, wrapmode):
+    broken_lines_forget()
+    by_multi_cell = _page(
+        lambda pdf: pdf.multi_cell(40, 3, ADDRESS, align=align, wrapmode=wrapmode, new_x=XPos.LEFT)
+    )
+    first, remembered = (
+        _page(lambda pdf: paragraph(pdf, 40, 3, ADDRESS, align=align, wrapmode=wrapmode)) for _ in range(2)
+    )
+
+    assert first == remembered == by_multi_cell
+    assert by_multi_cell[0][1] > 30 + 3 * 3  # the address did run over several lines
+
+
+def test_remembered_lines_give_the_same_bytes_as_lines_broken_afresh(document):
+    broken_lines_forget()
+    first = certificate_pdf_render(document=document, verify_url=VERIFY_URL, access_code=ACCESS_CODE)
+    certificate_pdf_render(document=_stated(document), verify_url=VERIFY_URL, language="uz")
+    again = certificate_pdf_render(document=document, verify_url=VERIFY_URL, access_code=ACCESS_CODE)
+
+    assert again == first
+
+
+def test_the_lines_a_font_size_or_width_breaks_differently_are_remembered_apart():
+    pdf = FPDF(unit="mm", format="A4")
+    fonts_install(pdf)
+    pdf.add_page()
+    pdf.set_font(FONT, "", 7)
+    narrow, wide = broken_lines(pdf, 30, ADDRESS), broken_lines(pdf, 80, ADDRESS)
+    pdf.set_font(FONT, "B", 12)
+    bold = broken_lines(pdf, 80, ADDRESS)
+
+    assert len(narrow) > len(wide)
+    assert len(bold) > len(wide)
+    assert "".join(narrow).replace(" ", "") == "".join(bold).replace(" ", "")
+
+
+def test_the_remembered_lines_stay_within_their_bound(monkeypatch):
+    monkeypatch.setattr(drawing, "BROKEN_LINES_KEPT", 3)
+    broken_lines_forget()
+    pdf = FPDF(unit="mm", format="A4")
+    fonts_install(pdf)
+    pdf.add_page()
+    pdf.set_font(FONT, "", 7)
+    for n in range(10):
+        broken_lines(pdf, 40, f"{ADDRESS} {n}")
+
+    assert 0 < len(drawing._BROKEN_LINES) <= 3
