@@ -8,10 +8,12 @@ app = Celery("certsvc")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Signal receivers: request id in task headers and JSON worker logs, task metrics, heartbeat task.
+# Signal receivers: request id in task headers and JSON worker logs, task metrics, heartbeat task,
+# database connections kept between tasks.
 import certsvc.health  # noqa: E402
 import certsvc.logging  # noqa: E402
-import certsvc.metrics  # noqa: E402, F401
+import certsvc.metrics  # noqa: E402
+import certsvc.task_connections  # noqa: E402, F401
 
 
 @app.task(name="certsvc.ping")
