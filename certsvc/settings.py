@@ -264,8 +264,7 @@ CELERY_RESULT_BACKEND = env_secret("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Connections outlive a task by DATABASES' rule (certsvc/task_connections.py), not the fixup's count.
-CELERY_DB_REUSE_MAX = 2**62
+CELERY_DB_REUSE_MAX = 2**62  # never reached: connections live by DATABASES' rule (task_connections.py)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90)
 CELERY_TASK_SERIALIZER = "json"
