@@ -35,12 +35,20 @@ def test_one_worker_process_signs_a_dozen_orders_on_the_connection_it_opened_fir
     worker = WorkerProcess(queues="celery,notifications", concurrency=1).start()
     try:
         application_approve(application=applications[0], actor=officer)
-        wait_until(lambda: IssuanceOrder.objects.filter(state="done").count() == 1, timeout=30)
+        wait_until(
+            lambda: IssuanceOrder.objects.filter(state="done").count() == 1,
+            timeout=30,
+            message="the first order, whose signing opens the worker's connection",
+        )
         time.sleep(1.5)  # a backend's statistics reach the view within a second
         before = _sessions_opened()
         for application in applications[1:]:
             application_approve(application=application, actor=officer)
-        wait_until(lambda: IssuanceOrder.objects.filter(state="done").count() == COUNT, timeout=60)
+        wait_until(
+            lambda: IssuanceOrder.objects.filter(state="done").count() == COUNT,
+            timeout=60,
+            message=f"the other {COUNT - 1} orders",
+        )
         time.sleep(1.5)
         opened = _sessions_opened() - before
     finally:
@@ -49,3 +57,4 @@ def test_one_worker_process_signs_a_dozen_orders_on_the_connection_it_opened_fir
     assert_each_issued_exactly_once([a.pk for a in applications])
     # Celery's own rule opened one for each of the 11 signings and each notification after them.
     assert opened <= 1, f"{opened} connections opened for {COUNT - 1} signings"
+    print(f"\n[worker connections] {COUNT - 1} signings and their notifications: {opened} opened")
