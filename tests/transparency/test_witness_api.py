@@ -4,6 +4,8 @@ entries for monitors, the webhook asking for cosignatures, the admin and the lag
 from __future__ import annotations
 
 import base64
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,7 +18,7 @@ from certificates.notifications.models import Event, WebhookDelivery
 from signing.canonical import canonicalize
 from signing.jws import TYP_CHECKPOINT, b64url_encode
 from signing.services import jws_sign
-from signing.transparency.models import Checkpoint, Cosignature, WitnessEvent
+from signing.transparency.models import Checkpoint, Cosignature, Witness, WitnessEvent
 from signing.transparency.services import checkpoint_body, log_root
 from signing.transparency.tasks import checkpoint_publish
 from signing.verifier.keys import load_keys
@@ -26,6 +28,7 @@ from tests.applications.factories import UserFactory, api_client_for
 from tests.customs.conftest import customs_of
 from tests.notifications.factories import WebhookEndpointFactory
 from tests.ops.conftest import METRICS_TOKEN, parse_samples
+from tests.services import BASE_DIR, subprocess_env
 from tests.transparency.conftest import append_entries, entry_for
 from tests.transparency.witnessing import CustomsWitness, register_witness
 
@@ -186,6 +189,32 @@ def test_registration_by_command_needs_a_customs_user_and_a_32_byte_key(logged):
     call_command("witness_register", name="Customs BY", user=customs.username, public_key=x)
     with pytest.raises(CommandError, match="already"):
         call_command("witness_register", name="Customs BY", user=customs.username, public_key=x)
+
+
+def _key_starting_with_a_dash() -> str:
+    while not (x := b64url_encode(public_x(Ed25519PrivateKey.generate()))).startswith("-"):
+        pass
+    return x
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_key_that_begins_with_a_dash_registers_in_the_documented_spaced_form():
+    """One key in 64 begins with ``-``: argparse alone would take it for an option and refuse it."""
+    spaced, keyword = _key_starting_with_a_dash(), _key_starting_with_a_dash()
+    customs = customs_of("BY")
+    command = [sys.executable, str(BASE_DIR / "manage.py"), "witness_register", "--user", customs.username]
+    run = subprocess.run(
+        [*command, "--name", "Customs BY", "--public-key", spaced],
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    call_command("witness_register", name="Customs BY 2", user=customs.username, public_key=keyword)
+    assert set(Witness.objects.values_list("public_x", flat=True)) == {spaced, keyword}
+    with pytest.raises(CommandError, match="--public-key is required"):
+        call_command("witness_register", name="Customs BY 3", user=customs.username)
 
 
 def test_a_new_checkpoint_asks_the_witnesses_organizations_by_webhook(client, witness):
