@@ -1,12 +1,14 @@
 """The drawing kit's paragraphs: lines broken once per process, drawn as ``multi_cell`` draws them."""
 
 import pytest
+import segno
 from fpdf import FPDF
 from fpdf.enums import Align, WrapMode, XPos
 
 from certificates.issuance.pdf import certificate_pdf_render, drawing
-from certificates.issuance.pdf.drawing import broken_lines, broken_lines_forget, paragraph
+from certificates.issuance.pdf.drawing import INK, broken_lines, broken_lines_forget, paragraph
 from certificates.issuance.pdf.fonts import FONT, fonts_install
+from certificates.issuance.pdf.qr import QR_MASK, QR_QUIET_MODULES, QR_SIZE, draw_qr
 from tests.applications.test_pdf import VERIFY_URL
 from tests.applications.test_pdf import document as document  # the fixture
 from tests.applications.test_pdf_ct1 import ACCESS_CODE, _stated
@@ -77,3 +79,28 @@ def test_the_remembered_lines_stay_within_their_bound(monkeypatch):
         broken_lines(pdf, 40, f"{ADDRESS} {n}")
 
     assert 0 < len(drawing._BROKEN_LINES) <= 3
+
+
+def test_the_qr_code_writes_the_same_page_as_one_rect_call_per_run_of_dark_modules():
+    text = "https://certs.example.uz/v/UZ-2026-EX-000123?k=K7QM2XJD4RWA5TPZ#z=" + "Ab9-_" * 300
+    module = QR_SIZE / (segno.make(text, error="m", mask=QR_MASK).symbol_size(scale=1)[0])
+
+    def rect_by_rect(pdf: FPDF) -> None:
+        rows = segno.make(text, error="m", mask=QR_MASK, boost_error=False, micro=False).matrix
+        pdf.set_fill_color(255, 255, 255)
+        pdf.rect(120, 40, QR_SIZE, QR_SIZE, style="F")
+        pdf.set_fill_color(*INK)
+        for r, row in enumerate(rows):
+            dark = [c for c, value in enumerate(row) if value]
+            runs = [[c, 1] for c in dark if c - 1 not in dark]
+            for run in runs:
+                while run[0] + run[1] in dark:
+                    run[1] += 1
+            for start, length in runs:
+                x, y = 120 + (QR_QUIET_MODULES + start) * module, 40 + (QR_QUIET_MODULES + r) * module
+                pdf.rect(x, y, length * module, module, style="F")
+
+    one_write, by_rect = _page(lambda pdf: draw_qr(pdf, text, 120, 40, QR_SIZE)), _page(rect_by_rect)
+    same_page = one_write == by_rect  # compared outside assert: a diff of two 170 KB pages takes minutes
+    assert same_page, "the page differs from the one FPDF.rect draws"
+    assert one_write[1].count(b" re f") > 3_000
