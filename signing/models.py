@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import models
@@ -87,12 +87,19 @@ class SigningKey(models.Model):
         jwk: dict[str, Any] = {**public_jwk(self.public_key_bytes, self.kid)}
         jwk["issuer"] = {"country": self.issuer_country} if self.issuer_country else None
         if self.registry_until is not None:
-            jwk["registry_until"] = self.registry_until.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            jwk["registry_until"] = _whole_second_after(self.registry_until).strftime("%Y-%m-%dT%H:%M:%SZ")
         return jwk
 
     def was_compromised_at(self, moment: datetime) -> bool:
         """True when the key is revoked and ``moment`` is at or after its compromise time."""
         return self.compromised_at is not None and moment >= self.compromised_at
+
+
+def _whole_second_after(moment: datetime) -> datetime:
+    """``moment`` in UTC rounded up to the second: signed times are printed to the second, and what a
+    key signed in the cut-over's own second, before it, must still fall before the printed bound."""
+    floor = moment.astimezone(UTC).replace(microsecond=0)
+    return floor if floor == moment else floor + timedelta(seconds=1)
 
 
 class SoftwareKeyMaterial(models.Model):

@@ -90,11 +90,14 @@ def test_what_the_one_key_set_signed_before_the_migration_still_verifies(
     _check_receipt(answer.json(), load_keys(jwks_document()), None)
     registry = SigningKey.objects.get(issuer_country="", status=SigningKey.Status.ACTIVE)
     assert parse_compact(answer.json()["receipt"]).kid == registry.kid
-    later = parse_compact(status_bundle_sign(timezone.now())).payload
+    # Signed times print to the second and the published bound is the cut-over rounded up to one:
+    # what the old key signs from the next whole second on is refused.
+    after_the_bound = timezone.now() + timedelta(seconds=2)
+    later = parse_compact(status_bundle_sign(after_the_bound)).payload
     forged = jws_sign(payload=later, typ=TYP_STATUS, key=key).compact
     with pytest.raises(BundleError, match="not a registry key"):
         Verifier(jwks_document(), forged)
-    old_receipt_now = dict(before["answer"], checked_at=timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"))
+    old_receipt_now = dict(before["answer"], checked_at=after_the_bound.strftime("%Y-%m-%dT%H:%M:%SZ"))
     body = {name: value for name, value in old_receipt_now.items() if name != "receipt"}
     old_receipt_now["receipt"] = jws_sign(
         payload=canonicalize(body), typ="certsvc-receipt+jws", key=key

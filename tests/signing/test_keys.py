@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from signing.errors import NoActiveKey, SigningKeyNotFound, SigningKeyStateError
+from signing.jws import b64url_encode, jwk_thumbprint
 from signing.models import SigningKey
 from signing.services import (
     jws_sign,
@@ -20,6 +22,9 @@ from signing.services import (
     signing_key_rotate,
 )
 from signing.signals import signing_key_activated, signing_key_revoked
+from signing.verifier.errors import VerifierError
+from signing.verifier.keys import load_keys
+from signing.witness.state import public_x
 
 pytestmark = pytest.mark.django_db
 TYP = "certsvc-certificate+jws"
@@ -183,3 +188,26 @@ def test_every_key_change_leaves_an_audit_row_with_who_and_why(db):
         (second.kid, "activated", "pending", "active", "bob", ""),
         (first.kid, "revoked", "retired", "revoked", "carol", "laptop stolen"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("cut_over", "published"),
+    [
+        (datetime(2026, 12, 2, 13, 4, 54, 800_000, tzinfo=UTC), "2026-12-02T13:04:55Z"),
+        (datetime(2026, 12, 2, 13, 4, 54, tzinfo=UTC), "2026-12-02T13:04:54Z"),
+    ],
+)
+def test_a_receipt_signed_in_the_cut_overs_own_second_before_it_still_passes_for_the_registry(
+    cut_over, published
+):
+    """Receipts print their time to the second: the published bound is the cut-over rounded up."""
+    x = public_x(Ed25519PrivateKey.generate())
+    key = SigningKey(
+        kid=jwk_thumbprint(x), public_x=b64url_encode(x), issuer_country="UZ", registry_until=cut_over
+    )
+    assert key.public_jwk["registry_until"] == published
+    keys = load_keys({"keys": [key.public_jwk]})
+    printed_before = (cut_over - timedelta(microseconds=1)).replace(microsecond=0)
+    keys.require_registry_key(key.kid, printed_before, "the answer's receipt")
+    with pytest.raises(VerifierError, match="not a registry key"):
+        keys.require_registry_key(key.kid, datetime.fromisoformat(published), "the answer's receipt")
