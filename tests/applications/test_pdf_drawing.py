@@ -1,4 +1,5 @@
-"""The drawing kit's paragraphs: lines broken once per process, drawn as ``multi_cell`` draws them."""
+"""The drawing kit: paragraphs broken once per process and drawn as ``multi_cell`` draws them, and the
+QR code written in one go as ``FPDF.rect`` would write it."""
 
 import pytest
 import segno
