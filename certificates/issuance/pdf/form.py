@@ -29,6 +29,7 @@ from certificates.issuance.pdf.drawing import (
     frame,
     parse_instant,
 )
+from certificates.issuance.pdf.fonts import fonts_embed_from_common
 from certificates.issuance.pdf.goods import draw_goods
 from certificates.issuance.pdf.labels import Captions
 from certificates.issuance.pdf.page import CertificatePDF
@@ -65,6 +66,7 @@ def certificate_pdf_render(
     _draw_head(pdf, document, verify_url, qr_text or verify_url, access_code)
     draw_goods(pdf, document["items"], captions)
     draw_closing(pdf, document, captions)
+    fonts_embed_from_common(pdf)
     return bytes(pdf.output())
 
 
