@@ -8,7 +8,14 @@ import pytest
 from fpdf import FPDF
 
 from certificates.issuance.pdf import certificate_pdf_render, form
-from certificates.issuance.pdf.fonts import COMMON_BLOCKS, FONT, fonts_embed_from_common, fonts_install
+from certificates.issuance.pdf.fonts import (
+    COMMON_BLOCKS,
+    FONT,
+    FONT_DIR,
+    FONT_FILES,
+    fonts_embed_from_common,
+    fonts_install,
+)
 from tests.applications.test_pdf import VERIFY_URL
 from tests.applications.test_pdf import document as document  # the fixture
 from tests.applications.test_pdf_ct1 import ACCESS_CODE, _stated
@@ -77,3 +84,14 @@ def test_a_certificate_embeds_the_same_bytes_from_either_face(document, monkeypa
     from_whole = certificate_pdf_render(document=stated, verify_url=VERIFY_URL, access_code=ACCESS_CODE)
     same = from_common == from_whole
     assert same
+
+
+def test_a_face_added_with_add_font_keeps_its_own_glyphs():
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.add_font(FONT, "", str(FONT_DIR / FONT_FILES[""]))
+    pdf.add_page()
+    pdf.set_font(FONT, "", 8)
+    pdf.cell(text="Oʻzbekiston")
+    added = pdf.fonts[FONT.lower()].ttfont
+    fonts_embed_from_common(pdf)
+    assert pdf.fonts[FONT.lower()].ttfont is added

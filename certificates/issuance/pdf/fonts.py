@@ -117,8 +117,11 @@ def fonts_install(pdf: FPDF) -> None:
 def fonts_embed_from_common(pdf: FPDF) -> None:
     """Just before output: each face whose glyphs the common face holds is cut from that one."""
     for style in FONT_FILES:
-        font = pdf.fonts.get(f"{FONT.lower()}{style}")
-        if not isinstance(font, TTFFont):
+        template, _ = _parsed(style)
+        font = pdf.fonts.get(template.fontkey)
+        # Only a copy of the prepared face (it shares the template's widths) has the common face's
+        # glyphs: a face added with ``add_font`` (the benchmark's "before") keeps its own.
+        if not isinstance(font, TTFFont) or font.cw is not template.cw:
             continue
         data, glyphs = _common(style)
         if glyphs.issuperset(font.subset.get_all_glyph_names()):
