@@ -202,7 +202,6 @@ def start_worker(
     from bench.verify_load import server_env
 
     env = dict(server_env(server_args([])), DATABASE_URL=url, CELERY_BROKER_URL=args.broker)
-    env.setdefault("ISSUANCE_BATCH_SIZE", "50")
     command = [
         *(["nice", "-n", str(nice)] if nice else []),
         sys.executable, "-m", "celery", "-A", "certsvc", "worker", "--loglevel", "WARNING",

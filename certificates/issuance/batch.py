@@ -7,7 +7,8 @@ would, with the same numbering, document and signing functions, but with the sta
 be shared written once for the batch: the log leaves, the audit rows, the status updates and the
 notifications. Everything commits together or not at all, so a crash mid-batch leaves every one of
 its orders pending, and each order is signed once: a done order is skipped, a locked one is
-someone else's. The messages of the orders a batch took become no-ops (one ``SELECT``).
+someone else's. The messages of the orders a batch took become no-ops (one ``SELECT`` once the batch
+has committed; before, an ``UPDATE`` that skips the locked order instead of waiting for it).
 
 Orders that failed before, replacements and orders whose application is not approved are never
 taken into a batch: their own task issues them alone (``certificate_issue``), which records their
@@ -59,6 +60,9 @@ def certificate_issue_batched(*, order_id: int) -> list[services.IssueResult]:
         return []
     if not _batchable().filter(pk=order_id).exists():
         return [services.certificate_issue(order_id=order_id)]
+    if not _run_counted(order_id):
+        logger.info("issuance order %s is in another batch; nothing to do", order_id)
+        return []
     taken: list[int] = []
     try:
         return certificates_issue_batch(order_id=order_id, limit=settings.ISSUANCE_BATCH_SIZE, taken=taken)
@@ -66,7 +70,7 @@ def certificate_issue_batched(*, order_id: int) -> list[services.IssueResult]:
         raise
     except Exception:
         logger.warning("issuance batch of order %s failed; issuing it alone", order_id, exc_info=True)
-    result = services.certificate_issue(order_id=order_id)
+    result = services.certificate_issue(order_id=order_id, counted=True)
     for other in taken:
         if other != order_id:
             services.issuance_order_queue(order_id=other)
@@ -85,18 +89,30 @@ def certificates_issue_batch(
         if taken is not None:
             taken += [order.pk for order in orders]
         if not orders:
+            logger.info("issuance order %s is in another batch; nothing to do", order_id)
             return []
         applications = _applications_lock(orders)
+        services._slow_down_for_tests()
         certificates = _certificates_issue(applications)
         # An order whose application was no longer approved once locked stays pending: its own task
         # (queued again by the sweep) records why, instead of the order passing for done.
         issued = {application.pk for application in applications}
-        _orders_done([order for order in orders if order.application_id in issued])
+        _orders_done([order for order in orders if order.application_id in issued], counted=order_id)
     for certificate in certificates:
         logger.info(
             "certificate %s issued for application %s", certificate.number, certificate.application_id
         )
     return [services.IssueResult(certificate=certificate, created=True) for certificate in certificates]
+
+
+def _run_counted(order_id: int) -> bool:
+    """Count this run towards ``ISSUANCE_MAX_ATTEMPTS`` before the batch, as ``certificate_issue`` does,
+    so that a batch whose connection is lost still counts; ``False`` if another batch holds the order
+    (never waiting for it: ``SKIP LOCKED``) or it is no longer pending."""
+    pending = _batchable().filter(pk=order_id).select_for_update(skip_locked=True, of=("self",))
+    with transaction.atomic():
+        counted = IssuanceOrder.objects.filter(pk__in=pending.values("pk")).update(attempts=F("attempts") + 1)
+    return counted == 1
 
 
 def _batchable() -> Any:
@@ -174,7 +190,6 @@ def _numbered(applications: list[Application]) -> list[tuple[Application, dict[s
 
 def _signed(application: Application, fields: dict[str, object], keys: dict[str, SigningKey]) -> Certificate:
     """Built and signed as ``certificate_issue`` does, with its body's key; not yet saved."""
-    services._slow_down_for_tests()
     certificate = Certificate(application=application, **fields)
     country = str(certificate.document["issuer"]["country"])
     if country not in keys:
@@ -183,9 +198,14 @@ def _signed(application: Application, fields: dict[str, object], keys: dict[str,
     return certificate
 
 
-def _orders_done(orders: list[IssuanceOrder]) -> None:
+def _orders_done(orders: list[IssuanceOrder], *, counted: int) -> None:
+    """Done, each run counted once: order ``counted``, the task's own, was counted before the batch."""
     IssuanceOrder.objects.filter(pk__in=[order.pk for order in orders]).update(
-        state=State.DONE, attempts=F("attempts") + 1, error_code="", error="", updated_at=timezone.now()
+        state=State.DONE,
+        attempts=Case(When(pk=counted, then=F("attempts")), default=F("attempts") + 1),
+        error_code="",
+        error="",
+        updated_at=timezone.now(),
     )
 
 

@@ -141,16 +141,18 @@ def issuance_order_retry(*, order: IssuanceOrder, actor: User) -> IssuanceOrder:
 # --- issuing -----------------------------------------------------------------------------
 
 
-def certificate_issue(*, order_id: int) -> IssueResult:
+def certificate_issue(*, order_id: int, counted: bool = False) -> IssueResult:
     """Issue the certificate an ``IssuanceOrder`` asks for, exactly once.
 
     Safe to run any number of times and concurrently: the order row is locked and
     a done order is a logged no-op. Transient errors (database, broker) propagate
     for the caller to retry; ``IssuanceFailure``, ``NoActiveKey`` and
     ``KeyUnavailable`` are stored on the order (``error_code``, ``error``) and
-    re-raised no further.
+    re-raised no further. Each run counts towards ``ISSUANCE_MAX_ATTEMPTS``, unless the caller
+    has ``counted`` it already.
     """
-    IssuanceOrder.objects.filter(pk=order_id, state=State.PENDING).update(attempts=F("attempts") + 1)
+    if not counted:
+        IssuanceOrder.objects.filter(pk=order_id, state=State.PENDING).update(attempts=F("attempts") + 1)
     try:
         with transaction.atomic():
             return _issue_locked(order_id)

@@ -7,7 +7,7 @@ import threading
 import pytest
 import redis
 from celery import current_app
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from certificates.applications.models import Application, ApplicationEvent
@@ -59,6 +59,37 @@ def test_one_task_signs_the_whole_batch_and_the_other_orders_tasks_find_them_don
     assert set(IssuanceOrder.objects.values_list("attempts", flat=True)) == {1}
     assert LogHead.objects.get().tree_size == 6
     assert [c.status_list_index for c in certificates] == [c.pk for c in certificates]
+
+
+def test_a_task_whose_order_another_batch_holds_returns_at_once_without_counting_a_run(
+    postgres, redis_broker, signing_key, officer, make_submitted, caplog
+):
+    [order_id] = _orders(_approved(1, make_submitted, officer))
+    held, release = threading.Event(), threading.Event()
+
+    def hold_as_a_batch_would() -> None:
+        try:
+            with transaction.atomic():
+                IssuanceOrder.objects.select_for_update().get(pk=order_id)
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_as_a_batch_would)
+    holder.start()
+    try:
+        assert held.wait(timeout=10)
+        # Had it waited for the lock, the release after it returns would let it sign the order.
+        assert sign_certificate.run(order_id) == []
+    finally:
+        release.set()
+        holder.join()
+
+    order = IssuanceOrder.objects.get(pk=order_id)
+    assert (order.state, order.attempts) == (IssuanceOrder.State.PENDING, 0)
+    assert f"issuance order {order_id} is in another batch; nothing to do" in caplog.text
+    assert not Certificate.objects.exists()
 
 
 def test_two_concurrent_batches_over_the_same_orders_sign_each_once(

@@ -41,7 +41,9 @@ def test_worker_killed_four_times_while_signing_200_loses_nothing_and_doubles_no
         application_approve(application=application, actor=officer)
 
     started = time.monotonic()
-    worker = reliability_worker(concurrency=2, ISSUANCE_TEST_DELAY_SECONDS="0.05", ISSUANCE_STALE_SECONDS="2")
+    # A signing transaction (a batch of up to ISSUANCE_BATCH_SIZE) lasts a second: the 200 take at
+    # least two, so every kill lands in the middle of the work.
+    worker = reliability_worker(concurrency=2, ISSUANCE_TEST_DELAY_SECONDS="1", ISSUANCE_STALE_SECONDS="2")
     issued_at_kills = []
     try:
         worker.start()
