@@ -22,11 +22,7 @@ from certsvc.env import env_bool, env_int, env_list, env_secret, env_str
 from certsvc.settings_api import SPECTACULAR_SETTINGS  # noqa: F401 - a Django setting
 from certsvc.settings_attachments import *  # noqa: F403 - upload limits and storages
 from certsvc.settings_cache import caches_from_url
-from certsvc.settings_issuance import (  # noqa: F401 - Django settings
-    CELERY_TASK_ROUTES,
-    ISSUANCE_BATCH_SIZE,
-    ISSUANCE_TEST_BATCH_CRASH_AFTER,
-)
+from certsvc.settings_issuance import *  # noqa: F403 - the signing worker and its queues
 from certsvc.settings_log import *  # noqa: F403 - where the log asks the app
 from certsvc.settings_portal import LOGIN_URL, PORTAL_APPS, PORTAL_MIDDLEWARE  # noqa: F401
 from certsvc.settings_signing import PKCS11_MODULE, PKCS11_PIN, PKCS11_TOKEN_LABEL  # noqa: F401

@@ -3,11 +3,13 @@ revoked, superseded or exhausted certificate's PDF is rendered when served, with
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from certificates.issuance.models import Certificate
+from certificates.issuance.models import Certificate, IssuanceOrder
 from certificates.issuance.paper import certificate_attachments, certificate_qr_text
 from certificates.issuance.pdf import certificate_pdf_render
 from certificates.issuance.pdf.labels import status_label
@@ -28,6 +30,24 @@ def certificate_pdf_store(*, certificate: Certificate) -> Certificate:
             locked.pdf.save(f"{locked.number}.pdf", ContentFile(content), save=False)
             locked.save(update_fields=["pdf"])
     return locked
+
+
+def pdf_rendering_yield_to_signing(*, poll_seconds: float = 0.2) -> float:
+    """Wait while signing orders are pending, up to ``PDF_YIELD_TO_SIGNING_SECONDS``; the seconds waited.
+
+    The PDF worker shares the machine's cores with the signer: rendering a backlog of PDFs while
+    approvals are being signed would slow every signature (bench/README.md "Issuance").
+    """
+    started = time.monotonic()
+    deadline = started + settings.PDF_YIELD_TO_SIGNING_SECONDS
+    while time.monotonic() < deadline and _signing_pending():
+        time.sleep(poll_seconds)
+    return time.monotonic() - started
+
+
+def _signing_pending() -> bool:
+    # Orders that failed before wait for a retry, not for a core: they do not hold PDFs up.
+    return IssuanceOrder.objects.filter(state=IssuanceOrder.State.PENDING, error_code="").exists()
 
 
 def certificate_pdf_stamped(*, certificate: Certificate) -> bytes | None:

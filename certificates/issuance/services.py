@@ -42,6 +42,7 @@ from certificates.issuance.printing import (
     certificate_pdf_stamped,
     certificate_pdf_store,
     certificate_public_url,
+    pdf_rendering_yield_to_signing,
 )
 from certificates.issuance.replacement import certificate_replace
 from certificates.issuance.revocation import certificate_revoke, certificate_supersede
@@ -69,6 +70,7 @@ __all__ = [
     "issuance_order_retry",
     "issuance_orders_due",
     "issuance_orders_requeue",
+    "pdf_rendering_yield_to_signing",
 ]
 
 logger = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ Services never import this module: they publish these tasks by name through ``ce
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from certificates import outbox
@@ -39,6 +39,7 @@ def issuance_sweep() -> int:
 
 
 @shared_task(
+    bind=True,
     name=outbox.RENDER_CERTIFICATE_PDF,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -46,5 +47,8 @@ def issuance_sweep() -> int:
     retry_backoff=5,
     max_retries=5,
 )
-def render_certificate_pdf(certificate_id: int) -> None:
+def render_certificate_pdf(self: Task, certificate_id: int) -> None:
+    # A worker that signs too would only keep its own signatures waiting: it renders at once.
+    if self.app.conf.task_default_queue not in self.app.amqp.queues.consume_from:
+        issuance.pdf_rendering_yield_to_signing()
     issuance.certificate_pdf_store(certificate=Certificate.objects.get(pk=certificate_id))

@@ -56,6 +56,8 @@ def test_complete_production_settings_start():
         ({"WEBHOOKS_ALLOW_HTTP": "true"}, "for development only"),
         ({"CERTIFICATE_NUMBER_PREFIX": "uz-by"}, "CERTIFICATE_NUMBER_PREFIX must be"),
         ({"STATUS_BUNDLE_TTL_SECONDS": "90000"}, "STATUS_BUNDLE_TTL_SECONDS must be between 1 and 86400"),
+        ({"ISSUANCE_BATCH_SIZE": "0"}, "ISSUANCE_BATCH_SIZE must be between 1 and 1000"),
+        ({"PDF_YIELD_TO_SIGNING_SECONDS": "-1"}, "PDF_YIELD_TO_SIGNING_SECONDS must be between 0 and 3600"),
     ],
 )
 def test_production_refuses_to_start(overrides, message):
