@@ -47,7 +47,7 @@ def issuance_sweep() -> int:
     retry_backoff=5,
     max_retries=5,
 )
-def render_certificate_pdf(self: Task, certificate_id: int) -> None:
+def render_certificate_pdf(self: Task[[int], None], certificate_id: int) -> None:
     # A worker that signs too would only keep its own signatures waiting: it renders at once.
     if self.app.conf.task_default_queue not in self.app.amqp.queues.consume_from:
         issuance.pdf_rendering_yield_to_signing()
