@@ -82,7 +82,7 @@ class _Connection:
 _lock = threading.Lock()
 _current: list[_Connection] = []
 _libraries: dict[str, tuple[int, Library]] = {}
-_refused_pins: set[str] = set()
+_refused_pins: dict[str, str] = {}  # the fingerprint of each refused configuration: the token's answer
 
 
 def _after_fork_in_child() -> None:
@@ -125,8 +125,9 @@ def _open(config: _Config) -> _Connection:
     fingerprint = config.fingerprint(token.serial)
     if fingerprint in _refused_pins:
         raise KeyUnavailable(
-            f"PKCS#11 token {config.token_label!r} refused PKCS11_PIN earlier; not tried again, so the "
-            "token does not lock the PIN: correct the PIN and restart the process"
+            f"PKCS#11 token {config.token_label!r} refused the login with PKCS11_PIN "
+            f"({_refused_pins[fingerprint]}) earlier; not tried again, so the token does not lock the PIN: "
+            "correct the PIN and restart the process"
         )
     try:
         session = token.open(user_pin=config.pin, rw=True)
@@ -134,7 +135,7 @@ def _open(config: _Config) -> _Connection:
         # The login belongs to the process (the library), not to one session: it still holds.
         session = token.open(rw=True)
     except _PIN_REFUSED as exc:
-        _refused_pins.add(fingerprint)
+        _refused_pins[fingerprint] = type(exc).__name__
         raise KeyUnavailable(
             f"PKCS#11 token {config.token_label!r} refused the login with PKCS11_PIN ({type(exc).__name__})"
         ) from exc
