@@ -24,7 +24,18 @@ def canonicalize(value: Any) -> bytes:
 
     Accepts ``dict`` (string keys), ``list``/``tuple``, ``str``, ``int`` within
     ±2**53-1, finite ``float``, ``bool`` and ``None``.
+
+    Values of only strings, booleans, ``null``, integers within ±2**53 and ASCII member names (every
+    certificate, answer and header certsvc writes) are serialized with ``json.dumps``, 5–10× faster:
+    for those, sorted keys, no spaces and unescaped UTF-8 are exactly RFC 8785 (both escape ``"``,
+    ``\\`` and control characters alike, with lower-case hex). Anything else takes ``rfc8785``.
     """
+    try:
+        if _plain(value):
+            text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            return text.encode("utf-8")
+    except UnicodeEncodeError:
+        pass  # a lone surrogate: rfc8785 says why it has no canonical form
     try:
         return rfc8785.dumps(value)
     except rfc8785.FloatDomainError as exc:
@@ -58,6 +69,19 @@ def require_canonical(payload: bytes, value: Any) -> None:
     """``CanonicalizationError`` unless ``payload`` is the RFC 8785 form of ``value`` (parsed from it)."""
     if canonicalize(value) != payload:
         raise CanonicalizationError("the payload is not the RFC 8785 form of itself")
+
+
+def _plain(value: Any) -> bool:
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return bool(-(2**53) < value < 2**53)
+    if kind is dict:
+        return all(type(k) is str and k.isascii() and _plain(v) for k, v in value.items())
+    if kind is list:
+        return all(_plain(item) for item in value)
+    return False
 
 
 def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

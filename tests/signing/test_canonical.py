@@ -7,6 +7,7 @@ import math
 import struct
 
 import pytest
+import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -136,3 +137,16 @@ def test_output_is_valid_json_that_round_trips(value):
     parsed = json.loads(canonical.decode("utf-8"), parse_int=float)
     assert parsed == value
     assert canonicalize(parsed) == canonical
+
+
+@given(json_values)
+def test_the_fast_form_is_the_rfc_8785_library_form(value):
+    # Every value: plain ones take json.dumps, the others (floats, non-ASCII keys) the rfc8785 library.
+    assert canonicalize(value) == rfc8785.dumps(value)
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30))
+def test_control_characters_and_any_text_serialize_as_rfc_8785_in_the_fast_form(text):
+    assert canonicalize({"a": text, "b": [text, 1, True, None]}) == rfc8785.dumps(
+        {"a": text, "b": [text, 1, True, None]}
+    )
