@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from signing.backends import CreatedKey, get_backend
+from signing.canonical import canonicalize
 from signing.errors import NoActiveKey, SigningKeyNotFound, SigningKeyStateError
 from signing.jws import (
     BadSignature,
@@ -49,6 +50,7 @@ __all__ = [
     "UnsupportedAlgorithm",
     "VerifiedJWS",
     "jws_sign",
+    "jws_sign_repeated",
     "jws_verify",
     "signing_kek_rewrap",
     "signing_key_activate",
@@ -262,6 +264,33 @@ def jws_sign(
     )
     verify_ed25519(parse_compact(compact), key.public_key_bytes)
     return SignedJWS(compact=compact, kid=key.kid)
+
+
+# Header parts by (kid, typ), and the (backend, key_ref, public_x) that signed correctly in this process.
+_header_parts: dict[tuple[str, str], str] = {}
+_sound_signers: set[tuple[str, str, str]] = set()
+
+
+def jws_sign_repeated(*, payload: bytes, typ: str, key: SigningKey) -> str:
+    """``jws_sign`` for answers signed many times a second with a key the caller has read (receipts).
+
+    The header is serialized once per key and ``typ``. A backend whose signatures follow from the
+    key (software: checked against its kid when unwrapped, deterministic Ed25519) has the first
+    signature of each key verified in this process; any other backend has every signature verified.
+    """
+    backend = get_backend(key.backend)
+    header_part = _header_parts.get((key.kid, typ))
+    if header_part is None:
+        header_part = _header_parts.setdefault(
+            (key.kid, typ), b64url_encode(canonicalize(ed25519_header(kid=key.kid, typ=typ)))
+        )
+    signing_input = f"{header_part}.{b64url_encode(payload)}".encode("ascii")
+    compact = f"{signing_input.decode('ascii')}.{b64url_encode(backend.sign(key.key_ref, signing_input))}"
+    signer = (key.backend, key.key_ref, key.public_x)
+    if not (backend.signatures_follow_from_key and signer in _sound_signers):
+        verify_ed25519(parse_compact(compact), key.public_key_bytes)
+        _sound_signers.add(signer)
+    return compact
 
 
 def _active_for_signing(issuer_country: str) -> SigningKey:

@@ -19,6 +19,9 @@ class CreatedKey:
 
 
 class SigningBackend(abc.ABC):
+    # True when a key that signed correctly once in a process always does (``jws_sign_repeated``).
+    signatures_follow_from_key = False
+
     def __init__(self, alias: str):
         self.alias = alias
 

@@ -55,6 +55,9 @@ def forget_unwrapped_keys() -> None:
 
 
 class SoftwareBackend(SigningBackend):
+    # Every private key is checked against its kid when unwrapped, and Ed25519 signs deterministically.
+    signatures_follow_from_key = True
+
     def create_key(self) -> CreatedKey:
         from signing.models import SoftwareKeyMaterial
 
@@ -146,4 +149,7 @@ class SoftwareBackend(SigningBackend):
             raw = _open(data_key, bytes(material.encrypted_private_key), material.kid.encode("ascii"))
         except InvalidTag as exc:
             raise KeyUnavailable(f"cannot decrypt the private key of {material.kid!r}") from exc
-        return Ed25519PrivateKey.from_private_bytes(raw)
+        private_key = Ed25519PrivateKey.from_private_bytes(raw)
+        if jwk_thumbprint(private_key.public_key().public_bytes_raw()) != material.kid:
+            raise KeyUnavailable(f"the private key stored as {material.kid!r} is another key")
+        return private_key
