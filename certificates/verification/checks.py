@@ -19,7 +19,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cached_property
 from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
@@ -73,11 +72,13 @@ class Case:
     verified_with: tuple[str, str] | None = None
     logged_hash: bytes | None = None
     log_read: bool = False
+    signed_document: dict[str, Any] | None = None  # the payload parsed; handed in when known
 
-    @cached_property
+    @property
     def document(self) -> dict[str, Any]:
-        document: dict[str, Any] = json.loads(_parsed(self).payload)
-        return document
+        if self.signed_document is None:
+            self.signed_document = json.loads(_parsed(self).payload)
+        return self.signed_document
 
     @property
     def number(self) -> str | None:

@@ -1,8 +1,9 @@
 """Verification by number for callers who see the summary: the common request, in one query.
 
-Every request reads, in one query, the certificate's current status, dates, replacement and exhaustion, its
-key (with its compromise time) and the active key, so a revocation of the certificate or of a key
-is visible at once; then it runs the same ``CHECKS`` as every other verification. What never
+Every request reads the certificate's current status, dates, replacement and exhaustion (one
+query of one table, or this process's copy of its row: ``local_rows``), its key (with its
+compromise time) and the active key (``known_keys``), so a revocation of the certificate or of a
+key is visible within a second; then it runs the same ``CHECKS`` as every other verification. What never
 changes about a certificate on record (its JWS and document, the log's leaf hash at its index, and
 that its signature verified with its key) is read once, remembered in this process and shared with
 the others through the cache under (jws_sha256, kid, public key, log_index).
@@ -24,6 +25,7 @@ from certificates.verification import on_record
 from certificates.verification.answer import verification_answer
 from certificates.verification.checks import Case, checks_run
 from certificates.verification.entry import RegistryEntry
+from certificates.verification.known_keys import known_keys
 from certificates.verification.local_rows import local_row
 from certificates.verification.on_record import OnRecord, RecordKey
 from certificates.verification.outcome import Outcome
@@ -116,6 +118,7 @@ def _hand_in(case: Case, entry: RegistryEntry, known: OnRecord) -> None:
     case.token, case.parsed = known.jws, known.parsed
     case.logged_hash, case.log_read = known.logged_hash, True
     case.verified_with = known.verified_with
+    case.signed_document = known.signed_document
 
 
 def _keep(row: _Row, known: OnRecord, case: Case, *, remember_here: bool) -> None:
@@ -127,6 +130,7 @@ def _keep(row: _Row, known: OnRecord, case: Case, *, remember_here: bool) -> Non
         parsed=case.parsed,
         verified_with=case.verified_with,
         shared=known.shared,
+        signed_document=case.signed_document,
     )
     if remember_here:
         on_record.remember(row.record_key, checked)
@@ -156,20 +160,16 @@ def _record_sql() -> str:
 
 
 def _row_sql() -> str:
-    certificate = Certificate._meta.db_table
-    key = SigningKey._meta.db_table
-    # Table names come from the models; every value is a bound parameter.
+    # The table name comes from the model; the number is a bound parameter.
     return (
-        "SELECT c.id, c.status, c.type, c.issued_at, c.valid_from, c.valid_until, c.revoked_at, "  # noqa: S608  # nosec B608 - model tables, bound values
-        "c.revocation_reason, c.jws_sha256, c.kid, c.log_index, s.number, s.issued_at, "
-        "k.public_x, k.compromised_at, a.kid, a.backend, a.key_ref, a.public_x, c.exhausted_at, "
-        "c.access_code, k.issuer_country "
-        "FROM (SELECT 1 AS one) q "
-        f"LEFT JOIN {certificate} c ON c.number = %s "
-        f"LEFT JOIN {certificate} s ON s.id = c.superseded_by_id "
-        f"LEFT JOIN {key} k ON k.kid = c.kid AND k.activated_at IS NOT NULL "
-        f"LEFT JOIN {key} a ON a.status = %s AND a.issuer_country = ''"
+        "SELECT id, status, type, issued_at, valid_from, valid_until, revoked_at, revocation_reason, "  # noqa: S608  # nosec B608 - model table, bound value
+        "jws_sha256, kid, log_index, superseded_by_id, exhausted_at, access_code "
+        f"FROM {Certificate._meta.db_table} WHERE number = %s"
     )
+
+
+def _superseding_sql() -> str:
+    return f"SELECT number, issued_at FROM {Certificate._meta.db_table} WHERE id = %s"  # noqa: S608  # nosec B608 - model table, bound value
 
 
 def _row_read_without_code(number: str) -> _Row:
@@ -181,31 +181,38 @@ def _row_read_without_code(number: str) -> _Row:
 
 
 def _row_read(number: str) -> _Row:
-    """The certificate's changing parts, its key and the active key: one query."""
+    """The certificate's changing parts (one query; two for a superseded one), its key and the active key."""
     if not re.fullmatch(NUMBER_PATTERN, number):
-        number = ""  # no certificate can have it; the query still reads the active key
+        return _row_without_certificate()
     with connection.cursor() as cursor:
-        cursor.execute(_row_sql(), [number, SigningKey.Status.ACTIVE])
+        cursor.execute(_row_sql(), [number])
         r = cursor.fetchone()
+        if r is None:
+            return _row_without_certificate()
+        superseding = (None, None)
+        if r[11] is not None:
+            cursor.execute(_superseding_sql(), [r[11]])
+            superseding = cursor.fetchone() or superseding
+    keys = known_keys(kid=r[9])
+    key = keys.signed_with.get(r[9])
     return _Row(
-        entry=_entry(number, r) if r[0] is not None else None,
+        entry=_entry(number, r, superseding),
         certificate_id=r[0],
         jws_sha256=r[8],
         kid=r[9],
         log_index=r[10],
-        key_public_x=r[13],
-        key=_certificate_key(r),
-        active=SigningKey(kid=r[15], backend=r[16], key_ref=r[17], public_x=r[18]) if r[15] else None,
+        key_public_x=key.public_x if key is not None else None,
+        key=key,
+        active=keys.active,
     )
 
 
-def _certificate_key(r: tuple[Any, ...]) -> SigningKey | None:
-    if not r[13]:
-        return None
-    return SigningKey(kid=r[9], public_x=r[13], compromised_at=_moment(r[14]), issuer_country=r[21])
+def _row_without_certificate() -> _Row:
+    nothing = {"certificate_id": None, "log_index": None, "key_public_x": None, "key": None}
+    return _Row(entry=None, jws_sha256="", kid="", active=known_keys().active, **nothing)
 
 
-def _entry(number: str, r: tuple[Any, ...]) -> RegistryEntry:
+def _entry(number: str, r: tuple[Any, ...], superseding: tuple[Any, Any]) -> RegistryEntry:
     return RegistryEntry(
         number=number,
         status=r[1],
@@ -218,10 +225,10 @@ def _entry(number: str, r: tuple[Any, ...]) -> RegistryEntry:
         jws_sha256=r[8],
         kid=r[9],
         log_index=r[10],
-        superseded_by_number=r[11],
-        superseded_by_issued_at=_moment(r[12]),
-        exhausted_at=_moment(r[19]),
-        access_code=r[20],
+        superseded_by_number=superseding[0],
+        superseded_by_issued_at=_moment(superseding[1]),
+        exhausted_at=_moment(r[12]),
+        access_code=r[13],
     )
 
 

@@ -22,7 +22,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, Protocol, TypeVar
 
 from django.core.cache import cache
@@ -62,13 +62,17 @@ class Keepable(Protocol):
 
 RowT = TypeVar("RowT", bound=Keepable)
 
-_rows: dict[str, tuple[float, Any]] = {}
+_rows: dict[Hashable, tuple[float, Any]] = {}
 _state: dict[str, Any] = {"epochs": None, "read_at": float("-inf"), "generation": 0}
 _lock = threading.Lock()
 
 
-def local_row(number: str, read: Callable[[str], RowT]) -> RowT:
-    """The row of ``number``: this process's copy while the epochs stand, else ``read(number)``."""
+def local_row(number: Hashable, read: Callable[[Any], RowT]) -> RowT:
+    """The row of ``number``: this process's copy while the epochs stand, else ``read(number)``.
+
+    ``number`` may be a tuple, which no number is, naming something else kept under the same rules
+    (``known_keys``).
+    """
     now = time.monotonic()
     _epochs_check(now)
     kept = _rows.get(number)
@@ -109,7 +113,7 @@ def registry_epoch_bump() -> None:
         logger.exception("could not move the registry epoch in the shared cache")
 
 
-def _keep(number: str, row: Any, generation: int, now: float) -> None:
+def _keep(number: Hashable, row: Any, generation: int, now: float) -> None:
     with _lock:
         if generation != _state["generation"]:
             return  # an epoch moved while the row was read: it may predate the change

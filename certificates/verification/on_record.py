@@ -29,7 +29,8 @@ RecordKey = tuple[str, str, str | None, int | None]  # (jws_sha256, kid, public_
 
 @dataclass(frozen=True)
 class OnRecord:
-    """The inputs of the checks that never change; ``parsed``/``verified_with`` once checked."""
+    """The inputs of the checks that never change; ``parsed``, ``verified_with``, ``signed_document``
+    once checked."""
 
     jws: str
     document: dict[str, Any]
@@ -37,6 +38,7 @@ class OnRecord:
     parsed: ParsedJWS | None = None
     verified_with: tuple[str, str] | None = None
     shared: bool = False
+    signed_document: dict[str, Any] | None = None  # the JWS payload parsed, in this process only
 
 
 _remembered: dict[RecordKey, OnRecord] = {}
