@@ -31,6 +31,7 @@ from certificates.verification import services as verification
 from certificates.verification.bundle_http import bundle_response
 from certificates.verification.declaration_check import DeclarationField
 from certificates.verification.models import Verification
+from certificates.verification.number_view import MAX_ACCESS_CODE_LENGTH, plain_number
 from certificates.verification.throttling import VerifyAnonThrottle, VerifyUserThrottle
 from certsvc.problems import PROBLEM_CONTENT_TYPE, ServiceUnavailable
 
@@ -41,7 +42,6 @@ UNAVAILABLE = {
         description="The registry cannot be read, or no key can sign (fail closed: never a `valid`).",
     )
 }
-MAX_ACCESS_CODE_LENGTH = 128
 _RFC3339 = re.compile(r"^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d{1,9})?([Zz]|[+-]\d\d:\d\d)$")
 
 
@@ -242,7 +242,7 @@ class VerifyView(FailClosedMixin, APIView):
         tags=["verification"],
     )
     def post(self, request: Request) -> Response:
-        plain = _plain_number(request.data)
+        plain = plain_number(request.data)
         if plain is not None and not roles.sees_full_document(request.user):
             # The common request, {"number": "…"} asking about now: no serializer, one query.
             number, access_code = plain
@@ -273,34 +273,6 @@ def _as_sent(data: Any, member: str) -> str | None:
     """A member of the request body before the serializer trimmed it."""
     value = data.get(member) if isinstance(data, dict) else None
     return value if isinstance(value, str) else None
-
-
-def _plain_number(data: Any) -> tuple[str, str | None] | None:
-    """Number and code of a body ``{"number": …}`` or ``{"number": …, "access_code": …}``, else ``None``.
-
-    The number is 1–64 printable ASCII characters once trimmed, the code printable ASCII. Those are
-    the bodies ``VerifyInputSerializer`` accepts unchanged (after trimming the number); any other
-    body goes through it, with its error messages.
-    """
-    if type(data) is not dict or set(data) - {"access_code"} != {"number"}:
-        return None
-    number = _printable_ascii(data["number"], trim=True)
-    if number is None or not 0 < len(number) <= 64:
-        return None
-    if "access_code" not in data:
-        return number, None
-    access_code = _printable_ascii(data["access_code"], trim=False)
-    if access_code is None or len(access_code) > MAX_ACCESS_CODE_LENGTH:
-        return None
-    return number, access_code
-
-
-def _printable_ascii(value: Any, *, trim: bool) -> str | None:
-    """``value`` (trimmed if ``trim``) when it is a string of printable ASCII, else ``None``."""
-    if type(value) is not str or not value.isascii():
-        return None
-    text = value.strip() if trim else value
-    return text if text.isprintable() else None
 
 
 class VerificationFilter(django_filters.FilterSet):  # type: ignore[misc]  # untyped base (above)

@@ -19,6 +19,9 @@ from certsvc.cache import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 
+# A request answered in part before the framework (``number_view``) carries the counts it took.
+THROTTLE_COUNTS_ATTRIBUTE = "certsvc_throttle_counts"
+
 
 def configured_rate(scope: str | None) -> str | None:
     """The rate of ``scope`` in ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``, as it is now."""
@@ -29,7 +32,7 @@ def configured_rate(scope: str | None) -> str | None:
 
 class CountingThrottle(SimpleRateThrottle):
     """At most the rate's number of requests per window and caller, counted per process and summed
-    in the shared cache (``throttle_counts``)."""
+    in the shared cache (``throttle_counts``); a request counted already is not counted again."""
 
     _retry_after: int | None = None
 
@@ -37,16 +40,20 @@ class CountingThrottle(SimpleRateThrottle):
         return configured_rate(self.scope)
 
     def allow_request(self, request: Request, view: APIView) -> bool:
+        self.counts_taken: dict[str, int] = {}
         allowed, duration = self.parse_rate(self.rate)
         self.key = self.get_cache_key(request, view)
         if allowed is None or duration is None or self.key is None:
             return True
-        try:
-            count = throttle_count(self.key, duration)
-        except CACHE_ERRORS:
-            # Border posts must keep verifying through a cache outage; the registry still answers.
-            logger.warning("verify throttle unavailable; request let through", exc_info=True)
-            return True
+        count = getattr(request, THROTTLE_COUNTS_ATTRIBUTE, {}).get(self.key)
+        if count is None:
+            try:
+                count = throttle_count(self.key, duration)
+            except CACHE_ERRORS:
+                # Border posts must keep verifying through a cache outage; the registry still answers.
+                logger.warning("verify throttle unavailable; request let through", exc_info=True)
+                return True
+        self.counts_taken[self.key] = count
         self._retry_after = duration  # at most: the window opened at the first request in it
         return count <= allowed
 
