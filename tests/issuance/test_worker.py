@@ -30,7 +30,12 @@ def test_approval_through_the_api_is_issued_by_a_real_worker_and_verifies_indepe
     application.refresh_from_db()
     assert application.status == Application.Status.ISSUED
     assert IssuanceOrder.objects.get(application=application).state == IssuanceOrder.State.DONE
-    assert f"certificate {certificate.number} issued" in celery_worker.log
+    # Logged once the batch has committed (and its on-commit work has run): just after the row is seen.
+    wait_until(
+        lambda: f"certificate {certificate.number} issued" in celery_worker.log,
+        timeout=5,
+        message="the worker to log the issuance",
+    )
 
     detail = api_client_for(officer).get(f"/api/v1/applications/{application.pk}/").json()
     assert detail["certificate"] == certificate.number
