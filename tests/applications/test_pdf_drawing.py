@@ -3,13 +3,15 @@ QR code written in one go as ``FPDF.rect`` would write it."""
 
 import pytest
 import segno
+import zxingcpp
 from fpdf import FPDF
 from fpdf.enums import Align, WrapMode, XPos
+from PIL import Image
 
 from certificates.issuance.pdf import certificate_pdf_render, drawing
 from certificates.issuance.pdf.drawing import INK, broken_lines, broken_lines_forget, paragraph
 from certificates.issuance.pdf.fonts import FONT, fonts_install
-from certificates.issuance.pdf.qr import QR_MASK, QR_QUIET_MODULES, QR_SIZE, draw_qr
+from certificates.issuance.pdf.qr import QR_QUIET_MODULES, QR_SIZE, draw_qr, qr_rows
 from tests.applications.test_pdf import VERIFY_URL
 from tests.applications.test_pdf import document as document  # the fixture
 from tests.applications.test_pdf_ct1 import ACCESS_CODE, _stated
@@ -84,10 +86,10 @@ def test_the_remembered_lines_stay_within_their_bound(monkeypatch):
 
 def test_the_qr_code_writes_the_same_page_as_one_rect_call_per_run_of_dark_modules():
     text = "https://certs.example.uz/v/UZ-2026-EX-000123?k=K7QM2XJD4RWA5TPZ#z=" + "Ab9-_" * 300
-    module = QR_SIZE / (segno.make(text, error="m", mask=QR_MASK).symbol_size(scale=1)[0])
+    rows = qr_rows(text)
+    module = QR_SIZE / (len(rows) + 2 * QR_QUIET_MODULES)
 
     def rect_by_rect(pdf: FPDF) -> None:
-        rows = segno.make(text, error="m", mask=QR_MASK, boost_error=False, micro=False).matrix
         pdf.set_fill_color(255, 255, 255)
         pdf.rect(120, 40, QR_SIZE, QR_SIZE, style="F")
         pdf.set_fill_color(*INK)
@@ -105,3 +107,25 @@ def test_the_qr_code_writes_the_same_page_as_one_rect_call_per_run_of_dark_modul
     same_page = one_write == by_rect  # compared outside assert: a diff of two 170 KB pages takes minutes
     assert same_page, "the page differs from the one FPDF.rect draws"
     assert one_write[1].count(b" re f") > 3_000
+
+
+@pytest.mark.parametrize("length", [40, 700, 1_600])
+def test_the_qr_modules_read_back_as_the_text_at_level_m_in_the_version_segno_would_choose(length):
+    text = ("https://certs.example.uz/v/UZ-2026-EX-000123?k=K7QM2XJD4RWA5TPZ#z=" + "Ab9-_" * 400)[:length]
+    rows = qr_rows(text)
+    side = len(rows) + 2 * QR_QUIET_MODULES
+    image = Image.new("L", (side, side), 255)
+    image.putdata([0 if module else 255 for row in _quiet(rows) for module in row])
+    (barcode,) = zxingcpp.read_barcodes(
+        image.resize((side * 4, side * 4), Image.NEAREST), formats=zxingcpp.BarcodeFormat.QRCode
+    )
+    assert barcode.text == text
+    assert barcode.ec_level == "M"
+    assert barcode.format == zxingcpp.BarcodeFormat.QRCode
+    assert len(rows) == segno.make(text, error="m", boost_error=False, micro=False).symbol_size(border=0)[0]
+
+
+def _quiet(rows: list[bytes]) -> list[bytes]:
+    blank = bytes(len(rows) + 2 * QR_QUIET_MODULES)
+    edge = bytes(QR_QUIET_MODULES)
+    return [blank] * QR_QUIET_MODULES + [edge + row + edge for row in rows] + [blank] * QR_QUIET_MODULES
