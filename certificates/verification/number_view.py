@@ -62,8 +62,8 @@ def _plain_answer(request: HttpRequest) -> HttpResponse | None:
         body = verification.verification_verify_number_now(
             number=number, user=request.user, access_code=access_code
         )
-    except (DatabaseError, APIException, ProblemError):
-        logger.info("verify by number handed on to the framework to answer its problem", exc_info=True)
+    except (DatabaseError, APIException, ProblemError) as exc:
+        logger.info("verify by number handed on to the framework to answer %s", type(exc).__name__)
         return None
     return _response(body)
 

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 
 from certificates.verification import throttle_counts
 from certificates.verification.api import VerifyView
@@ -88,3 +88,11 @@ def test_a_throttled_request_handed_to_the_framework_is_counted_once(anon_client
     assert caches["default"].get(key) == 3  # the third request counted before it was handed on, not again
     throttle_counts.throttle_counts_forget()
     caches["default"].delete(key)
+
+
+def test_csrf_checks_pass_the_plain_request_as_they_pass_the_framework(certificate):
+    client = Client(enforce_csrf_checks=True)
+    body = json.dumps({"number": certificate.number})
+    response = client.post(VERIFY_URL, body, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["status"] == "valid"
