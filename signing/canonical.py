@@ -12,7 +12,7 @@ from typing import Any
 
 import rfc8785
 
-__all__ = ["CanonicalizationError", "canonical_parse", "canonicalize", "require_canonical"]
+__all__ = ["CanonicalizationError", "canonical_parse", "canonicalize", "plain_json", "require_canonical"]
 
 
 class CanonicalizationError(ValueError):
@@ -31,7 +31,7 @@ def canonicalize(value: Any) -> bytes:
     ``\\`` and control characters alike, with lower-case hex). Anything else takes ``rfc8785``.
     """
     try:
-        if _plain(value):
+        if plain_json(value):
             text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             return text.encode("utf-8")
     except UnicodeEncodeError:
@@ -71,16 +71,18 @@ def require_canonical(payload: bytes, value: Any) -> None:
         raise CanonicalizationError("the payload is not the RFC 8785 form of itself")
 
 
-def _plain(value: Any) -> bool:
+def plain_json(value: Any) -> bool:
+    """Whether ``value`` holds only strings, booleans, ``null``, integers within ±2**53 and ASCII member
+    names: the values whose RFC 8785 form ``json.dumps`` (and orjson) write, keys sorted, no spaces."""
     kind = type(value)
     if kind is str or kind is bool or value is None:
         return True
     if kind is int:
         return bool(-(2**53) < value < 2**53)
     if kind is dict:
-        return all(type(k) is str and k.isascii() and _plain(v) for k, v in value.items())
+        return all(type(k) is str and k.isascii() and plain_json(v) for k, v in value.items())
     if kind is list:
-        return all(_plain(item) for item in value)
+        return all(plain_json(item) for item in value)
     return False
 
 

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from signing.canonical import require_canonical
+from signing.canonical import plain_json, require_canonical
 from signing.jws import ACCEPTED_ED25519_ALGS, ED25519_SIGNATURE_LENGTH, TYP_CERTIFICATE, JWSError, ParsedJWS
 from signing.times import rfc3339, rfc3339_or_date_parse
 from signing.verifier.compact import Headers, parse_compact_cached
@@ -98,23 +98,10 @@ def _require_canonical(payload: bytes, document: Any) -> None:
     and integers within ±2**53 (what documents hold), 40x faster than ``rfc8785``: when its bytes
     match, the payload is canonical; otherwise ``rfc8785`` gives the verdict.
     """
-    if _orjson_dumps is not None and _orjson_writes_canonical(document):
+    if _orjson_dumps is not None and plain_json(document):
         if _orjson_dumps(document, option=_ORJSON_SORT_KEYS) == payload:
             return
     require_canonical(payload, document)
-
-
-def _orjson_writes_canonical(value: Any) -> bool:
-    kind = type(value)
-    if kind is str or kind is bool or value is None:
-        return True
-    if kind is int:
-        return bool(-(2**53) < value < 2**53)
-    if kind is dict:
-        return all(k.isascii() and _orjson_writes_canonical(v) for k, v in value.items())
-    if kind is list:
-        return all(_orjson_writes_canonical(item) for item in value)
-    return False
 
 
 def _holds_float(value: Any) -> bool:
