@@ -40,10 +40,12 @@ __all__ = [
     "b64url_encode",
     "ed25519_header",
     "ed25519_x_from_jwk",
+    "encoded_header",
     "jwk_thumbprint",
     "parse_compact",
     "public_jwk",
     "sign_compact",
+    "sign_compact_with_header",
     "verify_ed25519",
 ]
 
@@ -126,7 +128,17 @@ def ed25519_header(*, kid: str, typ: str) -> dict[str, str]:
 
 def sign_compact(*, payload: bytes, header: dict[str, Any], signer: Callable[[bytes], bytes]) -> str:
     """``header.payload.signature``; the header is serialized canonically (sorted, no spaces)."""
-    signing_input = f"{b64url_encode(canonicalize(header))}.{b64url_encode(payload)}".encode("ascii")
+    return sign_compact_with_header(payload=payload, header_part=encoded_header(header), signer=signer)
+
+
+def encoded_header(header: dict[str, Any]) -> str:
+    """The first part of a compact JWS: the header's canonical JSON in base64url."""
+    return b64url_encode(canonicalize(header))
+
+
+def sign_compact_with_header(*, payload: bytes, header_part: str, signer: Callable[[bytes], bytes]) -> str:
+    """``sign_compact`` with the header already encoded (``encoded_header``): one header, many payloads."""
+    signing_input = f"{header_part}.{b64url_encode(payload)}".encode("ascii")
     return f"{signing_input.decode('ascii')}.{b64url_encode(signer(signing_input))}"
 
 

@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from signing.backends import CreatedKey, get_backend
-from signing.canonical import canonicalize
 from signing.errors import NoActiveKey, SigningKeyNotFound, SigningKeyStateError
 from signing.jws import (
     BadSignature,
@@ -26,9 +25,11 @@ from signing.jws import (
     UnsupportedAlgorithm,
     b64url_encode,
     ed25519_header,
+    encoded_header,
     jwk_thumbprint,
     parse_compact,
     sign_compact,
+    sign_compact_with_header,
     verify_ed25519,
 )
 from signing.models import SigningKey, SigningKeyEvent
@@ -282,10 +283,11 @@ def jws_sign_repeated(*, payload: bytes, typ: str, key: SigningKey) -> str:
     header_part = _header_parts.get((key.kid, typ))
     if header_part is None:
         header_part = _header_parts.setdefault(
-            (key.kid, typ), b64url_encode(canonicalize(ed25519_header(kid=key.kid, typ=typ)))
+            (key.kid, typ), encoded_header(ed25519_header(kid=key.kid, typ=typ))
         )
-    signing_input = f"{header_part}.{b64url_encode(payload)}".encode("ascii")
-    compact = f"{signing_input.decode('ascii')}.{b64url_encode(backend.sign(key.key_ref, signing_input))}"
+    compact = sign_compact_with_header(
+        payload=payload, header_part=header_part, signer=lambda data: backend.sign(key.key_ref, data)
+    )
     signer = (key.backend, key.key_ref, key.public_x)
     if not (backend.signatures_follow_from_key and signer in _sound_signers):
         verify_ed25519(parse_compact(compact), key.public_key_bytes)

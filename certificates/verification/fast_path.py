@@ -208,8 +208,16 @@ def _row_read(number: str) -> _Row:
 
 
 def _row_without_certificate() -> _Row:
-    nothing = {"certificate_id": None, "log_index": None, "key_public_x": None, "key": None}
-    return _Row(entry=None, jws_sha256="", kid="", active=known_keys().active, **nothing)
+    return _Row(
+        entry=None,
+        certificate_id=None,
+        jws_sha256="",
+        kid="",
+        log_index=None,
+        key_public_x=None,
+        key=None,
+        active=known_keys().active,
+    )
 
 
 def _entry(number: str, r: tuple[Any, ...], superseding: tuple[Any, Any]) -> RegistryEntry:

@@ -1,7 +1,7 @@
 """``{"number": …}`` from an anonymous caller, answered before the framework: the border post's request.
 
 Such a request needs nothing of DRF that has a choice to make: no credentials to authenticate, one
-renderer, a body its own parser reads and ``_plain_number`` accepts. This answers it with the same
+renderer, a body its own parser reads and ``plain_number`` accepts. This answers it with the same
 parser, throttle, answer and renderer as ``VerifyView``, and the same headers. Everything else goes
 on to ``VerifyView`` unchanged: a token or a session, another body or content type, an ``Accept``
 asking for something else, and every problem (the throttle's 429, a registry that cannot be read),
