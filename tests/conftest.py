@@ -76,3 +76,19 @@ def _verification_local_state_forgotten():
     yield
     local_rows_forget()
     throttle_counts_forget()
+
+
+@pytest.fixture
+def epochs_read_once(monkeypatch):
+    """The shared epochs read once and trusted for the test: query counts that no clock can move.
+
+    A process reads the epochs every ``CHECK_SECONDS`` and drops its kept rows when they moved
+    (as they do once more after a change this process made and already forgot) or when its last
+    reading is older than ``STALE_SECONDS``. Where those instants fall between two requests of
+    a test depends on the machine's load; changes made in this process still drop the rows.
+    """
+    from certificates.verification import local_rows
+
+    monkeypatch.setattr(local_rows, "CHECK_SECONDS", 3600.0)
+    monkeypatch.setattr(local_rows, "STALE_SECONDS", 3600.0)
+    monkeypatch.setitem(local_rows._state, "read_at", float("-inf"))

@@ -116,7 +116,7 @@ def test_verification_list_costs_the_same_for_1_or_30_verifications(customs_clie
 
 
 def test_anonymous_verify_by_number_is_one_query_whatever_the_goods(
-    anon_client, signing_key, officer, make_submitted
+    anon_client, signing_key, officer, make_submitted, epochs_read_once
 ):
     (small,) = issue_many(make_submitted, officer, 1, items=1)
     (large,) = issue_many(make_submitted, officer, 1, items=50)
@@ -135,7 +135,9 @@ def test_anonymous_verify_by_number_is_one_query_whatever_the_goods(
     assert again_small == again_large == 0  # ...and answers from them
 
 
-def test_unknown_number_is_one_query_once_the_keys_are_read_and_unwrapped(anon_client, signing_key):
+def test_unknown_number_is_one_query_once_the_keys_are_read_and_unwrapped(
+    anon_client, signing_key, epochs_read_once
+):
     def verify():
         return anon_client.post("/api/v1/verify/", {"number": "UZBY-2026-EX-999999"}, format="json")
 

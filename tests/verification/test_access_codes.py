@@ -103,7 +103,7 @@ def test_an_over_long_or_non_text_code_is_a_malformed_request(anon_client, certi
 
 
 def test_the_fast_path_with_the_code_answers_as_the_full_path(
-    anon_client, certificate, django_assert_num_queries
+    anon_client, certificate, django_assert_num_queries, epochs_read_once
 ):
     moment = timezone.now()
     for code in (certificate.access_code, wrong(certificate.access_code), None):

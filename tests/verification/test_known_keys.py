@@ -13,7 +13,7 @@ from signing.services import signing_key_rotate
 pytestmark = pytest.mark.django_db
 
 
-def test_the_keys_are_kept_with_the_rows(signing_key, django_assert_num_queries):
+def test_the_keys_are_kept_with_the_rows(signing_key, django_assert_num_queries, epochs_read_once):
     verification_caches_clear()
     with django_assert_num_queries(1):
         first = known_keys()
