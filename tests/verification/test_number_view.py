@@ -96,3 +96,16 @@ def test_csrf_checks_pass_the_plain_request_as_they_pass_the_framework(certifica
     response = client.post(VERIFY_URL, body, content_type="application/json")
     assert response.status_code == 200
     assert response.json()["status"] == "valid"
+
+
+def test_a_caller_signed_in_by_session_keeps_its_role_in_the_answer(
+    certificate, customs_user, customs_client
+):
+    browser = Client()
+    browser.force_login(customs_user)
+    by_session = browser.post(VERIFY_URL, {"number": certificate.number}, content_type="application/json")
+    by_token = customs_client.post(VERIFY_URL, {"number": certificate.number}, format="json")
+    assert by_session.status_code == by_token.status_code == 200
+    # Customs see the whole document: the exporter's name, which the anonymous summary leaves out.
+    assert by_session.json()["certificate"] == by_token.json()["certificate"]
+    assert by_session.json()["certificate"]["exporter"]["name"] == certificate.document["exporter"]["name"]
