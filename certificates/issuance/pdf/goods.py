@@ -87,20 +87,22 @@ def draw_goods(pdf: FPDF, items: list[dict[str, Any]], captions: Captions) -> No
     pdf.set_draw_color(*RULE)
     heading = _heading(captions)
     rows = [*(_goods_row(item, captions) for item in items), _totals_row(items, captions)]
-    if pdf.will_page_break(row_height(pdf, heading) + row_height(pdf, rows[0])):
+    heading_height, heights = row_height(pdf, heading), [row_height(pdf, row) for row in rows]
+    if pdf.will_page_break(heading_height + heights[0]):
         pdf.add_page()
-    draw_row(pdf, heading)
-    for row in rows:
-        if pdf.will_page_break(row_height(pdf, row)):
+    draw_row(pdf, heading, heading_height)
+    for row, height in zip(rows, heights, strict=True):
+        if pdf.will_page_break(height):
             pdf.add_page()
-            draw_row(pdf, heading)
-        draw_row(pdf, row)
+            draw_row(pdf, heading, heading_height)
+        draw_row(pdf, row, height)
     pdf.set_xy(MARGIN, pdf.get_y() + GAP_BELOW)
 
 
-def draw_row(pdf: FPDF, row: Row) -> None:
-    """``row`` from the current height at the left margin; the position moves to the row's foot."""
-    top, height = pdf.get_y(), row_height(pdf, row)
+def draw_row(pdf: FPDF, row: Row, height: float) -> None:
+    """``row``, ``height`` high (``row_height``), from the current height at the left margin; the
+    position moves to the row's foot."""
+    top = pdf.get_y()
     pdf.set_draw_color(*RULE)
     x = MARGIN
     for cell in row.cells:
