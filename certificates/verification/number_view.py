@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from rest_framework.exceptions import APIException
@@ -61,13 +62,34 @@ def _plain_answer(request: HttpRequest) -> HttpResponse | None:
         return None
     number, access_code = asked
     try:
-        body = verification.verification_verify_number_now(
-            number=number, user=request.user, access_code=access_code
-        )
+        with _health_check_on_failure():
+            body = verification.verification_verify_number_now(
+                number=number, user=request.user, access_code=access_code
+            )
     except (DatabaseError, APIException, ProblemError) as exc:
         logger.info("verify by number handed on to the framework to answer %s", type(exc).__name__)
         return None
     return _response(body)
+
+
+@contextmanager
+def _health_check_on_failure() -> Iterator[None]:
+    """The connection trusted for this read, and checked only if the read fails.
+
+    A request's first query is preceded by a ``SELECT 1`` (``CONN_HEALTH_CHECKS``): a round trip
+    as dear as the read itself. This request only reads, outside a transaction, so the read may
+    simply be tried: a dead connection fails it, and the framework's turn then checks the
+    connection, replaces it and reads again.
+    """
+    check_pending = connection.health_check_enabled and not connection.health_check_done
+    if check_pending:
+        connection.health_check_done = True
+    try:
+        yield
+    except DatabaseError:
+        if check_pending:
+            connection.health_check_done = False
+        raise
 
 
 def _plain_request(request: HttpRequest) -> bool:

@@ -8,11 +8,13 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client, RequestFactory, override_settings
 
 from certificates.verification import throttle_counts
 from certificates.verification.api import VerifyView
 from certificates.verification.number_view import _plain_answer
+from certificates.verification.services import verification_caches_clear
 from signing.services import jws_verify
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +111,24 @@ def test_a_caller_signed_in_by_session_keeps_its_role_in_the_answer(
     # Customs see the whole document: the exporter's name, which the anonymous summary leaves out.
     assert by_session.json()["certificate"] == by_token.json()["certificate"]
     assert by_session.json()["certificate"]["exporter"]["name"] == certificate.document["exporter"]["name"]
+
+
+def test_the_plain_read_trusts_the_connection_the_framework_checks_first(certificate, monkeypatch):
+    """A dead connection is the restart test's (tests/ops/test_database_connections.py)."""
+    checks: list[bool] = []
+    is_usable = connection.is_usable
+
+    def checked() -> bool:
+        checks.append(is_usable())
+        return checks[-1]
+
+    monkeypatch.setattr(connection, "is_usable", checked)
+    monkeypatch.setattr(connection, "health_check_enabled", True)  # as CONN_HEALTH_CHECKS sets it
+    answers = []
+    for query in ("", "?format=json"):
+        verification_caches_clear()  # the row is read from the database
+        connection.health_check_done = False  # as each request starts
+        answers.append(Client().post(VERIFY_URL + query, {"number": certificate.number}, "application/json"))
+        assert answers[-1].status_code == 200
+        assert answers[-1].json()["status"] == "valid"
+    assert checks == [True]  # the framework's turn checked its connection; the plain read did not
