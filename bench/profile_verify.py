@@ -29,9 +29,6 @@ def main() -> None:
     parser.add_argument("--numbers", type=int, default=500)
     parser.add_argument("--endpoint", choices=("verify", "one_row", "static"), default="verify")
     parser.add_argument("--cold", action="store_true")
-    parser.add_argument(
-        "--primed", action="store_true", help="with --cold: share what is on record first, as after issuance"
-    )
     parser.add_argument("--no-profile", action="store_true", help="only time the requests")
     args = parser.parse_args()
     from bench.verify_load import parse_args, random_numbers, server_env
@@ -79,11 +76,6 @@ def main() -> None:
     profiled = numbers[args.numbers + args.requests :] if args.cold else warm
     for number in warm:
         call(number)
-    if args.cold and args.primed:
-        from certificates.verification.fast_path import verification_on_record_prepare
-
-        for number in timed + profiled:
-            verification_on_record_prepare(number=number)
     started, cpu_started = time.perf_counter(), time.process_time()
     for i in range(args.requests):
         call(timed[i % len(timed)])

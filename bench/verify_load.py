@@ -85,12 +85,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--cache-url", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"))
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--json", action="store_true", help="print the results as JSON too")
-    parser.add_argument(
-        "--prime",
-        action="store_true",
-        help="first store each sampled certificate's unchanging checks in the shared cache, as "
-        "verification_on_record_prepare would right after issuance (otherwise: first sight)",
-    )
     return parser.parse_args(argv)
 
 
@@ -282,24 +276,6 @@ def check_answers(args: argparse.Namespace, number: str) -> None:
             raise SystemExit("the one-row reference answered another certificate")
 
 
-PRIME_CODE = """
-import sys, django
-django.setup()
-from certificates.verification.services import verification_on_record_prepare
-numbers = open(sys.argv[1]).read().split()
-ok = sum(verification_on_record_prepare(number=n) for n in numbers)
-print(f"primed {ok} of {len(numbers)}", file=sys.stderr)
-"""
-
-
-def prime(args: argparse.Namespace, numbers_file: Path) -> None:
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-c", PRIME_CODE, str(numbers_file)], cwd=ROOT, env=server_env(args), check=True
-    )
-    print(f"primed in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-
-
 def flush_cache(args: argparse.Namespace) -> None:
     """Start from an empty shared cache, so that what is measured is first sight."""
     code = "import django; django.setup(); from django.core.cache import cache; cache.clear()"
@@ -319,10 +295,7 @@ def measure(args: argparse.Namespace) -> dict:
             return run_wrk(kind, seconds, args, str(numbers_file), str(script))
         return run_python(kind, seconds, args, numbers)
 
-    if args.prime:
-        prime(args, numbers_file)
-    else:
-        flush_cache(args)
+    flush_cache(args)
     server = start_server(args)
     samples: dict[str, list[dict]] = {kind: [] for kind in ENDPOINTS}
     try:
@@ -340,7 +313,6 @@ def measure(args: argparse.Namespace) -> dict:
         stop_server(server)
         shutil.rmtree(workdir, ignore_errors=True)
     result = summarize(samples, client="wrk" if use_wrk else "python", numbers=len(numbers))
-    result["primed"] = args.prime
     return result
 
 
@@ -369,7 +341,7 @@ def summarize(samples: dict[str, list[dict]], *, client: str, numbers: int) -> d
 
 
 def print_table(result: dict) -> None:
-    state = "primed shared cache" if result["primed"] else "first sight, empty cache"
+    state = "empty shared cache"
     conn = f"DB_CONN_MAX_AGE={result['db_conn_max_age']}"
     print(f"\nverify load ({result['client']}, {result['numbers']:,} random numbers, {state}, {conn})\n")
     print(f"{'endpoint':>9} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | non-2xx | rounds req/s")

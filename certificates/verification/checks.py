@@ -90,7 +90,7 @@ class Case:
 def well_formed(case: Case) -> Check:
     if case.parsed is None:
         try:
-            case.parsed = parse_certificate(case.token)
+            case.parsed, case.signed_document = parse_certificate(case.token)
         except (JWSError, ValueError, KeyError, TypeError, RecursionError) as exc:
             reason = str(exc) or "not a certificate document"
             detail = _("not a certificate document: %(reason)s") % {"reason": reason}
@@ -98,8 +98,8 @@ def well_formed(case: Case) -> Check:
     return Check("well_formed", True, None, MALFORMED)
 
 
-def parse_certificate(token: str) -> ParsedJWS:
-    """The parsed JWS if it is a certificate document; ``JWSError``/``ValueError``/… if not."""
+def parse_certificate(token: str) -> tuple[ParsedJWS, dict[str, Any]]:
+    """The parsed JWS and its document, if it is a certificate document; else ``JWSError``, ``ValueError``…"""
     parsed = parse_compact(token)
     if parsed.typ != TYP_CERTIFICATE:
         raise ValueError(f"typ is {parsed.typ!r}, not {TYP_CERTIFICATE!r}")
@@ -113,7 +113,7 @@ def parse_certificate(token: str) -> ParsedJWS:
     rfc3339_parse(document["issued_at"])
     date.fromisoformat(document["valid_from"])
     date.fromisoformat(document["valid_until"])
-    return parsed
+    return parsed, document
 
 
 def algorithm(case: Case) -> Check:

@@ -1,12 +1,13 @@
 """Verification by number for callers who see the summary: the common request, in one query.
 
-Every request reads the certificate's current status, dates, replacement and exhaustion (one
-query of one table, or this process's copy of its row: ``local_rows``), its key (with its
-compromise time) and the active key (``known_keys``), so a revocation of the certificate or of a
-key is visible within a second; then it runs the same ``CHECKS`` as every other verification. What never
-changes about a certificate on record (its JWS and document, the log's leaf hash at its index, and
-that its signature verified with its key) is read once, remembered in this process and shared with
-the others through the cache under (jws_sha256, kid, public key, log_index).
+Every request reads the certificate's current status, dates, replacement and exhaustion with its
+JWS and the log's leaf hash at its index (one query, or this process's copy of its row:
+``local_rows``), its key (with its compromise time) and the active key (``known_keys``), so a
+revocation of the certificate or of a key is visible within a second; then it runs the same
+``CHECKS`` as every other verification. What the checks establish about what never changes (the
+JWS parsed, its document, that its signature verified with its key) is remembered in this process
+under (jws_sha256, kid, public key, log_index). The answer shows the signed document of a sound
+record, which is the registry's; of an unsound one, the registry's, read apart.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ class _Row:
     key_public_x: str | None
     key: SigningKey | None
     active: SigningKey | None
+    jws: str = ""
+    logged_hash: bytes | None = None
 
     @property
     def record_key(self) -> RecordKey:
@@ -83,88 +86,71 @@ def verification_answer_by_number(
     return answer, outcome.status
 
 
-def verification_on_record_prepare(*, number: str) -> bool:
-    """Read and check what never changes about certificate ``number`` now, and share it.
-
-    Meant for right after issuance, so that the first verification of a certificate is as cheap
-    as the next ones. False if the certificate is unknown or unsound. Only shared: the process that
-    issues (a worker) never verifies, and remembering every certificate it signs would grow it.
-    """
-    row = _row_read(number)
-    if row.entry is None:
-        return False
-    outcome = _outcome(row, number, datetime.now(UTC), remember_here=False)
-    passed = {check.name for check in outcome.checks if check.ok}
-    return all(name in passed for name in _SOUND)
+def _sound(outcome: Outcome) -> bool:
+    return {check.name for check in outcome.checks if check.ok}.issuperset(_SOUND)
 
 
-def _outcome(row: _Row, number: str, moment: datetime, *, remember_here: bool = True) -> Outcome:
+def _outcome(row: _Row, number: str, moment: datetime) -> Outcome:
     case = Case(token="", moment=moment, presented=False, asked=number, entry=row.entry, key=row.key)
     if row.entry is None:
         return checks_run(case)
     known = on_record.remembered(row.record_key)
     learnt = known is None
     if known is None:
-        known = on_record.shared_get(row.record_key) or _on_record_read(row)
+        known = OnRecord(jws=row.jws, document=None, logged_hash=row.logged_hash)
     _hand_in(case, row.entry, known)
     outcome = checks_run(case)
+    sound = _sound(outcome)
+    if known.document is None:
+        row.entry.document = (case.signed_document or {}) if sound else _registry_document(row)
     if learnt:
-        _keep(row, known, case, remember_here=remember_here)
+        _remember(row, known, case, None if sound else row.entry.document)
     return outcome
 
 
 def _hand_in(case: Case, entry: RegistryEntry, known: OnRecord) -> None:
-    entry.jws, entry.document = known.jws, known.document
+    entry.jws = known.jws
+    if known.document is not None:
+        entry.document = known.document
     case.token, case.parsed = known.jws, known.parsed
     case.logged_hash, case.log_read = known.logged_hash, True
     case.verified_with = known.verified_with
     case.signed_document = known.signed_document
 
 
-def _keep(row: _Row, known: OnRecord, case: Case, *, remember_here: bool) -> None:
-    """Remember what the checks established; share it when it was read from the registry."""
+def _remember(row: _Row, known: OnRecord, case: Case, document: dict[str, Any] | None) -> None:
+    """Remember what the checks established; ``document`` (the registry's) only for an unsound record."""
     checked = OnRecord(
         jws=known.jws,
-        document=known.document,
+        document=document,
         logged_hash=known.logged_hash,
         parsed=case.parsed,
         verified_with=case.verified_with,
-        shared=known.shared,
         signed_document=case.signed_document,
     )
-    if remember_here:
-        on_record.remember(row.record_key, checked)
-    if not known.shared:
-        on_record.shared_set(row.record_key, checked)
+    on_record.remember(row.record_key, checked)
 
 
-def _on_record_read(row: _Row) -> OnRecord:
-    """The certificate's JWS, document and log leaf hash: the one more query of a first verification."""
+def _registry_document(row: _Row) -> dict[str, Any]:
+    """The document the registry holds, shown for a record whose JWS does not stand."""
     with connection.cursor() as cursor:
-        cursor.execute(_record_sql(), [row.certificate_id])
-        jws, document, logged_hash = cursor.fetchone()
-    return OnRecord(
-        jws=jws,
-        document=json.loads(document) if isinstance(document, str | bytes) else document,
-        logged_hash=bytes(logged_hash) if logged_hash is not None else None,
-    )
+        cursor.execute(_document_sql(), [row.certificate_id])
+        (document,) = cursor.fetchone()
+    parsed: dict[str, Any] = json.loads(document) if isinstance(document, str | bytes) else document
+    return parsed
 
 
-def _record_sql() -> str:
-    certificate = Certificate._meta.db_table
-    leaf = on_record.leaf_table()
-    return (
-        f"SELECT c.jws, c.document, l.leaf_hash FROM {certificate} c "  # noqa: S608  # nosec B608 - model tables
-        f'LEFT JOIN {leaf} l ON l."index" = c.log_index WHERE c.id = %s'
-    )
+def _document_sql() -> str:
+    return f"SELECT document FROM {Certificate._meta.db_table} WHERE id = %s"  # noqa: S608  # nosec B608 - model table, bound value
 
 
 def _row_sql() -> str:
-    # The table name comes from the model; the number is a bound parameter.
+    # The table names come from the models; the number is a bound parameter.
     return (
-        "SELECT id, status, type, issued_at, valid_from, valid_until, revoked_at, revocation_reason, "  # noqa: S608  # nosec B608 - model table, bound value
-        "jws_sha256, kid, log_index, superseded_by_id, exhausted_at, access_code "
-        f"FROM {Certificate._meta.db_table} WHERE number = %s"
+        "SELECT c.id, c.status, c.type, c.issued_at, c.valid_from, c.valid_until, c.revoked_at, "  # noqa: S608  # nosec B608 - model tables, bound value
+        "c.revocation_reason, c.jws_sha256, c.kid, c.log_index, c.superseded_by_id, c.exhausted_at, "
+        f"c.access_code, c.jws, l.leaf_hash FROM {Certificate._meta.db_table} c "
+        f'LEFT JOIN {on_record.leaf_table()} l ON l."index" = c.log_index WHERE c.number = %s'
     )
 
 
@@ -204,6 +190,8 @@ def _row_read(number: str) -> _Row:
         key_public_x=key.public_x if key is not None else None,
         key=key,
         active=keys.active,
+        jws=r[14],
+        logged_hash=bytes(r[15]) if r[15] is not None else None,
     )
 
 

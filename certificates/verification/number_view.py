@@ -81,14 +81,15 @@ def _health_check_on_failure() -> Iterator[None]:
     simply be tried: a dead connection fails it, and the framework's turn then checks the
     connection, replaces it and reads again.
     """
-    check_pending = connection.health_check_enabled and not connection.health_check_done
+    database: Any = connection  # django-stubs do not declare the health check's state
+    check_pending = database.health_check_enabled and not database.health_check_done
     if check_pending:
-        connection.health_check_done = True
+        database.health_check_done = True
     try:
         yield
     except DatabaseError:
         if check_pending:
-            connection.health_check_done = False
+            database.health_check_done = False
         raise
 
 

@@ -36,11 +36,7 @@ from certificates.verification.checks import (
     checks_run,
 )
 from certificates.verification.declaration_check import declaration_check_allowed_require
-from certificates.verification.fast_path import (
-    _row_read,
-    verification_answer_by_number,
-    verification_on_record_prepare,
-)
+from certificates.verification.fast_path import _row_read, verification_answer_by_number
 from certificates.verification.local_rows import local_rows_forget
 from certificates.verification.outcome import Check, Outcome
 from certificates.verification.receipts import answer_canonical, verification_receipt_sign
@@ -131,8 +127,6 @@ def verification_caches_clear() -> None:
 # Older names, still used by tests of the fast path and of the offline verifier.
 _built_answer_canonical = answer_canonical
 _status_bundle_sign = status_bundle_sign
-_shared_key = on_record.shared_key
-_on_record_shared_get = on_record.shared_get
 
 __all__ = [
     "CHECKS",
@@ -162,7 +156,6 @@ __all__ = [
     "verification_by_number",
     "verification_caches_clear",
     "verification_list_for",
-    "verification_on_record_prepare",
     "verification_receipt_sign",
     "verification_record",
     "verification_verify",

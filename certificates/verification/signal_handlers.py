@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from certificates.issuance.models import Certificate
-from certificates.issuance.signals import certificate_issued
 from certificates.verification.local_rows import local_rows_forget, registry_changed
-from certificates.verification.services import verification_on_record_prepare
 from signing import signals as signing_signals
 from signing.models import SigningKey
-
-logger = logging.getLogger(__name__)
-
-
-def prepare_first_verification(sender: Any, *, number: str, **kwargs: Any) -> None:
-    """Precompute what never changes about the certificate, so its first verification is fast."""
-    try:
-        verification_on_record_prepare(number=number)
-    except Exception:  # a cache outage must not fail an issued certificate
-        logger.warning("could not prepare verification of %s", number, exc_info=True)
 
 
 def keys_changed(**_: Any) -> None:
@@ -34,7 +21,6 @@ def keys_changed(**_: Any) -> None:
 
 
 def connect() -> None:
-    certificate_issued.connect(prepare_first_verification, dispatch_uid="verification-prepare-first")
     # Every save of a certificate or key, through the services or not, reaches the kept rows.
     for model_signal in (post_save, post_delete):
         model_signal.connect(registry_changed, sender=Certificate, dispatch_uid="verification-rows")

@@ -76,7 +76,7 @@ def test_verify_load_benchmark_serves_and_measures_every_endpoint(postgres, benc
     client = "auto" if shutil.which("wrk") else "python"
     result = verify_load.main(
         ["--duration", "1", "--warmup", "0", "--rounds", "1", "--numbers", "30", "--port", "18799",
-         "--cache-url", "locmemcache://smoke", "--client", client, "--prime"]
+         "--cache-url", "locmemcache://smoke", "--client", client]
     )  # fmt: skip
     for kind in ("static", "one_row", "verify"):
         assert result["endpoints"][kind]["rps"] > 0
