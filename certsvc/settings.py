@@ -147,6 +147,8 @@ else:
     DATABASES["default"].update(CONN_MAX_AGE=env_int("DB_CONN_MAX_AGE", 600), CONN_HEALTH_CHECKS=True)
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
+    if env_bool("DB_PREPARED_STATEMENTS", True):  # only the reads that ask for it (certsvc.prepared)
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 
 # Query counts and latency per database for /metrics; the vendor stays postgresql/sqlite.
 DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(

@@ -30,6 +30,7 @@ from certificates.verification.known_keys import known_keys
 from certificates.verification.local_rows import local_row
 from certificates.verification.on_record import OnRecord, RecordKey
 from certificates.verification.outcome import Outcome
+from certsvc.prepared import prepared_cursor
 from certsvc.problems import ServiceUnavailable
 from signing.models import SigningKey
 from signing.selectors import signing_keys_await_registry
@@ -170,7 +171,7 @@ def _row_read(number: str) -> _Row:
     """The certificate's changing parts (one query; two for a superseded one), its key and the active key."""
     if not re.fullmatch(NUMBER_PATTERN, number):
         return _row_without_certificate()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_row_sql(), [number])
         r = cursor.fetchone()
         if r is None:
