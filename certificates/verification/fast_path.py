@@ -24,7 +24,7 @@ from certificates.issuance.models import Certificate
 from certificates.issuance.numbering import NUMBER_PATTERN
 from certificates.verification import on_record
 from certificates.verification.answer import verification_answer
-from certificates.verification.checks import Case, checks_run
+from certificates.verification.checks import SOUND, Case, checks_run
 from certificates.verification.entry import RegistryEntry
 from certificates.verification.known_keys import known_keys
 from certificates.verification.local_rows import local_row
@@ -34,9 +34,6 @@ from certsvc.prepared import prepared_cursor
 from certsvc.problems import ServiceUnavailable
 from signing.models import SigningKey
 from signing.selectors import signing_keys_await_registry
-
-# The checks that depend only on what never changes: a record that passes them is sound.
-_SOUND = ("well_formed", "algorithm", "key_known", "signature", "registry", "transparency_log")
 
 
 @dataclass(frozen=True)
@@ -88,7 +85,7 @@ def verification_answer_by_number(
 
 
 def _sound(outcome: Outcome) -> bool:
-    return {check.name for check in outcome.checks if check.ok}.issuperset(_SOUND)
+    return {check.name for check in outcome.checks if check.ok}.issuperset(SOUND)
 
 
 def _outcome(row: _Row, number: str, moment: datetime) -> Outcome:
@@ -101,9 +98,9 @@ def _outcome(row: _Row, number: str, moment: datetime) -> Outcome:
         known = OnRecord(jws=row.jws, document=None, logged_hash=row.logged_hash)
     _hand_in(case, row.entry, known)
     outcome = checks_run(case)
-    sound = _sound(outcome)
-    if known.document is None:
-        row.entry.document = (case.signed_document or {}) if sound else _registry_document(row)
+    sound = _sound(outcome)  # then the checks have shown the signed document
+    if known.document is None and not sound:
+        row.entry.document = _registry_document(row)
     if learnt:
         _remember(row, known, case, None if sound else row.entry.document)
     return outcome

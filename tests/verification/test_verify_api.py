@@ -314,3 +314,28 @@ def test_authenticated_callers_have_their_own_higher_rate(customs_client, anon_c
         ]
     assert [r.status_code for r in anon] == [200, 429]
     assert [r.status_code for r in user] == [200, 200, 200, 429]
+
+
+def test_every_path_shows_the_signed_document_not_a_registry_column_altered_alone(
+    anon_client, customs_client, certificate
+):
+    signed = certificate.document
+    altered = {**signed, "items": [{**item, "quantity": "999999"} for item in signed["items"]]}
+    altered["exporter"] = {**signed["exporter"], "name": "Someone Else LLC"}
+    Certificate.objects.filter(pk=certificate.pk).update(document=altered)
+    code = certificate.access_code
+    answers = [
+        verify(customs_client, number=certificate.number),  # the full document, by the framework
+        verify(customs_client, document=certificate.jws),
+        verify(anon_client, number=certificate.number, access_code=code),  # the long summary
+        verify(anon_client, number=certificate.number),  # the fast path, twice
+        verify(anon_client, number=certificate.number),
+    ]
+    assert {answer["status"] for answer in answers} == {"valid"}
+    for answer in answers[:2]:
+        assert answer["certificate"]["items"] == signed["items"]
+        assert answer["certificate"]["exporter"] == signed["exporter"]
+    assert answers[2]["certificate"]["exporter"]["name"] == signed["exporter"]["name"]
+    assert [item["quantity"] for item in answers[2]["certificate"]["items"]] == [
+        item["quantity"] for item in signed["items"]
+    ]
