@@ -12,13 +12,10 @@ record, which is the registry's; of an unsound one, the registry's, read apart.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-
-from django.db import connection
 
 from certificates.issuance.models import Certificate
 from certificates.issuance.numbering import NUMBER_PATTERN
@@ -100,7 +97,7 @@ def _outcome(row: _Row, number: str, moment: datetime) -> Outcome:
     outcome = checks_run(case)
     sound = _sound(outcome)  # then the checks have shown the signed document
     if known.document is None and not sound:
-        row.entry.document = _registry_document(row)
+        row.entry.document = _registry_document(row.entry)
     if learnt:
         _remember(row, known, case, None if sound else row.entry.document)
     return outcome
@@ -129,17 +126,11 @@ def _remember(row: _Row, known: OnRecord, case: Case, document: dict[str, Any] |
     on_record.remember(row.record_key, checked)
 
 
-def _registry_document(row: _Row) -> dict[str, Any]:
+def _registry_document(entry: RegistryEntry) -> dict[str, Any]:
     """The document the registry holds, shown for a record whose JWS does not stand."""
-    with connection.cursor() as cursor:
-        cursor.execute(_document_sql(), [row.certificate_id])
-        (document,) = cursor.fetchone()
-    parsed: dict[str, Any] = json.loads(document) if isinstance(document, str | bytes) else document
-    return parsed
-
-
-def _document_sql() -> str:
-    return f"SELECT document FROM {Certificate._meta.db_table} WHERE id = %s"  # noqa: S608  # nosec B608 - model table, bound value
+    documents = Certificate.objects.values_list("document", flat=True)
+    document: dict[str, Any] = documents.get(number=entry.number)
+    return document
 
 
 def _row_sql() -> str:
