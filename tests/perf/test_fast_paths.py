@@ -31,10 +31,12 @@ def without_receipt(answer: dict) -> dict:
     return {key: value for key, value in answer.items() if key not in ("receipt", "checked_at")}
 
 
-def full_path_answer(number: str, user=None) -> dict:
+def full_path_answer(number: str, user=None, access_code: str | None = None) -> dict:
     moment = timezone.now()
     outcome = verification.verification_by_number(number=number, moment=moment)
-    return verification.verification_answer(outcome=outcome, checked_at=moment, at=None, user=user)
+    return verification.verification_answer(
+        outcome=outcome, checked_at=moment, at=None, user=user, access_code=access_code
+    )
 
 
 @pytest.fixture
@@ -80,15 +82,8 @@ def test_a_registry_jws_that_does_not_stand_is_answered_with_the_registrys_docum
     assert answers[0]["status"] == answers[1]["status"] == "bad_signature"
     for answer in answers:  # first read, then remembered
         assert answer["certificate"]["exporter"]["name"] == certificate.document["exporter"]["name"]
-        assert without_receipt(answer) == without_receipt(full_path_answer_with_code(certificate))
-
-
-def full_path_answer_with_code(certificate) -> dict:
-    moment = timezone.now()
-    outcome = verification.verification_by_number(number=certificate.number, moment=moment)
-    return verification.verification_answer(
-        outcome=outcome, checked_at=moment, at=None, user=None, access_code=certificate.access_code
-    )
+        full_path = full_path_answer(certificate.number, access_code=certificate.access_code)
+        assert without_receipt(answer) == without_receipt(full_path)
 
 
 def forged_certificate_jws(certificate, *, exporter_name: str) -> str:
